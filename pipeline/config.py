@@ -1,0 +1,146 @@
+"""Every path and default of the pipeline, in one place.
+
+Nothing else in the package builds paths from scratch: modules ask this one. Paths can be
+moved with environment variables so that tests, CI and a researcher's machine each point
+the pipeline at their own folders without editing code.
+
+Environment variables
+---------------------
+WELFARE_ROOT
+    Project root holding ``data/``, ``reports/``, ``notebooks/`` (default: the repository
+    containing this package, or the current directory when installed elsewhere).
+WELFARE_REFERENCE_DIR
+    Folder with the public reference data that is *not* kept in this repository: the ISTAT
+    list of municipalities (``verona_municipalities.csv``) and the Openpolis boundaries
+    (``verona_municipalities.geojson``). Default: ``<root>/../shared/domain``.
+WELFARE_MIN_CELL
+    Smallest number of respondents behind any published figure (default 5).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+CODEBOOK_DIR = PACKAGE_DIR / "codebook"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+
+#: A wave label: letters, digits, ``-`` and ``_`` (DATA_CONTRACT.md).
+WAVE_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
+#: Waves whose label starts with this prefix are synthetic and marked as such everywhere.
+DEMO_PREFIX = "demo"
+
+DEFAULT_MIN_CELL = 5
+DEFAULT_LANG = "it"
+LANGUAGES = ("it", "en")
+
+
+def _default_root() -> Path:
+    repo = PACKAGE_DIR.parent
+    if (repo / "pyproject.toml").exists() and (repo / "notebooks").is_dir():
+        return repo
+    return Path.cwd()
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The folders of one project checkout.
+
+    Parameters
+    ----------
+    root
+        Project root. ``data/raw/<wave>`` is read-only input; everything else is generated.
+    reference_dir
+        Folder holding the public reference data (municipalities, boundaries).
+    """
+
+    root: Path
+    reference_dir: Path = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", Path(self.root).resolve())
+        if self.reference_dir is None:
+            env = os.environ.get("WELFARE_REFERENCE_DIR")
+            ref = Path(env) if env else self.root.parent / "shared" / "domain"
+            object.__setattr__(self, "reference_dir", ref.resolve())
+        else:
+            object.__setattr__(self, "reference_dir", Path(self.reference_dir).resolve())
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "data" / "raw"
+
+    @property
+    def processed(self) -> Path:
+        return self.root / "data" / "processed"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def expectations(self) -> Path:
+        return self.root / "expectations"
+
+    @property
+    def work(self) -> Path:
+        """Scratch space for staging builds, run records and failed-run reports."""
+        return self.root / "data" / "work"
+
+    def raw_wave(self, wave: str) -> Path:
+        return self.raw / check_wave_label(wave)
+
+    def processed_wave(self, wave: str) -> Path:
+        return self.processed / check_wave_label(wave)
+
+    def report_wave(self, wave: str) -> Path:
+        return self.reports / check_wave_label(wave)
+
+    def failed_wave(self, wave: str) -> Path:
+        """Where the reports of a run that failed go, so the last good report stays."""
+        return self.work / "failed" / check_wave_label(wave)
+
+    def runs(self) -> Path:
+        return self.work / "runs"
+
+    @property
+    def municipalities_csv(self) -> Path:
+        return self.reference_dir / "verona_municipalities.csv"
+
+    @property
+    def municipalities_geojson(self) -> Path:
+        return self.reference_dir / "verona_municipalities.geojson"
+
+
+def check_wave_label(wave: str) -> str:
+    """Return ``wave`` if it is a valid wave label, else raise ``ValueError``."""
+    if not WAVE_PATTERN.match(wave or ""):
+        raise ValueError(
+            f"invalid wave label {wave!r}: use letters, digits, '-' and '_' (e.g. 2014-autunno)"
+        )
+    return wave
+
+
+def is_demo_wave(wave: str) -> bool:
+    """A wave is synthetic demo data when its label starts with ``demo``."""
+    return wave.lower().startswith(DEMO_PREFIX)
+
+
+def min_cell() -> int:
+    """Smallest count of respondents behind a published figure (``WELFARE_MIN_CELL``)."""
+    return int(os.environ.get("WELFARE_MIN_CELL", DEFAULT_MIN_CELL))
+
+
+def get_paths(root: str | Path | None = None) -> Paths:
+    """The project's paths, from ``root``, ``WELFARE_ROOT`` or the repository."""
+    if root is None:
+        env = os.environ.get("WELFARE_ROOT")
+        root = Path(env) if env else _default_root()
+    return Paths(Path(root))
