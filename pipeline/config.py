@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.errors import PipelineError
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 CODEBOOK_DIR = PACKAGE_DIR / "codebook"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -119,10 +121,14 @@ class Paths:
         return self.reference_dir / "verona_municipalities.geojson"
 
 
+class WaveLabelError(PipelineError, ValueError):
+    """A wave label with characters other than letters, digits, ``-`` and ``_``."""
+
+
 def check_wave_label(wave: str) -> str:
-    """Return ``wave`` if it is a valid wave label, else raise ``ValueError``."""
+    """Return ``wave`` if it is a valid wave label, else raise :class:`WaveLabelError`."""
     if not WAVE_PATTERN.match(wave or ""):
-        raise ValueError(
+        raise WaveLabelError(
             f"invalid wave label {wave!r}: use letters, digits, '-' and '_' (e.g. 2014-autunno)"
         )
     return wave

@@ -1,0 +1,141 @@
+"""The ``welfare`` command: parses arguments and calls the pipeline, nothing more."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from pipeline.errors import PipelineError
+
+DESCRIPTION = """\
+welfare-pipeline: from a raw data wave (data/raw/<wave>/) to a typed dataset
+(data/processed/<wave>/) and the wave's reports (reports/<wave>/).
+
+Typical use:
+  welfare demo-data demo-2013     write a synthetic demo wave
+  welfare run demo-2013           ingest, check, analyse and report a wave
+  welfare ingest 2014-autunno     only read and type a wave's raw files
+"""
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from pipeline.run import ingest_step
+
+    manifest = ingest_step(args.wave)
+    rows = ", ".join(f"{t} {info['rows']:,}" for t, info in manifest["tables"].items())
+    print(f"ingested {args.wave}: {rows} rows")
+    return 0
+
+
+def _cmd_demo_data(args: argparse.Namespace) -> int:
+    from pipeline.config import get_paths
+    from pipeline.demo import write_demo_wave
+
+    paths = get_paths()
+    dest = paths.raw_wave(args.wave)
+    written = write_demo_wave(
+        args.wave, dest, seed=args.seed, n_companies=args.companies, n_workers=args.workers,
+        n_surveyed=args.surveyed, phase=args.phase, reference_csv=paths.municipalities_csv,
+    )
+    print(f"wrote demo wave {args.wave} ({len(written)} files) in {dest}")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.run import run_wave
+
+    result = run_wave(args.wave, lang=args.lang, jobs=args.jobs, force=args.force)
+    print(f"report of {args.wave}: {result['index']}")
+    return 0
+
+
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from pipeline.docs import write_variables_doc
+
+    path = write_variables_doc()
+    print(f"wrote {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="welfare", description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser(
+        "ingest", help="read a raw wave, type and check it, write data/processed/<wave>/",
+        description="Read every table of data/raw/<wave>/ as DATA_CONTRACT.md describes it "
+                    "(CSV or XLSX, columns.yaml renames), type it with the codebook, derive "
+                    "size classes and scale scores, and write typed Parquet tables and "
+                    "manifest.json to data/processed/<wave>/ (all or nothing). A bad file "
+                    "stops with one line naming the file, row and column, and exit status 1.",
+    )
+    p.add_argument("wave", help="wave label, the folder name under data/raw/")
+    p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser(
+        "run", help="the whole pipeline for a wave: ingest, analyses, reports",
+        description="Ingest the wave, execute the analysis notebooks with papermill and "
+                    "render the reports (HTML and PDF) into reports/<wave>/. The reports are "
+                    "built in a staging folder and replace the previous ones only when "
+                    "everything succeeded.",
+    )
+    p.add_argument("wave", help="wave label, the folder name under data/raw/")
+    p.add_argument("--lang", choices=("it", "en"), default="it",
+                   help="language of the reports (default: it)")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="notebooks run in parallel (default: the number of cores)")
+    p.add_argument("--force", action="store_true", help="redo every step")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser(
+        "demo-data", help="write a synthetic demo wave into data/raw/<wave>/",
+        description="Write a deterministic synthetic wave in the raw formats researchers "
+                    "hand over (Windows-1252 CSV with ';' and decimal comma, XLSX, "
+                    "columns.yaml), with documented built-in effects (docs/demo-data.md). "
+                    "Labels ending in a year after 2013 are follow-up waves of demo-2013. "
+                    "Refuses to overwrite an existing wave folder.",
+    )
+    p.add_argument("wave", help="wave label, e.g. demo-2013 or demo-2014")
+    p.add_argument("--seed", type=int, default=2013, help="random seed (default 2013)")
+    p.add_argument("--companies", type=int, default=400,
+                   help="companies in the territorial mapping (default 400)")
+    p.add_argument("--workers", type=int, default=1500,
+                   help="worker questionnaires (default 1500)")
+    p.add_argument("--surveyed", type=int, default=30,
+                   help="network companies that answered the company questionnaire (default 30)")
+    p.add_argument("--phase", type=int, default=None,
+                   help="0 baseline, 1 follow-up (default: from the label's year)")
+    p.set_defaults(func=_cmd_demo_data)
+
+    p = sub.add_parser(
+        "docs", help="regenerate docs/variables.md from the codebook",
+        description="Write docs/variables.md, the table of every variable of the data "
+                    "contract, generated from pipeline/codebook.",
+    )
+    p.set_defaults(func=_cmd_docs)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``welfare`` console script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except PipelineError as err:
+        if os.environ.get("WELFARE_DEBUG"):
+            raise
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted: nothing was published", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

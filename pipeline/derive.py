@@ -1,0 +1,93 @@
+"""Derived columns: size classes, scale scores and flags computed at ingestion.
+
+Each function takes a typed table and returns a new one with the derived columns added;
+their definitions are also written in the codebook (``derived:``), which documents them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pipeline.codebook import Codebook
+
+#: Upper bounds of the EU SME size classes (employees), and their labels.
+SIZE_BINS = (0, 9, 49, 249, np.inf)
+SIZE_LABELS = ("1-9", "10-49", "50-249", "250+")
+ACTIVE = ("active_some", "active_all")
+#: A conflict score needs at least this many of its five items answered.
+MIN_SCALE_ITEMS = 4
+
+
+def size_class(n_employees: pd.Series) -> pd.Series:
+    """EU SME size class (``1-9``, ``10-49``, ``50-249``, ``250+``) of a headcount."""
+    classes = pd.cut(n_employees.astype("float64"), bins=SIZE_BINS, labels=SIZE_LABELS)
+    return classes.astype("str").where(n_employees.notna())
+
+
+def scale_mean(items: pd.DataFrame, min_items: int = MIN_SCALE_ITEMS) -> pd.Series:
+    """Mean of the answered items of a scale, when at least ``min_items`` are answered.
+
+    Parameters
+    ----------
+    items
+        One column per item, numeric (nullable integers allowed), same scale for all.
+    min_items
+        Fewest answered items for a score; rows with fewer get NaN.
+
+    Returns
+    -------
+    pandas.Series
+        float64 score on the items' own scale.
+    """
+    values = items.astype("float64")
+    answered = values.notna().sum(axis=1)
+    return values.mean(axis=1, skipna=True).where(answered >= min_items)
+
+
+def derive_companies(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    out["size_class"] = size_class(out["n_employees"])
+    return out
+
+
+def derive_company_survey(df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    out = df.copy()
+    area_of = codebook.area_of()
+    measure_cols = [f"m_{m}" for m in codebook.measure_codes() if f"m_{m}" in out.columns]
+    adoption = out[measure_cols]
+    active = adoption.isin(ACTIVE)
+    out["n_measures_asked"] = adoption.notna().sum(axis=1).astype("Int64")
+    out["n_measures_active"] = active.sum(axis=1).astype("Int64")
+    by_area = active.T.groupby([area_of[c[2:]] for c in measure_cols]).any().T
+    out["n_areas_active"] = by_area.sum(axis=1).astype("Int64")
+    return out
+
+
+def derive_worker_survey(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    out["wfc_score"] = scale_mean(out[[f"wfc_{i}" for i in range(1, 6)]])
+    fwc = [f"fwc_{i}" for i in range(1, 6)]
+    if all(c in out.columns for c in fwc):
+        out["fwc_score"] = scale_mean(out[fwc])
+    else:
+        out["fwc_score"] = np.nan
+    fit = out["wlb_fit"].astype("Float64")
+    out["wlb_fit_score"] = (5 - fit).astype("float64")
+    out["wlb_fit_good"] = (fit <= 2).astype("boolean")
+    out["has_child_u14"] = (out["n_children_u14"] >= 1).astype("boolean")
+    care = out["care_dependent_adult"]
+    out["caregiver"] = care.isin(["yes_household", "yes_outside"]).astype("boolean").where(
+        care.notna() & (care != "NR"))
+    return out
+
+
+def derive(table: str, df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Add the derived columns of ``table`` (no-op for tables without any)."""
+    if table == "companies":
+        return derive_companies(df)
+    if table == "company_survey":
+        return derive_company_survey(df, codebook)
+    if table == "worker_survey":
+        return derive_worker_survey(df)
+    return df
