@@ -188,9 +188,7 @@ def convert_column(text: pd.Series, column: Column, codebook: Codebook) -> Conve
             bounds = f"{'' if lo is None else lo} to {'' if hi is None else hi}".strip()
             return f"{v} is out of range ({bounds})"
 
-        values = numbers.astype("Int64") if ctype == "integer" else numbers
-        if ctype == "integer":
-            values = numbers.where(~bad).round().astype("Int64")
+        values = numbers.where(~bad).round().astype("Int64") if ctype == "integer" else numbers
         return Converted(values, bad, reason)
 
     if ctype == "municipality":
