@@ -1,0 +1,85 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Il contesto: le imprese del territorio
+#
+# Context analysis of the territorial mapping: companies by sector, size and municipality.
+
+# %% tags=["parameters"]
+wave = "demo-2013"
+lang = "it"
+processed_dir = None
+tables_dir = None
+min_cell = 5
+
+# %%
+from pipeline.analysis.context import OTHER, count_by, headline_counts
+from pipeline.codebook import load_codebook
+from pipeline.config import get_paths
+from pipeline.notebook import open_wave, show_figure, show_table
+from pipeline.plots import set_theme
+from pipeline.plots.bars import count_bars, share_bars
+from pipeline.plots.maps import choropleth
+from pipeline.report.formatting import format_number
+from pipeline.text import say, text
+
+set_theme()
+codebook = load_codebook()
+ctx = open_wave(wave, lang, processed_dir, tables_dir, min_cell)
+companies = ctx.tables["companies"]
+
+# %%
+counts = headline_counts(ctx.tables)
+say("context.intro", lang, wave=wave,
+    **{k: format_number(v, lang, decimals=0) for k, v in counts.items()})
+
+# %%
+say("context.sector", lang)
+by_sector = count_by(companies, "ateco_section", min_cell=ctx.min_cell)
+by_sector["sector"] = [
+    text("other_sectors", lang) if code == OTHER
+    else f"{code} {codebook.code_label('ateco_section', code, lang)}"
+    for code in by_sector["ateco_section"]
+]
+ctx.save_table(by_sector[["ateco_section", "n", "share"]], "companies_by_sector")
+show_figure(share_bars(by_sector, label="sector", xlabel=text("share_of_companies", lang)),
+            text("context.sector_note", lang, min_cell=ctx.min_cell))
+
+# %%
+say("context.size", lang)
+by_size = count_by(companies, ["size_class", "in_network"], min_cell=ctx.min_cell,
+                   collapse=False)
+by_size["network"] = by_size["in_network"].map(
+    {True: text("in_network", lang), False: text("not_in_network", lang)})
+ctx.save_table(by_size[["size_class", "in_network", "n", "share"]], "companies_by_size")
+show_figure(count_bars(by_size, x="size_class", hue="network",
+                       order=list(codebook.code_lists["size_class"]),
+                       ylabel=text("companies", lang)),
+            text("context.size_note", lang))
+table = by_size.pivot(index="size_class", columns="network", values="n").reindex(
+    list(codebook.code_lists["size_class"])).reset_index()
+table.columns.name = None
+show_table(table.rename(columns={"size_class": codebook.column("companies", "size_class").label(lang)}),
+           text("context.size_note", lang))
+
+# %%
+say("context.map", lang)
+by_municipality = count_by(companies, "municipality", min_cell=ctx.min_cell, collapse=False)
+ctx.save_table(by_municipality, "companies_by_municipality")
+show_figure(choropleth(by_municipality.set_index("municipality")["n"].astype("float64"),
+                       get_paths().municipalities_geojson,
+                       legend=text("companies", lang), credit=text("map_credit", lang)),
+            text("context.map_note", lang, min_cell=ctx.min_cell))

@@ -1,0 +1,1 @@
+"""Descriptive analyses behind the report sections: pure functions over typed tables."""

@@ -1,0 +1,84 @@
+"""What a notebook needs to tell its story: the wave's tables, outputs, figures with captions.
+
+Notebooks stay thin: they call these helpers and the analysis functions, nothing more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline.config import get_paths
+from pipeline.ingest import read_processed
+
+
+@dataclass
+class WaveContext:
+    """A processed wave as a notebook sees it.
+
+    Attributes
+    ----------
+    tables
+        The typed tables (``companies``, ``company_survey``, ``worker_survey``, ...).
+    tables_dir
+        Where the notebook writes the CSV tables behind its figures.
+    """
+
+    wave: str
+    lang: str
+    synthetic: bool
+    meta: dict[str, Any]
+    tables: dict[str, pd.DataFrame]
+    tables_dir: Path
+    min_cell: int
+
+    def save_table(self, df: pd.DataFrame, name: str) -> Path:
+        """Write a tidy table as ``<tables_dir>/<name>.csv`` (UTF-8, ``,``, decimal point)."""
+        self.tables_dir.mkdir(parents=True, exist_ok=True)
+        path = self.tables_dir / f"{name}.csv"
+        df.to_csv(path, index=False, float_format="%.6g")
+        return path
+
+
+def open_wave(wave: str, lang: str = "it", processed_dir: str | None = None,
+              tables_dir: str | None = None, min_cell: int = 5) -> WaveContext:
+    """Load a processed wave for a notebook (defaults: the project's folders).
+
+    Parameters
+    ----------
+    wave
+        Wave label.
+    processed_dir
+        ``data/processed/<wave>`` unless given (the pipeline passes its own).
+    tables_dir
+        Where tables go; default ``data/work/notebook-tables/<wave>`` so that running a
+        notebook by hand in JupyterLab never touches a published report.
+    """
+    paths = get_paths()
+    processed = Path(processed_dir) if processed_dir else paths.processed_wave(wave)
+    if not (processed / "manifest.json").exists():
+        raise FileNotFoundError(
+            f"{processed} has no processed wave: run `welfare ingest {wave}` first")
+    data = read_processed(processed)
+    out = Path(tables_dir) if tables_dir else paths.work / "notebook-tables" / wave
+    return WaveContext(wave=wave, lang=lang, synthetic=data.synthetic, meta=data.meta,
+                       tables=data.tables, tables_dir=out, min_cell=int(min_cell))
+
+
+def show_figure(fig: Any, caption: str) -> None:
+    """Display a matplotlib figure with its caption (numbered by the report renderer)."""
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    display(fig, metadata={"caption": caption})
+    plt.close(fig)
+
+
+def show_table(df: pd.DataFrame, caption: str) -> None:
+    """Display a table with its caption (numbered by the report renderer)."""
+    from IPython.display import display
+
+    display(df.style.hide(axis="index"), metadata={"caption": caption})
