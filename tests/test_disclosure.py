@@ -1,0 +1,36 @@
+"""Disclosure control: small cells are blanked; the site scanner finds what leaks."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.disclosure import scan_site, suppress_small_cells
+
+
+def test_small_cells_are_blanked_with_their_count():
+    table = pd.DataFrame({"group": ["F", "M", "X"], "estimate": [0.5, 0.4, 1.0],
+                          "se": [0.1, 0.1, 0.0], "n": [40, 30, 2]})
+    out = suppress_small_cells(table, min_cell=5)
+    assert out["suppressed"].tolist() == [False, False, True]
+    assert out.loc[2, ["estimate", "se", "n"]].isna().all()
+    assert out.loc[0, "estimate"] == 0.5 and out.loc[1, "n"] == 30
+    assert table.loc[2, "n"] == 2, "the input is not modified"
+
+
+def test_scan_finds_ids_free_text_and_small_cells(tmp_path):
+    (tmp_path / "tables").mkdir()
+    pd.DataFrame({"group": ["a", "b"], "n": [12, 3]}).to_csv(tmp_path / "tables" / "t.csv",
+                                                          index=False)
+    (tmp_path / "index.html").write_text(
+        "<p>Risponde R000123 che scrive: vorrei un nido vicino a Legnago</p>", encoding="utf-8")
+    findings = scan_site(tmp_path, respondent_ids=["R000123", "R9"],
+                         free_texts=["vorrei un nido vicino a Legnago", "ok"], min_cell=5)
+    kinds = sorted(f.kind for f in findings)
+    assert kinds == ["free text", "respondent id", "small cell"]
+    assert any("column n = 3 < 5 (row 3)" in str(f) for f in findings)
+
+
+def test_scan_of_a_clean_site_is_empty(tmp_path):
+    pd.DataFrame({"group": ["a", "b"], "n": [12, pd.NA]}).to_csv(tmp_path / "t.csv", index=False)
+    (tmp_path / "index.html").write_text("<p>R0001X is not an id token here</p>")
+    assert scan_site(tmp_path, respondent_ids=["R0001"], free_texts=[], min_cell=5) == []
