@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: welfare
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -11,6 +12,11 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   welfare:
+#     tables:
+#     - companies
+#     - company_survey
+#     - worker_survey
 # ---
 
 # %% [markdown]

@@ -47,7 +47,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from pipeline.run import run_wave
 
     result = run_wave(args.wave, lang=args.lang, jobs=args.jobs, force=args.force)
-    print(f"report of {args.wave}: {result['index']}")
+    state = "published" if result["changed"] else "up to date, nothing to redo"
+    print(f"report of {args.wave} ({state}, {result['seconds']:.1f} s): {result['index']}")
     return 0
 
 

@@ -14,7 +14,6 @@ file, the row and the column; the count of further problems in that file is adde
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,13 +22,13 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from pipeline import __version__
 from pipeline.atomic import staged_folder
 from pipeline.codebook import Codebook, Table, load_codebook
 from pipeline.config import check_wave_label, is_demo_wave
 from pipeline.convert import convert_column
 from pipeline.derive import derive
 from pipeline.errors import InputError
+from pipeline.fingerprint import code_version, sha256_file
 from pipeline.readers import RawTable, normalise_header, read_table_file
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
@@ -49,14 +48,6 @@ class WaveData:
     @property
     def synthetic(self) -> bool:
         return bool(self.meta.get("synthetic")) or is_demo_wave(self.wave)
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def find_table_file(raw_dir: Path, table: str) -> Path | None:
@@ -251,17 +242,6 @@ def ingest_wave(wave: str, raw_dir: Path, codebook: Codebook | None = None) -> W
         if p.exists():
             inputs[extra] = {"file": extra, "sha256": sha256_file(p), "bytes": p.stat().st_size}
     return WaveData(wave=wave, tables=tables, meta=meta, inputs=inputs)
-
-
-def code_version() -> dict[str, str]:
-    """The package version and a hash of the package's source and codebook files."""
-    root = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".yaml", ".csv", ".tpl", ".css", ".j2"):
-            h.update(str(path.relative_to(root)).encode())
-            h.update(path.read_bytes())
-    return {"package": __version__, "source_sha256": h.hexdigest()}
 
 
 def write_processed(data: WaveData, dest: Path) -> dict[str, Any]:

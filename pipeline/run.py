@@ -1,24 +1,45 @@
-"""Orchestration of a wave: ingest, analyses (notebooks), rendering, atomic publishing.
+"""Orchestration of a wave: ingest + gate, analyses (notebooks), rendering, atomic publishing.
 
-The CLI only parses arguments and calls :func:`run_wave` or :func:`ingest_step`.
-Reports are built in a staging folder beside ``reports/<wave>/`` and swapped in only when
-every step succeeded, so a failed run leaves the last good report published.
+A run is a small dependency graph. Each step has a key, the hash of its inputs:
+
+* ingest: every raw file of the wave and the code of ``pipeline/``;
+* a section (one notebook, rendered to HTML and PDF): the notebook's source, the code, the
+  run's parameters (language, ``min_cell``), the processed tables the notebook declares it
+  reads (``welfare: tables:`` in its jupytext header) and, for notebooks that compare with
+  the previous wave (``welfare: previous_wave: true``), that wave's processed tables;
+* the site index: the keys of all sections.
+
+A step whose key is unchanged since the last successful run is reused; ``force`` redoes
+everything. The site is built in a staging folder (reused files copied from the published
+one) and swapped into ``reports/<wave>/`` only when every step succeeded: a failed or
+killed run leaves the previous report and ``data/processed/<wave>/`` as they were.
+
+Every run leaves a JSON record and a log in ``data/work/runs/<wave>/``; the state of the
+last run of each wave, read by ``welfare status``, is ``data/work/state/<wave>.json``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import re
+import shutil
 import time
+import traceback
+import uuid
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.atomic import staged_folder
+import yaml
+
+from pipeline.atomic import staged_folder, write_text_atomic
 from pipeline.config import Paths, get_paths, min_cell
 from pipeline.errors import PipelineError
-from pipeline.ingest import ingest_wave, read_processed, write_processed
+from pipeline.fingerprint import code_version, folder_hashes, hash_value, sha256_file
+from pipeline.progress import Progress
 
 _SECTION = re.compile(r"^(\d\d)_([a-z0-9_]+)\.py$")
 
@@ -27,33 +48,124 @@ class NotebookError(PipelineError):
     """An analysis notebook failed: which cell, which error, where the executed copy is."""
 
 
+# --- sections ------------------------------------------------------------------------------
+
 @dataclass(frozen=True)
 class Section:
     """One analysis notebook, rendered as one section report of the wave."""
 
     name: str
     source: Path
+    tables: tuple[str, ...]
+    previous_wave: bool = False
 
     @property
     def text_key(self) -> str:
         return self.name.split("_", 1)[1]
 
 
+def _jupytext_header(path: Path) -> dict[str, Any]:
+    """The YAML header of a jupytext percent file (without importing jupytext)."""
+    lines = []
+    with path.open(encoding="utf-8") as f:
+        first = f.readline()
+        if first.strip() != "# ---":
+            return {}
+        for line in f:
+            if line.strip() == "# ---":
+                break
+            lines.append(line[2:] if line.startswith("# ") else line.lstrip("#"))
+    return (yaml.safe_load("".join(lines)) or {}).get("jupyter", {})
+
+
 def discover_sections(paths: Paths) -> list[Section]:
     """The analysis notebooks (``notebooks/NN_name.py``), in their numeric order."""
-    found = [Section(p.stem, p) for p in sorted(paths.notebooks.glob("*.py"))
-             if _SECTION.match(p.name)]
+    found = []
+    for p in sorted(paths.notebooks.glob("*.py")):
+        if not _SECTION.match(p.name):
+            continue
+        meta = _jupytext_header(p).get("welfare", {})
+        found.append(Section(p.stem, p, tuple(meta.get("tables", ())),
+                             bool(meta.get("previous_wave", False))))
     if not found:
         raise PipelineError(f"no analysis notebooks (NN_name.py) in {paths.notebooks}")
     return found
 
 
+# --- state and records ------------------------------------------------------------------------
+
+def state_path(paths: Paths, wave: str) -> Path:
+    return paths.work / "state" / f"{wave}.json"
+
+
+def load_state(paths: Paths, wave: str) -> dict[str, Any]:
+    path = state_path(paths, wave)
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return {}
+
+
+def _save_json(path: Path, value: Any) -> None:
+    write_text_atomic(path, json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+@dataclass
+class RunRecord:
+    """What a run did: steps with durations and cache hits, the inputs' hashes."""
+
+    wave: str
+    lang: str
+    run_id: str = field(default_factory=lambda: dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+                        + "-" + uuid.uuid4().hex[:6])
+    started: str = field(default_factory=lambda: dt.datetime.now().isoformat(timespec="seconds"))
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    inputs: dict[str, Any] = field(default_factory=dict)
+    status: str = "running"
+    error: str | None = None
+    seconds: float = 0.0
+
+    def add(self, step: str, *, cached: bool, seconds: float, key: str | None = None,
+            **extra: Any) -> None:
+        self.steps.append({"step": step, "cached": cached, "seconds": round(seconds, 3),
+                           "key": key, **extra})
+
+
+# --- ingest + gate -----------------------------------------------------------------------------
+
+def raw_inputs(paths: Paths, wave: str) -> dict[str, str]:
+    """Hashes of every file of the raw wave folder."""
+    raw = paths.raw_wave(wave)
+    if not raw.is_dir():
+        from pipeline.errors import InputError
+
+        raise InputError(raw, "no such wave folder (put the wave's files in data/raw/<wave>/)")
+    return folder_hashes(raw)
+
+
+def ingest_key(paths: Paths, wave: str) -> str:
+    return hash_value({"raw": raw_inputs(paths, wave), "code": code_version()["source_sha256"]})
+
+
+def read_manifest(paths: Paths, wave: str) -> dict[str, Any] | None:
+    path = paths.processed_wave(wave) / "manifest.json"
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def ingest_step(wave: str, paths: Paths | None = None) -> dict[str, Any]:
     """Ingest ``data/raw/<wave>`` into ``data/processed/<wave>`` (all or nothing)."""
+    from pipeline.ingest import ingest_wave, write_processed
+
     paths = paths or get_paths()
     data = ingest_wave(wave, paths.raw_wave(wave))
     return write_processed(data, paths.processed_wave(wave))
 
+
+# --- sections: execute and render ----------------------------------------------------------------
 
 def execute_section(section: Section, executed: Path, parameters: dict[str, Any],
                     cwd: Path) -> Path:
@@ -63,8 +175,10 @@ def execute_section(section: Section, executed: Path, parameters: dict[str, Any]
 
     executed.parent.mkdir(parents=True, exist_ok=True)
     nb = jupytext.read(section.source)
+    declared = declared_parameters(nb)
     try:
-        pm.execute_notebook(nb, str(executed), parameters=parameters, kernel_name="python3",
+        pm.execute_notebook(nb, str(executed),
+                            parameters={k: v for k, v in parameters.items() if k in declared}, kernel_name="python3",
                             progress_bar=False, log_output=False, cwd=str(cwd))
     except pm.PapermillExecutionError as err:
         evalue = str(err.evalue).strip().splitlines()
@@ -75,57 +189,222 @@ def execute_section(section: Section, executed: Path, parameters: dict[str, Any]
     return executed
 
 
-def _execute_all(sections: list[Section], run_dir: Path, parameters: dict[str, Any],
-                 cwd: Path, jobs: int) -> dict[str, Path]:
-    targets = {s.name: run_dir / f"{s.name}.ipynb" for s in sections}
-    if jobs <= 1 or len(sections) == 1:
-        return {s.name: execute_section(s, targets[s.name], parameters, cwd) for s in sections}
-    with ProcessPoolExecutor(max_workers=min(jobs, len(sections))) as pool:
-        futures = {s.name: pool.submit(execute_section, s, targets[s.name], parameters, cwd)
-                   for s in sections}
-        return {name: f.result() for name, f in futures.items()}
+def declared_parameters(nb: Any) -> set[str]:
+    """Names assigned in the notebook's cell tagged ``parameters``."""
+    for cell in nb.cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            return set(re.findall(r"^([A-Za-z_]\w*)\s*(?::[^=]+)?=", cell.source, re.MULTILINE))
+    return set()
 
+
+def build_section(section: Section, executed: Path, site: Path, parameters: dict[str, Any],
+                  cwd: Path, title: str, synthetic: bool) -> dict[str, Any]:
+    """Execute a section's notebook and render it to HTML and PDF in ``site``."""
+    from pipeline.report import render_notebook
+
+    t0 = time.perf_counter()
+    execute_section(section, executed, parameters, cwd)
+    t1 = time.perf_counter()
+    html, pdf = site / f"{section.name}.html", site / f"{section.name}.pdf"
+    render_notebook(executed, html, pdf, title=title, wave=parameters["wave"],
+                    lang=parameters["lang"], synthetic=synthetic)
+    return {"execute_seconds": t1 - t0, "render_seconds": time.perf_counter() - t1}
+
+
+def section_key(section: Section, manifest: dict[str, Any], previous: dict[str, Any] | None,
+                parameters: dict[str, Any]) -> str:
+    tables = {t: manifest["tables"][t]["sha256"] for t in section.tables
+              if t in manifest["tables"]} if section.tables else {
+        t: info["sha256"] for t, info in manifest["tables"].items()}
+    prev = None
+    if section.previous_wave and previous is not None:
+        prev = {t: info["sha256"] for t, info in previous["tables"].items()}
+    return hash_value({
+        "source": sha256_file(section.source),
+        "code": code_version()["source_sha256"],
+        "tables": tables,
+        "previous": prev,
+        "parameters": {k: v for k, v in parameters.items()
+                       if k not in ("processed_dir", "tables_dir", "previous_processed_dir")},
+    })
+
+
+def _site_root(stage: Path, lang: str) -> Path:
+    """Italian reports at the wave's root, other languages in a subfolder."""
+    return stage if lang == "it" else stage / lang
+
+
+# --- the run ----------------------------------------------------------------------------------
 
 def run_wave(wave: str, *, lang: str = "it", jobs: int | None = None, force: bool = False,
-             paths: Paths | None = None) -> dict[str, Any]:
-    """Ingest, analyse and report one wave; publish ``reports/<wave>/`` atomically.
+             paths: Paths | None = None, progress_stream: Any = "stderr") -> dict[str, Any]:
+    """Ingest, check, analyse and report one wave; publish ``reports/<wave>/`` atomically.
 
     Parameters
     ----------
     wave
         Wave label (a folder of ``data/raw``).
     lang
-        Language of the reports, ``it`` or ``en``.
+        Language of the reports, ``it`` (at the site's root) or ``en`` (in ``en/``).
     jobs
-        Notebooks executed in parallel (default: the number of cores).
+        Sections built in parallel (default: the number of cores).
     force
-        Redo every step (steps are not cached yet, so every run redoes them).
+        Redo every step even when its inputs did not change.
+
+    Returns
+    -------
+    dict
+        ``index`` (path of the site's index page), ``seconds``, ``record`` (path of the
+        JSON run record) and ``steps``.
     """
-    from pipeline.report import render_notebook
-    from pipeline.site import write_index
-    from pipeline.text import text
+    import sys
 
     paths = paths or get_paths()
-    jobs = jobs or os.cpu_count() or 1
-    started = time.perf_counter()
-    manifest = ingest_step(wave, paths)
-    processed = paths.processed_wave(wave)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    record = RunRecord(wave=wave, lang=lang)
+    run_dir = paths.runs() / wave
+    run_dir.mkdir(parents=True, exist_ok=True)
+    state = load_state(paths, wave)
+    stream = sys.stderr if progress_stream == "stderr" else progress_stream
     sections = discover_sections(paths)
-    run_dir = paths.runs() / wave / lang
-    with staged_folder(paths.report_wave(wave)) as stage:
-        parameters = {"wave": wave, "lang": lang, "processed_dir": str(processed),
-                      "tables_dir": str(stage / "tables"), "min_cell": min_cell()}
-        executed = _execute_all(sections, run_dir, parameters, paths.root, jobs)
-        rendered = []
-        for section in sections:
-            title = text(f"{section.text_key}.title", lang)
-            html, pdf = stage / f"{section.name}.html", stage / f"{section.name}.pdf"
-            render_notebook(executed[section.name], html, pdf, title=title, wave=wave,
-                            lang=lang, synthetic=manifest["synthetic"])
-            rendered.append({"name": section.name, "title": title, "html": html.name,
-                             "pdf": pdf.name, "executed": executed[section.name]})
-        data = read_processed(processed)
-        index = write_index(stage, data, rendered, lang=lang)
-    elapsed = time.perf_counter() - started
-    return {"index": paths.report_wave(wave) / index.name, "seconds": elapsed,
-            "sections": [r["name"] for r in rendered]}
+    progress = Progress(len(sections) + 2, expected_seconds=state.get("seconds") if not force
+                        else None, stream=stream, log=run_dir / f"{record.run_id}.log")
+    started = time.perf_counter()
+    try:
+        result = _run(wave, lang, jobs, force, paths, record, state, sections, progress, run_dir)
+        record.status = "reported"
+        done = load_state(paths, wave)
+        done["seconds"] = round(time.perf_counter() - started, 3)
+        _save_json(state_path(paths, wave), done)
+        result["seconds"] = done["seconds"]
+        return result
+    except BaseException as err:
+        record.status = "failed"
+        record.error = str(err) if isinstance(err, PipelineError) else (
+            f"{type(err).__name__}: {err}")
+        if not isinstance(err, PipelineError | KeyboardInterrupt):
+            progress.info("unexpected error:\n" + traceback.format_exc())
+        state.update({"status": "failed", "error": record.error, "last_run": record.run_id,
+                      "finished": dt.datetime.now().isoformat(timespec="seconds")})
+        _save_json(state_path(paths, wave), state)
+        raise
+    finally:
+        record.seconds = round(time.perf_counter() - started, 3)
+        _save_json(run_dir / f"{record.run_id}.json", record.__dict__)
+        progress.close()
+
+
+def _run(wave: str, lang: str, jobs: int, force: bool, paths: Paths, record: RunRecord,
+         state: dict[str, Any], sections: list[Section], progress: Progress,
+         run_dir: Path) -> dict[str, Any]:
+    from pipeline.text import text
+
+    # 1. ingest and gate
+    t0 = time.perf_counter()
+    key = ingest_key(paths, wave)
+    record.inputs = {"raw": raw_inputs(paths, wave), "code": code_version()}
+    manifest = read_manifest(paths, wave)
+    cached = (not force and manifest is not None and state.get("ingest_key") == key)
+    if not cached:
+        manifest = ingest_step(wave, paths)
+        state = {**state, "ingest_key": key, "langs": state.get("langs", {}) if not force else {}}
+    record.add("ingest", cached=cached, seconds=time.perf_counter() - t0, key=key)
+    progress.step(f"ingest {wave}", cached=cached)
+    assert manifest is not None
+
+    # 2. sections
+    previous_label = manifest["meta"].get("previous_wave")
+    previous = read_manifest(paths, previous_label) if previous_label else None
+    lang_state = state.get("langs", {}).get(lang, {}) if not force else {}
+    done_keys: dict[str, str] = dict(lang_state.get("sections", {}))
+    published = paths.report_wave(wave)
+    executed_dir = run_dir / lang
+    todo: list[tuple[Section, str, dict[str, Any]]] = []
+    keys: dict[str, str] = {}
+    for section in sections:
+        parameters = {"wave": wave, "lang": lang, "min_cell": min_cell(),
+                      "processed_dir": str(paths.processed_wave(wave)),
+                      "previous_wave": previous_label if previous else None,
+                      "previous_processed_dir": str(paths.processed_wave(previous_label))
+                      if previous else None}
+        keys[section.name] = section_key(section, manifest, previous, parameters)
+        site_file = _site_root(published, lang) / f"{section.name}.html"
+        reusable = (done_keys.get(section.name) == keys[section.name] and site_file.exists()
+                    and (executed_dir / f"{section.name}.ipynb").exists())
+        if reusable:
+            record.add(f"section {section.name}", cached=True, seconds=0.0,
+                       key=keys[section.name])
+            progress.step(f"section {section.name}", cached=True)
+        else:
+            todo.append((section, keys[section.name], parameters))
+    index_key = hash_value({"sections": keys, "manifest": manifest["tables"],
+                            "code": code_version()["source_sha256"]})
+    site_root = _site_root(published, lang)
+    if not todo and lang_state.get("index_key") == index_key and (site_root / "index.html").exists():
+        record.add("publish", cached=True, seconds=0.0, key=index_key)
+        progress.step("site", cached=True)
+        _finish_state(paths, wave, state, lang, keys, index_key, record)
+        return {"index": site_root / "index.html", "record": run_dir / f"{record.run_id}.json",
+                "steps": record.steps, "changed": False}
+
+    with staged_folder(published) as stage:
+        if published.exists():
+            shutil.copytree(published, stage, dirs_exist_ok=True)
+        stage_root = _site_root(stage, lang)
+        stage_root.mkdir(parents=True, exist_ok=True)
+        synthetic = bool(manifest["synthetic"])
+        if todo:
+            _build_sections(todo, stage_root, executed_dir, paths, jobs, synthetic, lang,
+                            record, progress, text)
+        # 3. the site's index
+        t0 = time.perf_counter()
+        from pipeline.ingest import read_processed
+        from pipeline.site import write_index
+
+        rendered = [{"name": s.name, "title": text(f"{s.text_key}.title", lang),
+                     "html": f"{s.name}.html", "pdf": f"{s.name}.pdf",
+                     "executed": executed_dir / f"{s.name}.ipynb"} for s in sections]
+        write_index(stage_root, read_processed(paths.processed_wave(wave)), rendered, lang=lang)
+        record.add("publish", cached=False, seconds=time.perf_counter() - t0, key=index_key)
+        progress.step("site index")
+    _finish_state(paths, wave, state, lang, keys, index_key, record)
+    return {"index": site_root / "index.html", "record": run_dir / f"{record.run_id}.json",
+            "steps": record.steps, "changed": True}
+
+
+def _build_sections(todo, stage_root, executed_dir, paths, jobs, synthetic, lang, record,
+                    progress, text) -> None:
+    tables_dir = stage_root / "tables"
+    tasks = []
+    for section, key, parameters in todo:
+        params = {**parameters, "tables_dir": str(tables_dir)}
+        title = text(f"{section.text_key}.title", lang)
+        tasks.append((section, key, (section, executed_dir / f"{section.name}.ipynb",
+                                     stage_root, params, paths.root, title, synthetic)))
+    if jobs == 1 or len(tasks) == 1:
+        for section, key, args in tasks:
+            t0 = time.perf_counter()
+            timing = build_section(*args)
+            record.add(f"section {section.name}", cached=False,
+                       seconds=time.perf_counter() - t0, key=key, **timing)
+            progress.step(f"section {section.name}")
+        return
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+        t0 = time.perf_counter()
+        futures = [(section, key, pool.submit(build_section, *args))
+                   for section, key, args in tasks]
+        for section, key, future in futures:
+            timing = future.result()
+            record.add(f"section {section.name}", cached=False,
+                       seconds=time.perf_counter() - t0, key=key, **timing)
+            progress.step(f"section {section.name}")
+
+
+def _finish_state(paths: Paths, wave: str, state: dict[str, Any], lang: str,
+                  keys: dict[str, str], index_key: str, record: RunRecord) -> None:
+    langs = dict(state.get("langs", {}))
+    langs[lang] = {"sections": keys, "index_key": index_key}
+    state.update({"status": "reported", "error": None, "langs": langs,
+                  "last_run": record.run_id,
+                  "finished": dt.datetime.now().isoformat(timespec="seconds")})
+    _save_json(state_path(paths, wave), state)

@@ -1,0 +1,51 @@
+"""Hashes that decide what must be redone: files, the package's code, JSON-able values.
+
+Kept free of heavy imports so that a rerun with nothing to do stays fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pipeline import __version__
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+_CODE_SUFFIXES = (".py", ".yaml", ".csv", ".j2", ".tpl", ".css", ".json", ".html")
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def hash_value(value: Any) -> str:
+    """SHA-256 of a JSON-serialisable value (keys sorted)."""
+    text = json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@cache
+def code_version() -> dict[str, str]:
+    """The package version and one hash of every source, template and codebook file."""
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.is_file() and path.suffix in _CODE_SUFFIXES and "__pycache__" not in path.parts:
+            h.update(str(path.relative_to(PACKAGE_DIR)).encode())
+            h.update(path.read_bytes())
+    return {"package": __version__, "source_sha256": h.hexdigest()}
+
+
+def folder_hashes(folder: Path) -> dict[str, str]:
+    """``{file name: sha256}`` of the files directly in ``folder`` (hidden files skipped)."""
+    if not folder.is_dir():
+        return {}
+    return {p.name: sha256_file(p) for p in sorted(folder.iterdir())
+            if p.is_file() and not p.name.startswith(".")}
