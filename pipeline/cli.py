@@ -9,6 +9,10 @@ from collections.abc import Sequence
 
 from pipeline.errors import PipelineError
 
+
+class UsageError(PipelineError):
+    """Arguments that do not fit together."""
+
 DESCRIPTION = """\
 welfare-pipeline: from a raw data wave (data/raw/<wave>/) to a typed dataset
 (data/processed/<wave>/) and the wave's reports (reports/<wave>/).
@@ -44,11 +48,39 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from pipeline.run import run_wave
+    from pipeline.run import run_all, run_wave
 
+    if args.all == (args.wave is not None):
+        raise UsageError("give a wave label or --all")
+    if args.all:
+        results = run_all(lang=args.lang, jobs=args.jobs, force=args.force)
+        for r in results:
+            if r["ok"]:
+                state = "published" if r["changed"] else "up to date"
+                print(f"{r['wave']}: {state}: {r['index']}")
+            else:
+                print(f"{r['wave']}: FAILED: {r['error']}")
+        if not results:
+            print("no waves under data/raw/")
+        return 0 if all(r["ok"] for r in results) else 1
     result = run_wave(args.wave, lang=args.lang, jobs=args.jobs, force=args.force)
     state = "published" if result["changed"] else "up to date, nothing to redo"
     print(f"report of {args.wave} ({state}, {result['seconds']:.1f} s): {result['index']}")
+    return 0
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from pipeline.config import get_paths
+    from pipeline.run import list_waves, wave_status
+
+    paths = get_paths()
+    waves = list_waves(paths)
+    if not waves:
+        print("no waves under data/raw/")
+    width = max((len(w) for w in waves), default=4)
+    for wave in waves:
+        status, reason = wave_status(paths, wave, args.lang)
+        print(f"{wave:<{width}}  {status:<8}  {reason}")
     return 0
 
 
@@ -80,18 +112,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "run", help="the whole pipeline for a wave: ingest, analyses, reports",
-        description="Ingest the wave, execute the analysis notebooks with papermill and "
-                    "render the reports (HTML and PDF) into reports/<wave>/. The reports are "
-                    "built in a staging folder and replace the previous ones only when "
-                    "everything succeeded.",
+        description="Ingest and check the wave, execute the analysis notebooks with "
+                    "papermill and render the reports (HTML and PDF) into reports/<wave>/. "
+                    "Steps whose inputs (raw files, notebooks, pipeline code, parameters) did "
+                    "not change are reused. The reports are built in a staging folder and "
+                    "replace the previous ones only when everything succeeded. Schedule "
+                    "`welfare run --all` (cron or CI) to keep every wave current.",
     )
-    p.add_argument("wave", help="wave label, the folder name under data/raw/")
+    p.add_argument("wave", nargs="?", help="wave label, the folder name under data/raw/")
+    p.add_argument("--all", action="store_true",
+                   help="every wave under data/raw/, in wave order (unchanged ones are skipped)")
     p.add_argument("--lang", choices=("it", "en"), default="it",
-                   help="language of the reports (default: it)")
+                   help="language of the reports (default: it; en goes to reports/<wave>/en/)")
     p.add_argument("--jobs", type=int, default=None,
                    help="notebooks run in parallel (default: the number of cores)")
     p.add_argument("--force", action="store_true", help="redo every step")
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser(
+        "status", help="list every wave: reported, stale, failed or new, and why",
+        description="For each wave under data/raw/, say whether its reports are current "
+                    "(reported), out of date because raw files, notebooks or code changed "
+                    "(stale), broken by the last run (failed, with the error) or never built "
+                    "(new). Cheap: it only compares hashes.",
+    )
+    p.add_argument("--lang", choices=("it", "en"), default="it", help="reports' language")
+    p.set_defaults(func=_cmd_status)
 
     p = sub.add_parser(
         "demo-data", help="write a synthetic demo wave into data/raw/<wave>/",

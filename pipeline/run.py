@@ -323,8 +323,8 @@ def _run(wave: str, lang: str, jobs: int, force: bool, paths: Paths, record: Run
     keys: dict[str, str] = {}
     for section in sections:
         parameters = {"wave": wave, "lang": lang, "min_cell": min_cell(),
-                      "processed_dir": str(paths.processed_wave(wave)),
                       "previous_wave": previous_label if previous else None,
+                      "processed_dir": str(paths.processed_wave(wave)),
                       "previous_processed_dir": str(paths.processed_wave(previous_label))
                       if previous else None}
         keys[section.name] = section_key(section, manifest, previous, parameters)
@@ -408,3 +408,90 @@ def _finish_state(paths: Paths, wave: str, state: dict[str, Any], lang: str,
                   "last_run": record.run_id,
                   "finished": dt.datetime.now().isoformat(timespec="seconds")})
     _save_json(state_path(paths, wave), state)
+
+
+# --- several waves ----------------------------------------------------------------------------
+
+def _natural_key(label: str) -> list[Any]:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", label)]
+
+
+def list_waves(paths: Paths) -> list[str]:
+    """Waves under ``data/raw`` in wave order: a wave after its ``previous_wave``.
+
+    Waves without ``wave.yaml`` links are ordered by label, numbers compared as numbers.
+    """
+    if not paths.raw.is_dir():
+        return []
+    labels = sorted((p.name for p in paths.raw.iterdir()
+                     if p.is_dir() and not p.name.startswith(".")), key=_natural_key)
+    previous: dict[str, str | None] = {}
+    for label in labels:
+        meta_path = paths.raw / label / "wave.yaml"
+        prev = None
+        if meta_path.exists():
+            try:
+                prev = (yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}).get(
+                    "previous_wave")
+            except yaml.YAMLError:
+                prev = None
+        previous[label] = str(prev) if prev in labels else None
+    ordered: list[str] = []
+
+    def visit(label: str, trail: tuple[str, ...] = ()) -> None:
+        if label in ordered or label in trail:
+            return
+        prev = previous.get(label)
+        if prev:
+            visit(prev, (*trail, label))
+        ordered.append(label)
+
+    for label in labels:
+        visit(label)
+    return ordered
+
+
+def wave_status(paths: Paths, wave: str, lang: str = "it") -> tuple[str, str]:
+    """``(status, reason)`` of a wave: ``reported``, ``stale``, ``failed`` or ``new``."""
+    state = load_state(paths, wave)
+    if not state:
+        return "new", "never run"
+    if state.get("status") == "failed":
+        return "failed", state.get("error") or "unknown error"
+    if state.get("ingest_key") != ingest_key(paths, wave):
+        return "stale", "raw files or pipeline code changed since the last run"
+    manifest = read_manifest(paths, wave)
+    if manifest is None:
+        return "stale", "processed data missing"
+    lang_state = state.get("langs", {}).get(lang)
+    if lang_state is None:
+        return "new", f"no {lang} report yet"
+    previous_label = manifest["meta"].get("previous_wave")
+    previous = read_manifest(paths, previous_label) if previous_label else None
+    for section in discover_sections(paths):
+        parameters = {"wave": wave, "lang": lang, "min_cell": min_cell(),
+                      "previous_wave": previous_label if previous else None}
+        if lang_state["sections"].get(section.name) != section_key(
+                section, manifest, previous, parameters):
+            return "stale", f"{section.name} changed (notebook, code or its input tables)"
+    if not (_site_root(paths.report_wave(wave), lang) / "index.html").exists():
+        return "stale", "published report missing"
+    return "reported", f"last run {state.get('finished', '?')}"
+
+
+def run_all(*, lang: str = "it", jobs: int | None = None, force: bool = False,
+            paths: Paths | None = None, progress_stream: Any = "stderr") -> list[dict[str, Any]]:
+    """Run every wave in wave order; unchanged waves cost only the check of their hashes.
+
+    A failing wave is reported and the next waves still run; the caller sees every result.
+    """
+    paths = paths or get_paths()
+    results = []
+    for wave in list_waves(paths):
+        try:
+            out = run_wave(wave, lang=lang, jobs=jobs, force=force, paths=paths,
+                           progress_stream=progress_stream)
+            results.append({"wave": wave, "ok": True, **out})
+        except PipelineError as err:
+            results.append({"wave": wave, "ok": False, "error": str(err)})
+    return results
