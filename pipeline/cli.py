@@ -84,6 +84,18 @@ def _cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pipeline.publish import publish_site
+
+    files = publish_site(args.wave, Path(args.destination))
+    for rel in files:
+        print(rel)
+    print(f"published {len(files)} files of {args.wave} to {args.destination}")
+    return 0
+
+
 def _cmd_docs(args: argparse.Namespace) -> int:
     from pipeline.docs import write_variables_doc
 
@@ -158,6 +170,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--phase", type=int, default=None,
                    help="0 baseline, 1 follow-up (default: from the label's year)")
     p.set_defaults(func=_cmd_demo_data)
+
+    p = sub.add_parser(
+        "publish", help="copy a wave's public site to a folder or a .zip, ready to send",
+        description="Copy reports/<wave>/ to DESTINATION (a folder, replaced whole, or a file "
+                    "ending in .zip) and list what was copied. Never copies the confidential "
+                    "per-company reports, raw or processed data.",
+    )
+    p.add_argument("wave", help="wave label")
+    p.add_argument("destination", help="a folder or a .zip file")
+    p.set_defaults(func=_cmd_publish)
 
     p = sub.add_parser(
         "docs", help="regenerate docs/variables.md from the codebook",
