@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the pipeline needs, only those that are missing.
 # WeasyPrint (PDF) needs pango and harfbuzz; fonts-dejavu gives the reports a font with
-# Italian accents on a bare machine. Extra packages can be asked for with EXTRA_DEB.
+# Italian accents on a bare machine; poppler-utils lets the tests read the PDFs as a reader
+# would (pdftotext, pdftoppm). Extra packages can be asked for with EXTRA_DEB.
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core ${EXTRA_DEB:-})
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils ${EXTRA_DEB:-})
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

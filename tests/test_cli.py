@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from waves import minimal_tables, write_wave
 
-from conftest import minimal_tables, write_wave
 from pipeline.cli import build_parser, main
 
 
@@ -14,7 +14,7 @@ def test_help_explains_every_subcommand(capsys):
     assert info.value.code == 0
     out = capsys.readouterr().out
     parser = build_parser()
-    commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001
+    commands = parser._subparsers._group_actions[0].choices
     for name, sub in commands.items():
         assert name in out
         assert len(sub.description or "") > 60, f"{name} needs a real description"

@@ -8,8 +8,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from waves import minimal_tables, write_csv, write_wave
 
-from conftest import minimal_tables, write_csv, write_wave
 from pipeline.errors import InputError
 from pipeline.ingest import ingest_wave, read_processed, write_processed
 
@@ -293,7 +293,7 @@ def test_mixed_encodings(tmp_path):
     path = raw / "companies.csv"
     lines = path.read_bytes().split(b"\r\n")
     lines[1] = lines[1].replace(b"Alfa", "Società".encode("cp1252"))
-    lines[2] = lines[2].replace(b"Beta", "Perù".encode("utf-8"))
+    lines[2] = lines[2].replace(b"Beta", "Perù".encode())
     path.write_bytes(b"\r\n".join(lines))
     assert _error(raw) == (f"{path}, row 3: mixed encodings: this row is UTF-8 but the rest of "
                            "the file is not (save the whole file again as CSV UTF-8)")

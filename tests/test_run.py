@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 import pytest
+from waves import minimal_tables, write_csv, write_wave
 
-from conftest import minimal_tables, write_csv, write_wave
 from pipeline.config import get_paths
 from pipeline.errors import PipelineError
 from pipeline.run import list_waves, run_all, run_wave, wave_status

@@ -12,7 +12,19 @@ SEQUENTIAL = "viridis"
 
 
 def set_theme() -> None:
-    """Apply the theme to every later figure (call once per notebook)."""
+    """Apply the theme to every later figure (call once per notebook).
+
+    Inside a Jupyter kernel it also selects the inline backend: a kernel started with
+    ``MPLBACKEND=Agg`` in its environment (as CI sets) would otherwise show no figures.
+    """
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:
+        shell = None
+    if shell is not None and getattr(shell, "kernel", None) is not None:
+        shell.run_line_magic("matplotlib", "inline")
     sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE, font="DejaVu Sans")
     mpl.rcParams.update({
         "figure.figsize": (7.5, 4.2),

@@ -1,0 +1,44 @@
+"""The fixed words of a report, in each language the reports are written in."""
+
+from __future__ import annotations
+
+from pipeline.report.formatting import normalize_lang
+
+__all__ = ["DEFAULT_PROMOTERS", "LABELS", "label"]
+
+#: Who promotes the project, as printed on the cover when no other list is given.
+DEFAULT_PROMOTERS: tuple[str, ...] = (
+    "Verona Innovazione — Azienda speciale della CCIAA di Verona",
+    "Consigliera di Parità della Provincia di Verona",
+    "Variazioni",
+)
+
+LABELS: dict[str, dict[str, str]] = {
+    "it": {
+        "wave": "Rilevazione",
+        "date": "Data",
+        "promoters": "Promotori",
+        "contents": "Indice",
+        "figure": "Figura",
+        "table": "Tabella",
+        "page_of": '"pagina " counter(page) " di " counter(pages)',
+        "synthetic": "Dati sintetici dimostrativi — non sono dati reali",
+        "image_omitted": "immagine esterna omessa",
+    },
+    "en": {
+        "wave": "Wave",
+        "date": "Date",
+        "promoters": "Promoted by",
+        "contents": "Contents",
+        "figure": "Figure",
+        "table": "Table",
+        "page_of": '"page " counter(page) " of " counter(pages)',
+        "synthetic": "Synthetic demo data — not real data",
+        "image_omitted": "external image omitted",
+    },
+}
+
+
+def label(key: str, lang: str) -> str:
+    """The word ``key`` (e.g. ``"figure"``) in ``lang``."""
+    return LABELS[normalize_lang(lang)][key]
