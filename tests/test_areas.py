@@ -1,0 +1,20 @@
+"""Analytic areas: every municipality gets one, and known towns land where they should."""
+
+from __future__ import annotations
+
+from pipeline.analysis.areas import AREA_LABELS, province_areas
+from pipeline.config import get_paths
+
+
+def test_known_municipalities_fall_in_their_area():
+    areas = province_areas(get_paths().municipalities_geojson).set_index("municipality")["area"]
+    assert len(areas) == 98
+    assert set(areas) == set(AREA_LABELS)
+    expected = {"023091": "VERONA", "023045": "GARDA_BALDO",  # Malcesine
+                "023006": "GARDA_BALDO",  # Bardolino
+                "023077": "VALPOLICELLA",  # Sant'Ambrogio di Valpolicella
+                "023011": "VALPOLICELLA",  # Bosco Chiesanuova
+                "023069": "EST", "023081": "EST",  # San Bonifacio, Soave
+                "023044": "PIANURA", "023012": "PIANURA",  # Legnago, Bovolone
+                "023096": "CINTURA", "023071": "CINTURA"}  # Villafranca, S. Giovanni Lupatoto
+    assert {k: areas[k] for k in expected} == expected
