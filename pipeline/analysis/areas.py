@@ -8,7 +8,8 @@ offsets in degrees, east ``dx`` and north ``dy``), not an official subdivision:
 area                   rule (first that applies)
 =====================  =====================================================
 ``VERONA``             the municipality of Verona (023091)
-``GARDA_BALDO``        dx < -0.19 and dy > -0.05 (lake Garda, Monte Baldo)
+``GARDA_BALDO``        dx < -0.19 and dy > -0.05, or dx < -0.13 and dy > 0.15
+                       (lake Garda, Monte Baldo, the Adige valley)
 ``VALPOLICELLA``       dy >= 0.05 (Valpolicella and Lessinia, the north)
 ``EST``                dx >= 0.15 and dy > -0.20 (the east: Soave, San Bonifacio)
 ``PIANURA``            dy <= -0.12 (the southern plain: Legnago, Bovolone)
@@ -38,7 +39,7 @@ AREA_LABELS = {
 
 
 def _area(dx: float, dy: float) -> str:
-    if dx < -0.19 and dy > -0.05:
+    if (dx < -0.19 and dy > -0.05) or (dx < -0.13 and dy > 0.15):
         return "GARDA_BALDO"
     if dy >= 0.05:
         return "VALPOLICELLA"
