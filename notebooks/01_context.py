@@ -19,7 +19,7 @@
 #     - worker_survey
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=["remove-cell"]
 # # Il contesto: le imprese del territorio
 #
 # Context analysis of the territorial mapping: companies by sector, size and municipality.

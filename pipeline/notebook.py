@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.config import get_paths
+from pipeline.disclosure import suppress_small_cells
 from pipeline.ingest import read_processed
 
 
@@ -35,12 +36,22 @@ class WaveContext:
     tables_dir: Path
     min_cell: int
 
-    def save_table(self, df: pd.DataFrame, name: str) -> Path:
-        """Write a tidy table as ``<tables_dir>/<name>.csv`` (UTF-8, ``,``, decimal point)."""
+    def publishable(self, df: pd.DataFrame, n_col: str = "n") -> pd.DataFrame:
+        """``df`` with every row built on fewer than ``min_cell`` respondents blanked."""
+        if n_col not in df.columns:
+            return df
+        return suppress_small_cells(df, min_cell=self.min_cell, n_col=n_col)
+
+    def save_table(self, df: pd.DataFrame, name: str) -> pd.DataFrame:
+        """Write a tidy table as ``<tables_dir>/<name>.csv`` (UTF-8, ``,``, decimal point).
+
+        Small cells are blanked first (see :meth:`publishable`); the published version is
+        returned so that figures are drawn from exactly what the table shows.
+        """
+        published = self.publishable(df)
         self.tables_dir.mkdir(parents=True, exist_ok=True)
-        path = self.tables_dir / f"{name}.csv"
-        df.to_csv(path, index=False, float_format="%.6g")
-        return path
+        published.to_csv(self.tables_dir / f"{name}.csv", index=False, float_format="%.6g")
+        return published
 
 
 def open_wave(wave: str, lang: str = "it", processed_dir: str | None = None,

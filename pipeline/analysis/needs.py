@@ -1,0 +1,132 @@
+"""The workers' needs: importance of each measure, unmet need, work-life balance.
+
+Every estimate is design-based (:mod:`pipeline.stats.design`: companies as strata with the
+finite population correction, post-stratified by gender) and computed on the full design,
+groups as domains. The functions return tidy tables ready for
+:func:`pipeline.disclosure.suppress_small_cells`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from pipeline.stats import SurveyDesign, survey_mean, survey_proportion, top_box
+
+#: Groupings of the needs table, in report order. ``all`` is the whole population.
+GROUPINGS = ("all", "gender", "has_child_u14", "caregiver", "age_band")
+#: Groups of a grouping that are published (others are too small by design).
+PUBLISHED_GROUPS = {"gender": ("F", "M")}
+TIDY = ["measure", "group_var", "group", "estimate", "se", "ci_low", "ci_high", "n", "df",
+        "method"]
+
+
+def _group_labels(values: pd.Series) -> pd.Series:
+    """Booleans as ``yes``/``no`` so that groups read well in CSV and charts."""
+    if str(values.dtype) in ("boolean", "bool"):
+        return values.map({True: "yes", False: "no"}).astype("str")
+    return values
+
+
+def _tidy(table: pd.DataFrame, measure_of: dict[str, str], group_var: str) -> pd.DataFrame:
+    out = table.rename(columns={"variable": "measure"})
+    out["measure"] = out["measure"].map(measure_of)
+    out["group_var"] = group_var
+    if group_var == "all":
+        out["group"] = "all"
+    keep = PUBLISHED_GROUPS.get(group_var)
+    if keep is not None:
+        out = out[out["group"].isin(keep)]
+    return out[TIDY]
+
+
+def needs_table(
+    workers: pd.DataFrame,
+    design: SurveyDesign,
+    measures: Sequence[str],
+    *,
+    groupings: Sequence[str] = GROUPINGS,
+    threshold: int = 3,
+) -> pd.DataFrame:
+    """Weighted share of workers rating each measure important (3 or 4 on 1-4).
+
+    Parameters
+    ----------
+    workers
+        The typed worker table (``need_imp_<MEASURE>`` Int8 1-4, NA for missing and
+        "don't know", which are outside the domain of valid answers).
+    design
+        The survey design built on ``workers``.
+    measures
+        Measure codes asked to workers.
+    groupings
+        ``all`` and/or worker columns to break down by.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``measure, group_var, group, estimate, se, ci_low, ci_high, n, df, method``;
+        ``estimate`` is a share (0-1), ``n`` the valid respondents of the group.
+    """
+    columns = [f"need_imp_{m}" for m in measures]
+    measure_of = dict(zip(columns, measures, strict=True))
+    frames = []
+    for grouping in groupings:
+        if grouping == "all":
+            table = top_box(workers, columns, design=design, threshold=threshold)
+        else:
+            data = workers.assign(**{grouping: _group_labels(workers[grouping])})
+            table = top_box(data, columns, design=design, threshold=threshold, by=grouping,
+                            include_overall=False)
+        frames.append(_tidy(table, measure_of, grouping))
+    return pd.concat(frames, ignore_index=True)
+
+
+def unmet_need(workers: pd.DataFrame, design: SurveyDesign, measures: Sequence[str],
+               *, threshold: int = 3) -> pd.DataFrame:
+    """Among workers who rate a measure important, the share for whom it is not available.
+
+    The domain of each measure is the workers with ``need_imp >= threshold`` and a valid
+    availability answer (not "don't know"); the estimate is the weighted share answering
+    ``not_available``.
+    """
+    frames = []
+    for m in measures:
+        need = workers[f"need_imp_{m}"].astype("Float64")
+        avail = workers[f"avail_{m}"]
+        domain = (need >= threshold).fillna(False) & avail.notna() & (avail != "dont_know")
+        y = (avail == "not_available").astype("float64").where(avail.notna(), other=pd.NA)
+        table = survey_proportion(design, y.astype("Float64"), domain=domain.astype(bool))
+        table["measure"] = m
+        frames.append(table)
+    out = pd.concat(frames, ignore_index=True)
+    out["group_var"], out["group"] = "all", "all"
+    return out[TIDY]
+
+
+def balance_table(workers: pd.DataFrame, design: SurveyDesign,
+                  *, groupings: Sequence[str] = GROUPINGS) -> pd.DataFrame:
+    """Work-life balance indicators overall and by group.
+
+    Indicators: ``wfc_score`` and ``fwc_score`` (means, 1-7, higher = more conflict),
+    ``wlb_fit_good`` (share whose hours fit family and social commitments well or very
+    well).
+    """
+    frames = []
+    for grouping in groupings:
+        by = None if grouping == "all" else _group_labels(workers[grouping])
+        for indicator in ("wfc_score", "fwc_score"):
+            if workers[indicator].notna().any():
+                t = survey_mean(design, workers[indicator], by=by)
+                t["indicator"] = indicator
+                frames.append(t.assign(group_var=grouping))
+        fit = workers["wlb_fit_good"].astype("Float64")
+        t = survey_proportion(design, fit, by=by)
+        frames.append(t.assign(indicator="wlb_fit_good", group_var=grouping))
+    out = pd.concat(frames, ignore_index=True)
+    out.loc[out["group_var"] == "all", "group"] = "all"
+    for grouping, keep in PUBLISHED_GROUPS.items():
+        out = out[(out["group_var"] != grouping) | out["group"].isin(keep)]
+    return out[["indicator", "group_var", "group", "estimate", "se", "ci_low", "ci_high", "n",
+                "df", "method"]].reset_index(drop=True)
