@@ -37,7 +37,7 @@ import pandas as pd
 from pipeline.analysis.needs import GROUPINGS, balance_table, needs_table, unmet_need
 from pipeline.analysis.themes import theme_counts
 from pipeline.codebook import load_codebook
-from pipeline.notebook import open_wave, show_figure, show_table
+from pipeline.notebook import open_wave, show_figure
 from pipeline.plots import set_theme
 from pipeline.plots.bars import share_bars
 from pipeline.plots.estimates import diverging_likert, dot_ci
