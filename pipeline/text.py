@@ -1,7 +1,8 @@
-"""Report prose in Italian and English from one catalogue (``texts.yaml``).
+"""Report prose in Italian and English from one catalogue (``pipeline/*texts*.yaml``).
 
 Notebooks call :func:`say` instead of writing prose twice; researchers edit the wording in
-``pipeline/texts.yaml``. Placeholders use ``str.format`` syntax and receive already
+``pipeline/texts.yaml`` and its siblings (one file per part of the report, e.g.
+``texts_measures.yaml``; a key defined twice is an error). Placeholders use ``str.format`` syntax and receive already
 formatted numbers (see :mod:`pipeline.report.formatting`).
 """
 
@@ -13,12 +14,18 @@ from typing import Any
 
 import yaml
 
-TEXTS_PATH = Path(__file__).resolve().parent / "texts.yaml"
+TEXTS_DIR = Path(__file__).resolve().parent
 
 
 @cache
 def _catalogue() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(TEXTS_PATH.read_text(encoding="utf-8"))
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(TEXTS_DIR.glob("*texts*.yaml")):
+        for key, entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if key in merged:
+                raise ValueError(f"text {key!r} is defined twice ({path.name})")
+            merged[key] = entry
+    return merged
 
 
 def text(key: str, lang: str = "it", **values: Any) -> str:
@@ -26,7 +33,7 @@ def text(key: str, lang: str = "it", **values: Any) -> str:
     try:
         entry = _catalogue()[key]
     except KeyError:
-        raise KeyError(f"no text {key!r} in {TEXTS_PATH.name}") from None
+        raise KeyError(f"no text {key!r} in pipeline/*texts*.yaml") from None
     return entry[lang].format(**values).strip()
 
 
