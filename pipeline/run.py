@@ -28,7 +28,6 @@ import shutil
 import time
 import traceback
 import uuid
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,10 +41,6 @@ from pipeline.fingerprint import code_version, folder_hashes, hash_value, sha256
 from pipeline.progress import Progress
 
 _SECTION = re.compile(r"^(\d\d)_([a-z0-9_]+)\.py$")
-
-
-class NotebookError(PipelineError):
-    """An analysis notebook failed: which cell, which error, where the executed copy is."""
 
 
 # --- sections ------------------------------------------------------------------------------
@@ -165,51 +160,7 @@ def ingest_step(wave: str, paths: Paths | None = None) -> dict[str, Any]:
     return write_processed(data, paths.processed_wave(wave))
 
 
-# --- sections: execute and render ----------------------------------------------------------------
-
-def execute_section(section: Section, executed: Path, parameters: dict[str, Any],
-                    cwd: Path) -> Path:
-    """Run one notebook with papermill (Python API) and write the executed copy."""
-    import jupytext
-    import papermill as pm
-
-    executed.parent.mkdir(parents=True, exist_ok=True)
-    nb = jupytext.read(section.source)
-    declared = declared_parameters(nb)
-    try:
-        pm.execute_notebook(nb, str(executed),
-                            parameters={k: v for k, v in parameters.items() if k in declared}, kernel_name="python3",
-                            progress_bar=False, log_output=False, cwd=str(cwd))
-    except pm.PapermillExecutionError as err:
-        evalue = str(err.evalue).strip().splitlines()
-        raise NotebookError(
-            f"{section.source.name}, cell {err.exec_count}: {err.ename}: "
-            f"{evalue[-1] if evalue else ''} (executed notebook: {executed})"
-        ) from None
-    return executed
-
-
-def declared_parameters(nb: Any) -> set[str]:
-    """Names assigned in the notebook's cell tagged ``parameters``."""
-    for cell in nb.cells:
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            return set(re.findall(r"^([A-Za-z_]\w*)\s*(?::[^=]+)?=", cell.source, re.MULTILINE))
-    return set()
-
-
-def build_section(section: Section, executed: Path, site: Path, parameters: dict[str, Any],
-                  cwd: Path, title: str, synthetic: bool) -> dict[str, Any]:
-    """Execute a section's notebook and render it to HTML and PDF in ``site``."""
-    from pipeline.report import render_notebook
-
-    t0 = time.perf_counter()
-    execute_section(section, executed, parameters, cwd)
-    t1 = time.perf_counter()
-    html, pdf = site / f"{section.name}.html", site / f"{section.name}.pdf"
-    render_notebook(executed, html, pdf, title=title, wave=parameters["wave"],
-                    lang=parameters["lang"], synthetic=synthetic)
-    return {"execute_seconds": t1 - t0, "render_seconds": time.perf_counter() - t1}
-
+# --- sections ------------------------------------------------------------------------------------
 
 def section_key(section: Section, manifest: dict[str, Any], previous: dict[str, Any] | None,
                 parameters: dict[str, Any]) -> str:
@@ -374,30 +325,28 @@ def _run(wave: str, lang: str, jobs: int, force: bool, paths: Paths, record: Run
 
 def _build_sections(todo, stage_root, executed_dir, paths, jobs, synthetic, lang, record,
                     progress, text) -> None:
+    from pipeline.batch import NotebookJob, run_jobs
+
     tables_dir = stage_root / "tables"
-    tasks = []
-    for section, key, parameters in todo:
-        params = {**parameters, "tables_dir": str(tables_dir)}
-        title = text(f"{section.text_key}.title", lang)
-        tasks.append((section, key, (section, executed_dir / f"{section.name}.ipynb",
-                                     stage_root, params, paths.root, title, synthetic)))
-    if jobs == 1 or len(tasks) == 1:
-        for section, key, args in tasks:
-            t0 = time.perf_counter()
-            timing = build_section(*args)
-            record.add(f"section {section.name}", cached=False,
-                       seconds=time.perf_counter() - t0, key=key, **timing)
-            progress.step(f"section {section.name}")
-        return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        t0 = time.perf_counter()
-        futures = [(section, key, pool.submit(build_section, *args))
-                   for section, key, args in tasks]
-        for section, key, future in futures:
-            timing = future.result()
-            record.add(f"section {section.name}", cached=False,
-                       seconds=time.perf_counter() - t0, key=key, **timing)
-            progress.step(f"section {section.name}")
+    keys = {section.name: key for section, key, _ in todo}
+    batch = [NotebookJob(
+        source=section.source,
+        executed=executed_dir / f"{section.name}.ipynb",
+        parameters={**parameters, "tables_dir": str(tables_dir)},
+        render={"html_path": stage_root / f"{section.name}.html",
+                "pdf_path": stage_root / f"{section.name}.pdf",
+                "title": text(f"{section.text_key}.title", lang), "wave": parameters["wave"],
+                "lang": lang, "synthetic": synthetic},
+        name=section.name) for section, _, parameters in todo]
+
+    def done(result) -> None:
+        record.add(f"section {result.name}", cached=False,
+                   seconds=result.execute_seconds + result.render_seconds,
+                   key=keys[result.name], execute_seconds=round(result.execute_seconds, 3),
+                   render_seconds=round(result.render_seconds, 3))
+        progress.step(f"section {result.name}")
+
+    run_jobs(batch, workers=jobs, cwd=paths.root, on_done=done)
 
 
 def _finish_state(paths: Paths, wave: str, state: dict[str, Any], lang: str,
