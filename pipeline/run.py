@@ -245,6 +245,79 @@ def run_wave(wave: str, *, lang: str = "it", jobs: int | None = None, force: boo
         progress.close()
 
 
+@dataclass
+class Unit:
+    """A notebook of this run: a section or a company report, with its key and outputs."""
+
+    step: str
+    key: str
+    job: Any
+    outputs: tuple[str, ...]
+
+
+def company_ids(paths: Paths, wave: str) -> list[str]:
+    """The companies that answered the company survey (one confidential report each)."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(paths.processed_wave(wave) / "company_survey.parquet",
+                          columns=["company_id"])
+    return sorted(str(v) for v in table.column("company_id").to_pylist() if v is not None)
+
+
+def company_key(source: Path, manifest: dict[str, Any], company_id: str,
+                parameters: dict[str, Any]) -> str:
+    return hash_value({
+        "source": sha256_file(source),
+        "code": code_version()["source_sha256"],
+        "tables": {t: manifest["tables"][t]["sha256"]
+                   for t in ("companies", "company_survey", "worker_survey")},
+        "company": company_id,
+        "parameters": {k: v for k, v in parameters.items() if k != "processed_dir"},
+    })
+
+
+def _plan(wave: str, lang: str, paths: Paths, manifest: dict[str, Any],
+          sections: list[Section], executed_dir: Path, text: Any) -> list[Unit]:
+    """Every notebook of the run, with the key of its inputs and the files it publishes."""
+    from pipeline.batch import NotebookJob
+
+    previous_label = manifest["meta"].get("previous_wave")
+    previous = read_manifest(paths, previous_label) if previous_label else None
+    synthetic = bool(manifest["synthetic"])
+    base = {"wave": wave, "lang": lang, "min_cell": min_cell()}
+    units = []
+    for section in sections:
+        parameters = {**base, "previous_wave": previous_label if previous else None,
+                      "processed_dir": str(paths.processed_wave(wave)),
+                      "previous_processed_dir": str(paths.processed_wave(previous_label))
+                      if previous else None}
+        job = NotebookJob(
+            source=section.source, executed=executed_dir / f"{section.name}.ipynb",
+            parameters=parameters, name=f"section {section.name}",
+            render={"html_path": f"{section.name}.html", "pdf_path": f"{section.name}.pdf",
+                    "title": text(f"{section.text_key}.title", lang), "wave": wave,
+                    "lang": lang, "synthetic": synthetic})
+        units.append(Unit(f"section {section.name}",
+                          section_key(section, manifest, previous, parameters), job,
+                          (f"{section.name}.html", f"{section.name}.pdf")))
+    company_nb = paths.notebooks / "company" / "company_report.py"
+    if company_nb.exists():
+        parameters = {**base, "processed_dir": str(paths.processed_wave(wave))}
+        title = text("company.title", lang)
+        for cid in company_ids(paths, wave):
+            out = f"confidential/{cid}"
+            job = NotebookJob(
+                source=company_nb, executed=executed_dir / "confidential" / f"{cid}.ipynb",
+                parameters={**parameters, "company_id": cid}, name=f"company {cid}",
+                render={"html_path": f"{out}.html", "pdf_path": f"{out}.pdf",
+                        "title": f"{title} — {cid}", "wave": wave, "lang": lang,
+                        "synthetic": synthetic})
+            units.append(Unit(f"company {cid}",
+                              company_key(company_nb, manifest, cid, parameters), job,
+                              (f"{out}.html", f"{out}.pdf")))
+    return units
+
+
 def _run(wave: str, lang: str, jobs: int, force: bool, paths: Paths, record: RunRecord,
          state: dict[str, Any], sections: list[Section], progress: Progress,
          run_dir: Path) -> dict[str, Any]:
@@ -263,34 +336,26 @@ def _run(wave: str, lang: str, jobs: int, force: bool, paths: Paths, record: Run
     progress.step(f"ingest {wave}", cached=cached)
     assert manifest is not None
 
-    # 2. sections
-    previous_label = manifest["meta"].get("previous_wave")
-    previous = read_manifest(paths, previous_label) if previous_label else None
+    # 2. sections and company reports: reuse what did not change
     lang_state = state.get("langs", {}).get(lang, {}) if not force else {}
-    done_keys: dict[str, str] = dict(lang_state.get("sections", {}))
+    done_keys: dict[str, str] = dict(lang_state.get("units", {}))
     published = paths.report_wave(wave)
-    executed_dir = run_dir / lang
-    todo: list[tuple[Section, str, dict[str, Any]]] = []
-    keys: dict[str, str] = {}
-    for section in sections:
-        parameters = {"wave": wave, "lang": lang, "min_cell": min_cell(),
-                      "previous_wave": previous_label if previous else None,
-                      "processed_dir": str(paths.processed_wave(wave)),
-                      "previous_processed_dir": str(paths.processed_wave(previous_label))
-                      if previous else None}
-        keys[section.name] = section_key(section, manifest, previous, parameters)
-        site_file = _site_root(published, lang) / f"{section.name}.html"
-        reusable = (done_keys.get(section.name) == keys[section.name] and site_file.exists()
-                    and (executed_dir / f"{section.name}.ipynb").exists())
-        if reusable:
-            record.add(f"section {section.name}", cached=True, seconds=0.0,
-                       key=keys[section.name])
-            progress.step(f"section {section.name}", cached=True)
-        else:
-            todo.append((section, keys[section.name], parameters))
-    index_key = hash_value({"sections": keys, "manifest": manifest["tables"],
-                            "code": code_version()["source_sha256"]})
     site_root = _site_root(published, lang)
+    executed_dir = run_dir / lang
+    units = _plan(wave, lang, paths, manifest, sections, executed_dir, text)
+    progress.total = len(units) + 2
+    todo = []
+    for unit in units:
+        reusable = (done_keys.get(unit.step) == unit.key and unit.job.executed.exists()
+                    and all((site_root / o).exists() for o in unit.outputs))
+        if reusable:
+            record.add(unit.step, cached=True, seconds=0.0, key=unit.key)
+            progress.step(unit.step, cached=True)
+        else:
+            todo.append(unit)
+    keys = {u.step: u.key for u in units}
+    index_key = hash_value({"units": keys, "manifest": manifest["tables"],
+                            "code": code_version()["source_sha256"]})
     if not todo and lang_state.get("index_key") == index_key and (site_root / "index.html").exists():
         record.add("publish", cached=True, seconds=0.0, key=index_key)
         progress.step("site", cached=True)
@@ -303,10 +368,9 @@ def _run(wave: str, lang: str, jobs: int, force: bool, paths: Paths, record: Run
             shutil.copytree(published, stage, dirs_exist_ok=True)
         stage_root = _site_root(stage, lang)
         stage_root.mkdir(parents=True, exist_ok=True)
-        synthetic = bool(manifest["synthetic"])
+        _drop_stale_confidential(stage_root, units)
         if todo:
-            _build_sections(todo, stage_root, executed_dir, paths, jobs, synthetic, lang,
-                            record, progress, text)
+            _build(todo, stage_root, paths, jobs, record, progress)
         # 3. the site's index
         t0 = time.perf_counter()
         from pipeline.ingest import read_processed
@@ -323,36 +387,49 @@ def _run(wave: str, lang: str, jobs: int, force: bool, paths: Paths, record: Run
             "steps": record.steps, "changed": True}
 
 
-def _build_sections(todo, stage_root, executed_dir, paths, jobs, synthetic, lang, record,
-                    progress, text) -> None:
-    from pipeline.batch import NotebookJob, run_jobs
+def _drop_stale_confidential(stage_root: Path, units: list[Unit]) -> None:
+    """Remove reports of companies that are no longer in the company survey."""
+    keep = {o for u in units for o in u.outputs}
+    folder = stage_root / "confidential"
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if f"confidential/{path.name}" not in keep:
+                path.unlink()
 
-    tables_dir = stage_root / "tables"
-    keys = {section.name: key for section, key, _ in todo}
-    batch = [NotebookJob(
-        source=section.source,
-        executed=executed_dir / f"{section.name}.ipynb",
-        parameters={**parameters, "tables_dir": str(tables_dir)},
-        render={"html_path": stage_root / f"{section.name}.html",
-                "pdf_path": stage_root / f"{section.name}.pdf",
-                "title": text(f"{section.text_key}.title", lang), "wave": parameters["wave"],
-                "lang": lang, "synthetic": synthetic},
-        name=section.name) for section, _, parameters in todo]
+
+def _build(todo: list[Unit], stage_root: Path, paths: Paths, jobs: int, record: RunRecord,
+           progress: Progress) -> None:
+    from dataclasses import replace
+
+    from pipeline.batch import run_jobs
+
+    batch = []
+    for unit in todo:
+        render = dict(unit.job.render)
+        render["html_path"] = stage_root / render["html_path"]
+        render["pdf_path"] = stage_root / render["pdf_path"]
+        render["html_path"].parent.mkdir(parents=True, exist_ok=True)
+        parameters = dict(unit.job.parameters)
+        if unit.step.startswith("section"):
+            parameters["tables_dir"] = str(stage_root / "tables")
+        batch.append(replace(unit.job, render=render, parameters=parameters))
+    keys = {u.step: u.key for u in todo}
 
     def done(result) -> None:
-        record.add(f"section {result.name}", cached=False,
+        record.add(result.name, cached=False,
                    seconds=result.execute_seconds + result.render_seconds,
                    key=keys[result.name], execute_seconds=round(result.execute_seconds, 3),
                    render_seconds=round(result.render_seconds, 3))
-        progress.step(f"section {result.name}")
+        progress.step(result.name)
 
+    # Sections first: they are the longest, and a section that fails should fail early.
     run_jobs(batch, workers=jobs, cwd=paths.root, on_done=done)
 
 
 def _finish_state(paths: Paths, wave: str, state: dict[str, Any], lang: str,
                   keys: dict[str, str], index_key: str, record: RunRecord) -> None:
     langs = dict(state.get("langs", {}))
-    langs[lang] = {"sections": keys, "index_key": index_key}
+    langs[lang] = {"units": keys, "index_key": index_key}
     state.update({"status": "reported", "error": None, "langs": langs,
                   "last_run": record.run_id,
                   "finished": dt.datetime.now().isoformat(timespec="seconds")})
@@ -415,14 +492,13 @@ def wave_status(paths: Paths, wave: str, lang: str = "it") -> tuple[str, str]:
     lang_state = state.get("langs", {}).get(lang)
     if lang_state is None:
         return "new", f"no {lang} report yet"
-    previous_label = manifest["meta"].get("previous_wave")
-    previous = read_manifest(paths, previous_label) if previous_label else None
-    for section in discover_sections(paths):
-        parameters = {"wave": wave, "lang": lang, "min_cell": min_cell(),
-                      "previous_wave": previous_label if previous else None}
-        if lang_state["sections"].get(section.name) != section_key(
-                section, manifest, previous, parameters):
-            return "stale", f"{section.name} changed (notebook, code or its input tables)"
+    from pipeline.text import text
+
+    units = _plan(wave, lang, paths, manifest, discover_sections(paths),
+                  paths.runs() / wave / lang, text)
+    for unit in units:
+        if lang_state.get("units", {}).get(unit.step) != unit.key:
+            return "stale", f"{unit.step} changed (notebook, code or its input tables)"
     if not (_site_root(paths.report_wave(wave), lang) / "index.html").exists():
         return "stale", "published report missing"
     return "reported", f"last run {state.get('finished', '?')}"

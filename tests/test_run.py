@@ -54,12 +54,27 @@ time.sleep(float(__import__("os").environ.get("TEST_NOTEBOOK_SLEEP", "0")))
 """
 
 
+COMPANY_NOTEBOOK = """# %% tags=["parameters"]
+wave = "w"
+lang = "it"
+processed_dir = None
+company_id = None
+
+# %% [markdown]
+# ## Company report
+
+# %%
+print("report of", company_id)
+"""
+
+
 @pytest.fixture
 def tiny_project(project: Path) -> Path:
     nb = project / "notebooks"
-    nb.mkdir()
+    (nb / "company").mkdir(parents=True)
     (nb / "01_context.py").write_text(NOTEBOOK.format(table="companies", name="context"))
     (nb / "02_needs.py").write_text(NOTEBOOK.format(table="worker_survey", name="needs"))
+    (nb / "company" / "company_report.py").write_text(COMPANY_NOTEBOOK)
     write_wave(project, "w1")
     return project
 
@@ -80,6 +95,12 @@ def test_cache_reruns_only_what_changed(tiny_project):
     assert (paths.report_wave("w1") / "index.html").exists()
     assert (paths.report_wave("w1") / "02_needs.pdf").read_bytes()[:4] == b"%PDF"
 
+    site = paths.report_wave("w1")
+    assert sorted(p.name for p in (site / "confidential").iterdir()) == [
+        "C01.html", "C01.pdf", "C02.html", "C02.pdf"]  # one per surveyed company
+    assert "confidential" not in (site / "index.html").read_text(encoding="utf-8")
+    assert "report of C02" in (site / "confidential" / "C02.html").read_text(encoding="utf-8")
+
     again = run_wave("w1", jobs=1, progress_stream=None)
     assert all(_steps(again).values()) and not again["changed"]
 
@@ -89,14 +110,16 @@ def test_cache_reruns_only_what_changed(tiny_project):
     write_csv(tables["worker_survey"], paths.raw_wave("w1") / "worker_survey.csv")
     changed = run_wave("w1", jobs=1, progress_stream=None)
     assert _steps(changed) == {"ingest": False, "section 01_context": True,
-                               "section 02_needs": False, "publish": False}
+                               "section 02_needs": False, "company C01": False,
+                               "company C02": False, "publish": False}
 
     # a changed notebook reruns that notebook only
     nb = paths.notebooks / "01_context.py"
     nb.write_text(nb.read_text() + "\n# %%\nx = 1\n")
     edited = run_wave("w1", jobs=1, progress_stream=None)
     assert _steps(edited) == {"ingest": True, "section 01_context": False,
-                              "section 02_needs": True, "publish": False}
+                              "section 02_needs": True, "company C01": True,
+                              "company C02": True, "publish": False}
 
     forced = run_wave("w1", jobs=1, force=True, progress_stream=None)
     assert not any(_steps(forced).values())
