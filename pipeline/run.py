@@ -374,12 +374,17 @@ def _run(wave: str, lang: str, jobs: int, force: bool, paths: Paths, record: Run
         # 3. the site's index
         t0 = time.perf_counter()
         from pipeline.ingest import read_processed
-        from pipeline.site import write_index
+        from pipeline.site import write_site
 
         rendered = [{"name": s.name, "title": text(f"{s.text_key}.title", lang),
                      "html": f"{s.name}.html", "pdf": f"{s.name}.pdf",
                      "executed": executed_dir / f"{s.name}.ipynb"} for s in sections]
-        write_index(stage_root, read_processed(paths.processed_wave(wave)), rendered, lang=lang)
+        run_info = {"run_id": record.run_id, "started": record.started,
+                    "parameters": {"wave": wave, "lang": lang, "min_cell": min_cell(),
+                                   "jobs": jobs, "force": force},
+                    "code_version": code_version(), "inputs": record.inputs["raw"]}
+        write_site(stage_root, read_processed(paths.processed_wave(wave)), rendered,
+                   lang=lang, run_info=run_info, quality=None)
         record.add("publish", cached=False, seconds=time.perf_counter() - t0, key=index_key)
         progress.step("site index")
     _finish_state(paths, wave, state, lang, keys, index_key, record)

@@ -1,132 +1,728 @@
-"""The wave's site: ``reports/<wave>/index.html``, the page stakeholders open first.
+"""The wave's site: ``reports/<wave>/index.html``, the methods appendix and the provenance page.
 
-Self-contained (inline CSS, figures as data URIs): it opens offline and from an e-mail
-attachment. It shows the wave at a glance, the headline figure, and links to every section
-report (HTML and PDF) and to the tables behind the figures.
+Three pages, written by :func:`write_site` into the (staging) site folder of one language:
+
+``index.html``
+    The page stakeholders open first: the wave at a glance (tiles), the first figure of the
+    first section, links to every section report (HTML and PDF), to the tables behind the
+    figures (``tables/*.csv``), to the data-quality report (with its verdict, and a notice
+    on the first screen when it has warnings), to the methods appendix and to the
+    provenance page. It never links ``confidential/`` (the per-company reports).
+``methods.html`` + ``methods.pdf``
+    The survey design as DATA_CONTRACT.md defines it, the definitions of the indicators,
+    the suppression rule with the run's ``min_cell``, and the design's figures for the wave.
+``provenance.html`` + ``provenance.pdf``
+    Run id and time, code version, hashes of the raw input files, parameters and the
+    versions of the libraries that computed and rendered the results.
+
+Every page is self-contained (the report theme inlined, figures as data URIs, no script, no
+link to anything outside the site): it opens offline and from an e-mail attachment, and
+prints on A4 like the section reports. Every page of a synthetic wave carries the
+"synthetic demo data" mark, on screen and on every printed page. Italian by default,
+English with ``lang="en"``; the prose lives in ``pipeline/site_texts.yaml``.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import html as html_lib
+import importlib.metadata
+import json
+import platform
+import re
+from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import nbformat
+import yaml
+from markupsafe import Markup
 
 from pipeline.analysis.context import headline_counts
 from pipeline.atomic import write_text_atomic
+from pipeline.config import min_cell as default_min_cell
 from pipeline.ingest import WaveData
-from pipeline.report.formatting import format_date, format_number
+from pipeline.report.formatting import format_date, format_number, format_percent, normalize_lang
+from pipeline.report.labels import DEFAULT_PROMOTERS
+from pipeline.report.pdf import page_css
 from pipeline.text import text
 
-TEMPLATE = jinja2.Template("""<!DOCTYPE html>
-<html lang="{{ lang }}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ title }} — {{ wave }}</title>
-<style>
-body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #1d1d1d;
-       max-width: 60rem; margin: 2rem auto; padding: 0 1.5rem; line-height: 1.5; }
-h1 { font-size: 1.8rem; margin-bottom: .2rem; }
-.subtitle { color: #555; margin-top: 0; }
-.synthetic { background: #fff4d6; border: 2px solid #e69f00; padding: .6rem 1rem;
-             font-weight: bold; border-radius: 4px; }
-.tiles { display: flex; flex-wrap: wrap; gap: .8rem; margin: 1.5rem 0; padding: 0; }
-.tile { list-style: none; flex: 1 1 9rem; border: 1px solid #d0d7de; border-radius: 6px;
-        padding: .8rem 1rem; }
-.tile strong { display: block; font-size: 1.6rem; color: #0072b2; }
-figure { margin: 1.5rem 0; } figure img { max-width: 100%; height: auto; }
-figcaption { color: #555; font-size: .9rem; }
-table { border-collapse: collapse; } td, th { padding: .3rem .8rem; border-bottom: 1px solid #ddd;
-text-align: left; }
-a { color: #0060a0; }
-footer { margin-top: 3rem; color: #666; font-size: .85rem; }
-</style>
-</head>
-<body>
-<header>
-<h1>{{ title }}</h1>
-<p class="subtitle">{{ wave_label }} · {{ date }}</p>
-{% if synthetic %}<p class="synthetic" role="note">{{ synthetic_mark }}</p>{% endif %}
-</header>
-<main>
-<ul class="tiles">
-{% for label, value in tiles %}<li class="tile"><strong>{{ value }}</strong>{{ label }}</li>
-{% endfor %}</ul>
-{% if figure %}<figure><img src="{{ figure }}" alt="{{ figure_caption }}">
-<figcaption>{{ figure_caption }}</figcaption></figure>{% endif %}
-<h2>{{ sections_title }}</h2>
-<table>
-{% for s in sections %}<tr><td>{{ s.title }}</td><td><a href="{{ s.html }}">HTML</a></td>
-<td><a href="{{ s.pdf }}">PDF</a></td></tr>
-{% endfor %}</table>
-{% if tables %}<h2>{{ tables_title }}</h2>
-<ul>{% for t in tables %}<li><a href="tables/{{ t }}">{{ t }}</a></li>{% endfor %}</ul>{% endif %}
-</main>
-<footer>{{ footer }}</footer>
-</body>
-</html>
-""", autoescape=True)
+__all__ = ["LIBRARIES", "library_versions", "site_text", "write_index", "write_site"]
 
-LABELS = {
-    "it": {"title": "Welfare aziendale e conciliazione nel territorio veronese",
-           "wave": "Onda", "sections": "Rapporti", "tables": "Tabelle (CSV)",
-           "n_companies": "imprese mappate", "n_municipalities": "comuni",
-           "n_network": "imprese nella rete", "n_surveyed": "imprese intervistate",
-           "n_workers": "questionari dei lavoratori",
-           "footer": "Verona Innovazione · Consigliera di Parità della Provincia di Verona · "
-                     "Variazioni"},
-    "en": {"title": "Company welfare and work-life balance in the province of Verona",
-           "wave": "Wave", "sections": "Reports", "tables": "Tables (CSV)",
-           "n_companies": "companies mapped", "n_municipalities": "municipalities",
-           "n_network": "companies in the network", "n_surveyed": "companies surveyed",
-           "n_workers": "worker questionnaires",
-           "footer": "Verona Innovazione · Equality Councillor of the Province of Verona · "
-                     "Variazioni"},
-}
+SITE_TEXTS_PATH = Path(__file__).resolve().parent / "site_texts.yaml"
+REPORT_CSS_PATH = Path(__file__).resolve().parent / "report" / "templates" / "welfare_report" \
+    / "report.css"
+
+#: Libraries whose versions the provenance page lists (distribution names).
+LIBRARIES = ("pandas", "numpy", "scipy", "statsmodels", "seaborn", "matplotlib", "pyarrow",
+             "papermill", "jupytext", "nbconvert", "weasyprint", "great_expectations")
+
+#: Headline counts shown as tiles, in order.
+TILES = ("n_companies", "n_employees", "n_municipalities", "n_network", "n_surveyed",
+         "n_workers")
+
+#: At most this many data-quality warnings are listed on the index (all are in the report).
+MAX_WARNINGS_SHOWN = 10
 
 
-def first_figure(executed: Path) -> tuple[str, str] | None:
+# --- texts ------------------------------------------------------------------------------------
+
+@cache
+def _site_catalogue() -> dict[str, dict[str, str]]:
+    return yaml.safe_load(SITE_TEXTS_PATH.read_text(encoding="utf-8"))
+
+
+def site_text(key: str, lang: str = "it", **values: Any) -> str:
+    """The text ``key`` of ``site_texts.yaml`` (else of ``texts.yaml``) in ``lang``."""
+    entry = _site_catalogue().get(key)
+    if entry is None:
+        return text(key, lang, **values)
+    return entry[normalize_lang(lang)].format(**values).strip()
+
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def _inline(escaped: str) -> str:
+    return _CODE.sub(r"<code>\1</code>", _BOLD.sub(r"<strong>\1</strong>", escaped))
+
+
+def prose(source: str) -> Markup:
+    """A text of the catalogue as HTML: paragraphs, ``- `` lists, ``**bold**``, ```code```.
+
+    The text is escaped first: the catalogue cannot inject markup.
+    """
+    blocks: list[str] = []
+    para: list[str] = []
+    items: list[str] = []
+
+    def flush() -> None:
+        if para:
+            blocks.append(f"<p>{_inline(' '.join(para))}</p>")
+            para.clear()
+        if items:
+            blocks.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in items) + "</ul>")
+            items.clear()
+
+    for raw in source.strip().splitlines():
+        line = html_lib.escape(raw.rstrip(), quote=False)
+        stripped = line.strip()
+        if not stripped:
+            flush()
+        elif stripped.startswith("- "):
+            if para:
+                flush()
+            items.append(stripped[2:])
+        elif items and raw.startswith("  "):
+            items[-1] += " " + stripped  # continuation of a list item
+        else:
+            if items:
+                flush()
+            para.append(stripped)
+    flush()
+    return Markup("\n".join(blocks))
+
+
+# --- small helpers ------------------------------------------------------------------------------
+
+def _format_bytes(size: Any, lang: str) -> str:
+    """A file size as a reader writes it: ``850 B``, ``12 kB``, ``1,4 MB``."""
+    if size is None:
+        return "—"
+    size = int(size)
+    if size < 1000:
+        return f"{size} B"
+    if size < 1_000_000:
+        return f"{format_number(size / 1000, lang, decimals=0)} kB"
+    return f"{format_number(size / 1_000_000, lang, decimals=1)} MB"
+
+
+def _file_size(path: Path, lang: str) -> str | None:
+    return _format_bytes(path.stat().st_size, lang) if path.is_file() else None
+
+
+def _csv_rows(path: Path) -> int:
+    with path.open(encoding="utf-8", newline="") as f:
+        return max(sum(1 for _ in csv.reader(f)) - 1, 0)
+
+
+def _started(run_info: Mapping[str, Any] | None) -> dt.datetime | None:
+    value = (run_info or {}).get("started")
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _date_time(moment: dt.datetime, lang: str) -> str:
+    return f"{format_date(moment.date(), lang)}, {moment:%H:%M}"
+
+
+def library_versions(names: Sequence[str] = LIBRARIES) -> dict[str, str | None]:
+    """``{distribution: version or None}``, read from the installed metadata (no imports)."""
+    versions: dict[str, str | None] = {}
+    for name in names:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def first_figure(executed: Path, lang: str = "it") -> tuple[str, str] | None:
     """The first PNG figure of an executed notebook, as a data URI, with its caption."""
+    if not Path(executed).is_file():
+        return None
     nb = nbformat.read(executed, as_version=4)
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if "image/png" in data:
+                png = data["image/png"]
+                png = "".join(png) if isinstance(png, list) else str(png)
                 caption = output.get("metadata", {}).get("caption", "")
-                return f"data:image/png;base64,{data['image/png'].strip()}", caption
+                if isinstance(caption, dict):
+                    caption = (caption.get(lang) or caption.get("it")
+                               or next(iter(caption.values()), ""))
+                return f"data:image/png;base64,{''.join(png.split())}", str(caption or "")
     return None
+
+
+def _read_table(path: Path, needed: set[str]):
+    """A published CSV table with at least the ``needed`` columns, else ``None``."""
+    if not path.is_file():
+        return None
+    import pandas as pd
+
+    try:
+        df = pd.read_csv(path)
+    except (ValueError, OSError):
+        return None
+    return df if needed <= set(df.columns) else None
+
+
+def _overall(df, min_cell: int):
+    """Rows of a tidy table for the whole population, with a publishable estimate."""
+    import pandas as pd
+
+    rows = df[df["group_var"].astype("str") == "all"]
+    estimate = pd.to_numeric(rows["estimate"], errors="coerce")
+    n = pd.to_numeric(rows["n"], errors="coerce")
+    return rows[estimate.notna() & (n >= min_cell)].assign(estimate=estimate)
+
+
+def _result_tiles(tables_dir: Path, lang: str, min_cell: int) -> list[tuple[str, str]]:
+    """Tiles from the analyses' tables, when they exist: the most felt need, the balance."""
+    tiles = []
+    needs = _read_table(tables_dir / "needs.csv", {"measure", "group_var", "estimate", "n"})
+    if needs is not None:
+        rows = _overall(needs, min_cell)
+        if len(rows):
+            top = rows.loc[rows["estimate"].idxmax()]
+            try:
+                from pipeline.codebook import load_codebook
+
+                measure = load_codebook().measure_label(str(top["measure"]), lang)
+            except (KeyError, ValueError):
+                measure = str(top["measure"])
+            tiles.append((site_text("site.tile.top_need", lang, measure=measure),
+                          format_percent(top["estimate"], lang, decimals=0)))
+    balance = _read_table(tables_dir / "work_life_balance.csv",
+                          {"indicator", "group_var", "estimate", "n"})
+    if balance is not None:
+        rows = _overall(balance, min_cell)
+        rows = rows[rows["indicator"].astype("str") == "wlb_fit_good"]
+        if len(rows):
+            tiles.append((site_text("site.tile.wlb_fit_good", lang),
+                          format_percent(rows["estimate"].iloc[0], lang, decimals=0)))
+    return tiles
+
+
+def _design_facts(data: WaveData) -> dict[str, int] | None:
+    """The design of the worker survey in this wave: strata, respondents, degrees of freedom."""
+    workers = data.tables.get("worker_survey")
+    companies = data.tables.get("companies")
+    if workers is None or companies is None or not len(workers):
+        return None
+    strata = int(workers["company_id"].nunique())
+    facts = {"strata": strata, "respondents": len(workers),
+             "df": len(workers) - strata, "df_cluster": max(strata - 1, 0)}
+    try:
+        from pipeline.stats.design import poststrat_weights
+
+        weights = poststrat_weights(workers, companies)
+        facts["collapsed"] = int(weights.loc[weights["collapsed"], "company_id"].nunique())
+    except (ImportError, KeyError, ValueError):  # the quality gate reports bad data
+        pass
+    return facts
+
+
+# --- page templates ---------------------------------------------------------------------------
+
+SITE_CSS = """
+.site-cover { padding: 1.5rem 0 1rem; margin-bottom: 1rem; }
+.site-kicker { margin: 0 0 .3rem; color: #57606a; font-size: .95rem; }
+.site-kicker a { color: #57606a; }
+.site-nav { margin: 0 0 1.5rem; font-size: .95rem; }
+.site-nav a { margin-right: 1.2rem; }
+.site-nav a[aria-current] { font-weight: bold; color: #1f2328; text-decoration: none; }
+.site-body h2 { font-size: 1.35rem; color: #0072b2; margin: 2rem 0 .75rem;
+  padding-bottom: .2rem; border-bottom: 1px solid #d0d7de; }
+.site-body h3 { font-size: 1.1rem; margin: 1.4rem 0 .5rem; }
+.notice { margin: 0 0 1.5rem; padding: .8rem 1rem; background: #fff8e6; color: #3d2a00;
+  border: 2px solid #e69f00; border-left-width: 8px; }
+.notice.failed { background: #fff3e8; border-color: #d55e00; color: #6b2600; }
+.notice p { margin: .2rem 0; }
+.tiles { display: flex; flex-wrap: wrap; gap: .8rem; margin: 1rem 0 1.5rem; padding: 0;
+  list-style: none; }
+.tile { flex: 1 1 10rem; margin: 0; border: 1px solid #d0d7de; border-radius: 6px;
+  padding: .8rem 1rem; break-inside: avoid; }
+.tile-value { display: block; font-size: 1.7rem; font-weight: bold; color: #0072b2;
+  line-height: 1.2; }
+.tile-label { display: block; font-size: .9rem; }
+table.list td, table.list th { text-align: left; vertical-align: baseline; }
+table.list td.num, table.list th.num { text-align: right; }
+table.list { width: 100%; }
+.hash { font-family: "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace;
+  font-size: .8em; word-break: break-all; overflow-wrap: anywhere; }
+.quality-passed { font-weight: bold; }
+.muted { color: #57606a; }
+.site-footer { margin-top: 3rem; padding-top: .8rem; border-top: 1px solid #d0d7de;
+  color: #57606a; font-size: .85rem; }
+.site-footer p { margin: .2rem 0; }
+@media print {
+  .site-nav { display: none; }
+  .cover.site-cover { padding-top: 0; }
+  .tiles { display: block; }
+  .tile { display: inline-block; width: 30%; margin: 0 1% .5rem 0; vertical-align: top; }
+  table.list { font-size: 8.5pt; }
+}
+"""
+
+_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
+                          loader=jinja2.DictLoader({
+    "base.html": """<!DOCTYPE html>
+<html lang="{{ lang }}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="welfare-pipeline">
+<title>{{ page_title }} — {{ wave }}</title>
+<style>
+{{ css | safe }}
+</style>
+</head>
+<body class="welfare-site site-{{ page }}{% if synthetic %} is-synthetic{% endif %}">
+{% if synthetic %}<div class="synthetic-strip" role="note">{{ synthetic_mark }}</div>
+{% endif %}<header class="cover site-cover">
+{% if synthetic %}<p class="synthetic-banner" role="note">{{ synthetic_mark }}</p>
+{% endif %}{% if page != "index" %}<p class="site-kicker"><a href="index.html">{{ site_title }}</a></p>
+{% endif %}<h1 class="cover-title">{{ page_title }}</h1>
+<dl class="cover-meta">
+<div><dt>{{ t.wave }}</dt><dd class="cover-wave">{{ wave }}</dd></div>
+{% if fieldwork %}<div><dt>{{ t.fieldwork }}</dt><dd>{{ fieldwork }}</dd></div>
+{% endif %}<div><dt>{{ t.date }}</dt><dd class="cover-date">{{ date }}</dd></div>
+</dl>
+</header>
+<nav class="site-nav" aria-label="{{ t.nav }}">
+{% for href, label in nav %}<a href="{{ href }}"{% if href == page ~ '.html' %} aria-current="page"{% endif %}>{{ label }}</a>
+{% endfor %}</nav>
+<main class="site-body">
+{% block main %}{% endblock %}
+</main>
+<footer class="site-footer">
+<p>{{ promoters }}</p>
+<p>{{ generated }}</p>
+</footer>
+</body>
+</html>
+""",
+    "index.html": """{% extends "base.html" %}{% block main %}
+{% if quality_notice %}<div class="notice{% if quality_failed %} failed{% endif %}" role="note" id="quality-notice">
+<p><strong>{{ quality_notice }}</strong></p>
+{% if quality_href %}<p><a href="{{ quality_href }}">{{ t.quality_link }}</a></p>{% endif %}
+</div>
+{% endif %}<h2 id="at-a-glance">{{ t.glance }}</h2>
+<ul class="tiles">
+{% for label, value in tiles %}<li class="tile"><span class="tile-value">{{ value }}</span><span class="tile-label">{{ label }}</span></li>
+{% endfor %}</ul>
+{% if figure %}<figure class="report-figure">
+<img src="{{ figure }}" alt="{{ figure_alt }}">
+<figcaption>{% if figure_caption %}{{ figure_caption }}{% endif %}{% if figure_source %} <span class="muted">({{ figure_source }})</span>{% endif %}</figcaption>
+</figure>
+{% endif %}<h2 id="reports">{{ t.sections }}</h2>
+{% if sections %}<table class="list">
+<thead><tr><th>{{ t.col_html }}</th><th>{{ t.col_pdf }}</th></tr></thead>
+<tbody>
+{% for s in sections %}<tr><td><a href="{{ s.html }}">{{ s.title }}</a></td><td>{% if s.pdf %}<a href="{{ s.pdf }}" aria-label="{{ s.title }} (PDF)">PDF</a>{% if s.pdf_size %} <span class="muted">({{ s.pdf_size }})</span>{% endif %}{% endif %}</td></tr>
+{% endfor %}</tbody>
+</table>
+{% else %}<p>{{ t.no_sections }}</p>
+{% endif %}<p class="muted">{{ t.confidential }}</p>
+<h2 id="quality">{{ t.quality_title }}</h2>
+<p><span class="quality-passed">{{ quality_line }}</span>{% if quality_href %} <a href="{{ quality_href }}">{{ t.quality_link }}</a>{% endif %}</p>
+{% if warnings %}<ul>
+{% for w in warnings %}<li>{{ w }}</li>
+{% endfor %}</ul>
+{% if more_warnings %}<p>{{ more_warnings }}</p>{% endif %}
+{% endif %}<h2 id="tables">{{ t.tables }}</h2>
+{% if tables %}{{ t.tables_intro }}
+<table class="list">
+<thead><tr><th>{{ t.col_file }}</th><th class="num">{{ t.col_rows }}</th></tr></thead>
+<tbody>
+{% for name, rows in tables %}<tr><td><a href="tables/{{ name | urlencode }}">{{ name }}</a></td><td class="num">{{ rows }}</td></tr>
+{% endfor %}</tbody>
+</table>
+{% else %}<p>{{ t.no_tables }}</p>
+{% endif %}<h2 id="about">{{ t.about }}</h2>
+<ul>
+<li><a href="methods.html">{{ t.methods_link }}</a>{% if has_methods_pdf %} · <a href="methods.pdf">PDF</a>{% endif %}</li>
+<li><a href="provenance.html">{{ t.provenance_link }}</a>{% if has_provenance_pdf %} · <a href="provenance.pdf">PDF</a>{% endif %}</li>
+{% if other_lang %}<li><a href="{{ other_lang[0] }}" hreflang="{{ other_lang[1] }}" lang="{{ other_lang[1] }}">{{ other_lang[2] }}</a></li>
+{% endif %}</ul>
+{% endblock %}""",
+    "methods.html": """{% extends "base.html" %}{% block main %}
+{{ intro }}
+{% for s in blocks %}<h2 id="{{ s.id }}">{{ s.title }}</h2>
+{{ s.body }}
+{% if s.id == "design" and facts %}<h3>{{ t.facts_title }}</h3>
+<table class="list">
+<tbody>
+{% for label, value in facts %}<tr><th scope="row">{{ label }}</th><td class="num">{{ value }}</td></tr>
+{% endfor %}</tbody>
+</table>
+{% endif %}{% endfor %}
+{% endblock %}""",
+    "provenance.html": """{% extends "base.html" %}{% block main %}
+{{ intro }}
+<h2 id="run">{{ t.run_title }}</h2>
+<table class="list"><tbody>
+{% for label, value, mono in run_rows %}<tr><th scope="row">{{ label }}</th><td{% if mono %} class="hash"{% endif %}>{{ value }}</td></tr>
+{% endfor %}</tbody></table>
+<h2 id="code">{{ t.code_title }}</h2>
+<table class="list"><tbody>
+{% for label, value in code_rows %}<tr><th scope="row">{{ label }}</th><td class="hash">{{ value }}</td></tr>
+{% endfor %}</tbody></table>
+<h2 id="inputs">{{ t.inputs_title }}</h2>
+{{ inputs_intro }}
+<table class="list">
+<thead><tr><th>{{ t.col_file }}</th><th class="num">{{ t.col_rows }}</th><th class="num">{{ t.col_size }}</th><th>SHA-256</th></tr></thead>
+<tbody>
+{% for name, rows, size, sha in inputs %}<tr><td>{{ name }}</td><td class="num">{{ rows }}</td><td class="num">{{ size }}</td><td class="hash">{{ sha }}</td></tr>
+{% endfor %}</tbody>
+</table>
+<h2 id="parameters">{{ t.params_title }}</h2>
+<table class="list"><tbody>
+{% for name, value in parameters %}<tr><th scope="row"><code>{{ name }}</code></th><td class="hash">{{ value }}</td></tr>
+{% endfor %}</tbody></table>
+<h2 id="libraries">{{ t.libs_title }}</h2>
+<table class="list">
+<thead><tr><th>{{ t.col_library }}</th><th>{{ t.col_version }}</th></tr></thead>
+<tbody>
+{% for name, version in libraries %}<tr><td>{{ name }}</td><td>{{ version }}</td></tr>
+{% endfor %}</tbody>
+</table>
+{% endblock %}""",
+}))
+
+_WORDS = ("wave", "fieldwork", "date", "nav", "glance", "sections", "col_html", "col_pdf",
+          "no_sections", "confidential", "quality_title", "quality_link",
+          "tables", "tables_intro", "col_file", "col_rows", "col_size", "no_tables", "about",
+          "methods_link", "provenance_link", "facts_title", "run_title", "code_title",
+          "inputs_title", "params_title", "libs_title", "col_library", "col_version")
+
+
+def _words(lang: str) -> dict[str, Any]:
+    words: dict[str, Any] = {k: site_text(f"site.{k}", lang) for k in _WORDS}
+    words["tables_intro"] = prose(words["tables_intro"])
+    return words
+
+
+def _css(lang: str, synthetic: bool) -> str:
+    return "\n".join([REPORT_CSS_PATH.read_text(encoding="utf-8"), SITE_CSS,
+                      page_css(lang, synthetic=synthetic)])
+
+
+def _fieldwork(meta: Mapping[str, Any], lang: str) -> str | None:
+    start, end = meta.get("fieldwork_start"), meta.get("fieldwork_end")
+    try:
+        if start and end:
+            return site_text("site.fieldwork_range", lang, start=format_date(str(start), lang),
+                             end=format_date(str(end), lang))
+        if start or end:
+            return format_date(str(start or end), lang)
+    except (TypeError, ValueError):
+        return None
+    return None
+
+
+# --- the pages ---------------------------------------------------------------------------------
+
+def _quality(quality: Mapping[str, Any] | None, site: Path, lang: str) -> dict[str, Any]:
+    """What the index says about the data-quality gate."""
+    if quality is None:
+        return {"quality_line": site_text("site.quality_none", lang), "quality_href": None,
+                "quality_notice": None, "quality_failed": False, "warnings": [],
+                "more_warnings": None}
+    warnings = [str(w) for w in (quality.get("warnings") or [])]
+    n_checks = format_number(int(quality.get("n_checks") or 0), lang, decimals=0)
+    report = quality.get("report")
+    href = str(report) if report and (site / str(report)).is_file() else None
+    passed = bool(quality.get("passed", True))
+    n = len(warnings)
+    if not passed:
+        line = site_text("site.quality_failed", lang, n_checks=n_checks)
+    elif n == 0:
+        line = site_text("site.quality_passed", lang, n_checks=n_checks)
+    else:
+        key = "site.quality_warning_one" if n == 1 else "site.quality_warnings"
+        line = site_text(key, lang, n=format_number(n, lang, decimals=0), n_checks=n_checks)
+    notice = None
+    if not passed:
+        notice = site_text("site.quality_notice_failed", lang)
+    elif n:
+        key = "site.quality_notice_one" if n == 1 else "site.quality_notice"
+        notice = site_text(key, lang, n=format_number(n, lang, decimals=0))
+    more = None
+    if n > MAX_WARNINGS_SHOWN:
+        more = site_text("site.quality_more", lang,
+                         n=format_number(n - MAX_WARNINGS_SHOWN, lang, decimals=0))
+    return {"quality_line": line, "quality_href": href, "quality_notice": notice,
+            "quality_failed": not passed, "warnings": warnings[:MAX_WARNINGS_SHOWN],
+            "more_warnings": more}
+
+
+def _other_language(site: Path, lang: str) -> tuple[str, str, str] | None:
+    """The index of the other language, when it exists (Italian at the root, English in en/)."""
+    if lang == "it" and (site / "en" / "index.html").is_file():
+        return "en/index.html", "en", site_text("site.other_language", "en")
+    if lang != "it" and site.name == lang and (site.parent / "index.html").is_file():
+        return "../index.html", "it", site_text("site.other_language", "it")
+    return None
+
+
+def _index_page(site: Path, data: WaveData, sections: Sequence[Mapping[str, Any]],
+                common: dict[str, Any], quality: Mapping[str, Any] | None, min_cell: int,
+                lang: str) -> str:
+    counts = headline_counts(data.tables)
+    tiles = [(site_text(f"site.tile.{k}", lang), format_number(counts[k], lang, decimals=0))
+             for k in TILES if k in counts]
+    tables_dir = site / "tables"
+    tiles += _result_tiles(tables_dir, lang, min_cell)
+    figure = None
+    if sections and sections[0].get("executed"):
+        figure = first_figure(Path(sections[0]["executed"]), lang)
+    rows = []
+    for s in sections:
+        pdf = s.get("pdf")
+        rows.append({"title": s["title"], "html": s["html"], "pdf": pdf,
+                     "pdf_size": _file_size(site / pdf, lang) if pdf else None})
+    tables = []
+    if tables_dir.is_dir():
+        tables = [(p.name, format_number(_csv_rows(p), lang, decimals=0))
+                  for p in sorted(tables_dir.glob("*.csv"))]
+    return _ENV.get_template("index.html").render(
+        **common,
+        page="index",
+        page_title=site_text("site.title", lang),
+        tiles=tiles,
+        figure=figure[0] if figure else None,
+        figure_alt=(figure[1] if figure and figure[1] else site_text("site.figure_alt", lang)),
+        figure_caption=figure[1] if figure else "",
+        figure_source=sections[0]["title"] if figure else "",
+        sections=rows,
+        tables=tables,
+        has_methods_pdf=(site / "methods.pdf").is_file(),
+        has_provenance_pdf=(site / "provenance.pdf").is_file(),
+        other_lang=_other_language(site, lang),
+        **_quality(quality, site, lang),
+    )
+
+
+METHODS_BLOCKS = ("design", "weights", "estimation", "sensitivity", "definitions",
+                  "suppression")
+
+
+def _methods_page(data: WaveData, common: dict[str, Any], min_cell: int, lang: str) -> str:
+    values = {"min_cell": format_number(min_cell, lang, decimals=0)}
+    blocks = [{"id": b, "title": site_text(f"site.methods.{b}.title", lang),
+               "body": prose(site_text(f"site.methods.{b}", lang, **values))}
+              for b in METHODS_BLOCKS]
+    facts = _design_facts(data)
+    fact_rows = []
+    if facts:
+        keys = ["strata", "respondents", "df", "collapsed", "df_cluster"]
+        fact_rows = [(site_text(f"site.facts.{k}", lang), format_number(facts[k], lang,
+                                                                           decimals=0))
+                     for k in keys if k in facts]
+        fact_rows.append((site_text("site.facts.min_cell", lang), values["min_cell"]))
+    return _ENV.get_template("methods.html").render(
+        **common,
+        page="methods",
+        page_title=site_text("site.methods.title", lang),
+        intro=prose(site_text("site.methods.intro", lang, **values)),
+        blocks=blocks,
+        facts=fact_rows,
+    )
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _provenance_page(data: WaveData, common: dict[str, Any], run_info: Mapping[str, Any],
+                     parameters: Mapping[str, Any], lang: str) -> str:
+    from pipeline.fingerprint import code_version
+
+    yes, no = site_text("site.yes", lang), site_text("site.no", lang)
+    started = _started(run_info)
+    run_rows = [
+        (site_text("site.prov.run_id", lang), run_info.get("run_id") or "—", True),
+        (site_text("site.prov.started", lang),
+         _date_time(started, lang) + f" ({run_info['started']})" if started else "—", False),
+        (site_text("site.prov.wave", lang), data.wave, False),
+        (site_text("site.prov.lang", lang), lang, False),
+        (site_text("site.prov.synthetic", lang), yes if data.synthetic else no, False),
+    ]
+    code = dict(run_info.get("code_version") or code_version())
+    code_rows = [(site_text(f"site.prov.code.{k}", lang) if f"site.prov.code.{k}"
+                  in _site_catalogue() else k, _value_text(v)) for k, v in code.items()]
+    # Raw input files: the run's hashes, with rows and sizes from the ingestion's record.
+    known = {str(info.get("file")): info for info in (data.inputs or {}).values()
+             if isinstance(info, Mapping) and info.get("file")}
+    hashes = dict(run_info.get("inputs") or {}) or {
+        name: info.get("sha256", "") for name, info in known.items()}
+    inputs = []
+    for name in sorted(hashes):
+        info = known.get(name, {})
+        rows = info.get("rows")
+        inputs.append((name, format_number(rows, lang, decimals=0) if rows is not None else "—",
+                       _format_bytes(info.get("bytes"), lang), hashes[name]))
+    libraries = [(name, version or site_text("site.prov.not_installed", lang))
+                 for name, version in library_versions().items()]
+    libraries.append(("python", platform.python_version()))
+    return _ENV.get_template("provenance.html").render(
+        **common,
+        page="provenance",
+        page_title=site_text("site.prov.title", lang),
+        intro=prose(site_text("site.prov.intro", lang)),
+        inputs_intro=prose(site_text("site.prov.inputs_intro", lang)),
+        run_rows=run_rows,
+        code_rows=code_rows,
+        inputs=inputs,
+        parameters=[(k, _value_text(v)) for k, v in sorted(parameters.items())],
+        libraries=libraries,
+    )
+
+
+def write_site(
+    site: Path,
+    data: WaveData,
+    sections: Sequence[Mapping[str, Any]],
+    *,
+    lang: str = "it",
+    run_info: Mapping[str, Any] | None = None,
+    quality: Mapping[str, Any] | None = None,
+    pdf: bool = True,
+) -> dict[str, Path]:
+    """Write the wave's site pages into ``site`` (the staging folder of one language).
+
+    Parameters
+    ----------
+    site
+        The folder of the language's site: section reports and ``tables/`` are already in
+        it (the index lists the CSV files found in ``tables/``).
+    data
+        The processed wave (:func:`pipeline.ingest.read_processed`): headline counts, the
+        synthetic flag, fieldwork dates and, when ``run_info`` gives none, input hashes.
+    sections
+        The section reports in order: ``title``, ``html`` and ``pdf`` (file names relative to
+        ``site``) and ``executed`` (the executed notebook; the index shows the first figure
+        of the first section).
+    lang
+        ``"it"`` (default) or ``"en"``.
+    run_info
+        ``run_id``, ``started`` (ISO), ``parameters`` (dict; ``min_cell`` is read from it),
+        ``code_version`` (dict) and ``inputs`` (raw file name -> sha256), for the provenance
+        page. Missing keys fall back to what the processed wave and the package know.
+    quality
+        Summary of the data-quality gate: ``passed``, ``n_checks``, ``warnings`` (one-line
+        strings) and ``report`` (file name relative to ``site``, linked if it exists); or
+        ``None`` when the wave was not checked.
+    pdf
+        Also print ``methods.pdf`` and ``provenance.pdf`` (WeasyPrint).
+
+    Returns
+    -------
+    dict
+        Paths written: ``index``, ``methods``, ``provenance`` and, with ``pdf``,
+        ``methods_pdf`` and ``provenance_pdf``.
+    """
+    site = Path(site)
+    lang = normalize_lang(lang)
+    run_info = dict(run_info or {})
+    parameters = dict(run_info.get("parameters") or {})
+    parameters.setdefault("wave", data.wave)
+    parameters.setdefault("lang", lang)
+    parameters.setdefault("min_cell", default_min_cell())
+    min_cell = int(parameters["min_cell"])
+    started = _started(run_info)
+    date = format_date((started or dt.datetime.now()).date(), lang)
+    run_id = run_info.get("run_id")
+    generated = site_text("site.generated_run" if run_id else "site.generated", lang,
+                          date=date, run_id=run_id or "")
+    words = _words(lang)
+    common = {
+        "lang": lang,
+        "t": words,
+        "css": _css(lang, data.synthetic),
+        "wave": str(data.meta.get("label") or data.wave),
+        "fieldwork": _fieldwork(data.meta, lang),
+        "date": date,
+        "synthetic": data.synthetic,
+        "synthetic_mark": text("synthetic_mark", lang),
+        "site_title": site_text("site.title", lang),
+        "nav": [("index.html", site_text("site.nav.index", lang)),
+                ("methods.html", site_text("site.nav.methods", lang)),
+                ("provenance.html", site_text("site.nav.provenance", lang))],
+        "promoters": " · ".join(DEFAULT_PROMOTERS),
+        "generated": generated,
+    }
+    site.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    pages = {
+        "methods": _methods_page(data, common, min_cell, lang),
+        "provenance": _provenance_page(data, common, run_info, parameters, lang),
+    }
+    for name, page in pages.items():
+        path = site / f"{name}.html"
+        write_text_atomic(path, page)
+        written[name] = path
+        if pdf:
+            from pipeline.report.pdf import html_to_pdf
+
+            written[f"{name}_pdf"] = html_to_pdf(page, site / f"{name}.pdf", lang=lang)
+    # The index last: it links the PDFs written above and the sections' files.
+    index = site / "index.html"
+    write_text_atomic(index, _index_page(site, data, sections, common, quality, min_cell,
+                                         lang))
+    written["index"] = index
+    return written
 
 
 def write_index(site: Path, data: WaveData, sections: list[dict[str, Any]], *,
                 lang: str = "it") -> Path:
-    """Write ``index.html`` into the (staging) site folder and return its path."""
-    labels = LABELS[lang]
-    counts = headline_counts(data.tables)
-    tiles = [(labels[k], format_number(counts[k], lang, decimals=0))
-             for k in ("n_companies", "n_municipalities", "n_network", "n_surveyed",
-                       "n_workers")]
-    figure = first_figure(sections[0]["executed"]) if sections else None
-    tables_dir = site / "tables"
-    html = TEMPLATE.render(
-        lang=lang,
-        title=labels["title"],
-        wave=data.wave,
-        wave_label=f"{labels['wave']} {data.meta.get('label', data.wave)}",
-        date=format_date(dt.date.today(), lang),
-        synthetic=data.synthetic,
-        synthetic_mark=text("synthetic_mark", lang),
-        tiles=tiles,
-        figure=figure[0] if figure else None,
-        figure_caption=figure[1] if figure else "",
-        sections_title=labels["sections"],
-        sections=sections,
-        tables_title=labels["tables"],
-        tables=sorted(p.name for p in tables_dir.glob("*.csv")) if tables_dir.exists() else [],
-        footer=labels["footer"],
-    )
-    path = site / "index.html"
-    write_text_atomic(path, html)
-    return path
+    """Write the site (index, methods, provenance) without run information; return the index.
+
+    Kept for callers of the first version; :func:`write_site` takes the run's information
+    (run id, parameters, input hashes) and the data-quality summary.
+    """
+    return write_site(site, data, sections, lang=lang)["index"]

@@ -1,0 +1,284 @@
+"""The wave's site pages (pipeline/site.py): index, methods appendix, provenance page.
+
+Fast checks on a tiny ingested wave with a fake section (no notebook is run); the real
+site, built end to end, is read in a browser in ``test_browser.py``.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib.metadata
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import nbformat
+import pytest
+from waves import write_wave
+
+from pipeline.ingest import ingest_wave
+from pipeline.site import LIBRARIES, prose, site_text, write_index, write_site
+from pipeline.text import text
+
+
+def _png(width: int = 4, height: int = 3) -> bytes:
+    """A valid grey PNG, built by hand."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    raw = b"".join(b"\x00" + bytes([128] * width) for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0,
+                                                              0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+PNG_B64 = base64.b64encode(_png()).decode("ascii")
+
+
+def _wave(tmp_path: Path, wave: str):
+    raw = write_wave(tmp_path / "project", wave)
+    return ingest_wave(wave, raw)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A language folder holding one rendered section and its tables."""
+    site = tmp_path / "reports" / "demo-x"
+    (site / "tables").mkdir(parents=True)
+    (site / "01_context.html").write_text("<html></html>")
+    (site / "01_context.pdf").write_bytes(b"%PDF-1.7 " + b"x" * 2000)
+    (site / "tables" / "companies_by_sector.csv").write_text("ateco_section,n\nC,10\nG,12\n")
+    (site / "confidential").mkdir()
+    (site / "confidential" / "C01.pdf").write_bytes(b"%PDF-1.7")
+    return site
+
+
+@pytest.fixture
+def sections(tmp_path: Path) -> list[dict]:
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("fig")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"image/png": PNG_B64},
+                                           metadata={"caption": "Imprese per settore"})]
+    nb.cells = [cell]
+    executed = tmp_path / "01_context.ipynb"
+    nbformat.write(nb, executed)
+    return [{"name": "01_context", "title": "Il contesto", "html": "01_context.html",
+             "pdf": "01_context.pdf", "executed": executed}]
+
+
+RUN_INFO = {
+    "run_id": "20261124T101010-abc123",
+    "started": "2026-11-24T10:10:10",
+    "parameters": {"wave": "demo-x", "lang": "it", "min_cell": 7, "jobs": 2},
+    "code_version": {"package": "0.1.0", "source_sha256": "f" * 64, "git_commit": "a1b2c3d"},
+    "inputs": {"companies.csv": "1" * 64, "worker_survey.csv": "2" * 64},
+}
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def _hrefs(html: str) -> list[str]:
+    return re.findall(r'href="([^"]*)"', html)
+
+
+def _build(site, data, sections, **kwargs):
+    kwargs.setdefault("run_info", RUN_INFO)
+    kwargs.setdefault("pdf", False)
+    return write_site(site, data, sections, **kwargs)
+
+
+def test_pages_are_written_self_contained_and_marked(tmp_path, site, sections):
+    data = _wave(tmp_path, "demo-x")
+    written = _build(site, data, sections)
+    assert set(written) == {"index", "methods", "provenance"}
+    mark = text("synthetic_mark", "it")
+    for path in written.values():
+        html = _read(path)
+        assert html.startswith("<!DOCTYPE html>") and '<html lang="it">' in html
+        assert mark in html, f"{path.name}: no synthetic mark"
+        assert "<script" not in html and "<link" not in html
+        assert not re.search(r'(?:href|src)="(?:https?:)?//', html), f"{path.name}: external"
+        for src in re.findall(r'<img[^>]*src="([^"]*)"', html):
+            assert src.startswith("data:image/png;base64,")
+            assert base64.b64decode(src.split(",", 1)[1]).startswith(b"\x89PNG")
+        for href in _hrefs(html):
+            target = href.split("#")[0]
+            assert not target or (site / target).is_file(), f"{path.name}: broken {href}"
+            assert not href.startswith("confidential")
+
+
+def test_real_data_is_not_marked_synthetic(tmp_path, site, sections):
+    data = _wave(tmp_path, "2013")
+    for path in _build(site, data, sections).values():
+        html = _read(path)
+        assert text("synthetic_mark", "it") not in html
+        assert 'class="synthetic-banner"' not in html
+
+
+def test_index_shows_the_wave_and_links_everything(tmp_path, site, sections):
+    data = _wave(tmp_path, "demo-x")
+    (site / "quality.html").write_text("<html></html>")
+    written = _build(site, data, sections, pdf=True,
+                     quality={"passed": True, "n_checks": 57, "warnings": [],
+                              "report": "quality.html"})
+    html = _read(written["index"])
+    for href in ("01_context.html", "01_context.pdf", "tables/companies_by_sector.csv",
+                 "quality.html", "methods.html", "methods.pdf", "provenance.html",
+                 "provenance.pdf"):
+        assert href in _hrefs(html), f"index does not link {href}"
+    assert not [h for h in _hrefs(html) if "confidential" in h]
+    # tiles: 4 companies, 3 municipalities, 2 surveyed, 12 workers (tests/waves.py)
+    tiles = dict((label, value) for value, label in re.findall(
+        r'<span class="tile-value">([^<]*)</span><span class="tile-label">([^<]*)</span>',
+        html))
+    assert tiles[site_text("site.tile.n_companies", "it")] == "4"
+    assert tiles[site_text("site.tile.n_employees", "it")] == "473"
+    assert tiles[site_text("site.tile.n_workers", "it")] == "12"
+    assert 'alt="Imprese per settore"' in html
+    assert "Superato: 57 controlli, nessun avviso." in html
+    assert 'id="quality-notice"' not in html
+    for name in ("methods.pdf", "provenance.pdf"):
+        assert (site / name).read_bytes()[:5] == b"%PDF-"
+
+
+def test_fieldwork_dates_in_words(tmp_path, site, sections):
+    data = _wave(tmp_path, "demo-x")
+    data.meta.update(fieldwork_start="2013-10-07", fieldwork_end="2013-11-29")
+    html = _read(_build(site, data, sections)["index"])
+    assert "dal 7 ottobre 2013 al 29 novembre 2013" in html
+    english = _read(_build(site, data, sections, lang="en")["methods"])
+    assert "7 October 2013 to 29 November 2013" in english
+
+
+def test_quality_warnings_show_on_the_first_screen(tmp_path, site, sections):
+    data = _wave(tmp_path, "demo-x")
+    (site / "quality.html").write_text("<html></html>")
+    warnings = [f"worker_survey.commute_min: {i} valori oltre 180" for i in range(12)]
+    warnings.append("<script>alert(1)</script>")
+    html = _read(_build(site, data, sections, quality={
+        "passed": True, "n_checks": 40, "warnings": warnings, "report": "quality.html"})["index"])
+    assert "Superato con 13 avvisi (40 controlli)." in html
+    notice = html.index('id="quality-notice"')
+    assert notice < html.index('class="tiles"'), "the notice comes before the figures"
+    assert "ha segnalato 13 avvisi" in html
+    assert "<script>alert" not in html and "&lt;script&gt;" not in html  # beyond the 10 shown
+    assert "… e altri 3 avvisi" in html
+    one = _read(_build(site, data, sections, quality={
+        "passed": True, "n_checks": 40, "warnings": ["<b>x</b>"], "report": "quality.html"}
+    )["index"])
+    assert "Superato con 1 avviso (40 controlli)." in one and "&lt;b&gt;x&lt;/b&gt;" in one
+
+
+def test_quality_report_missing_or_not_run(tmp_path, site, sections):
+    data = _wave(tmp_path, "demo-x")
+    html = _read(_build(site, data, sections, quality={
+        "passed": True, "n_checks": 3, "warnings": [], "report": "quality.html"})["index"])
+    assert "quality.html" not in _hrefs(html), "a missing report is not linked"
+    html = _read(_build(site, data, sections, quality=None)["index"])
+    assert site_text("site.quality_none", "it") in html
+    failed = _read(_build(site, data, sections, quality={
+        "passed": False, "n_checks": 3, "warnings": []})["index"])
+    assert 'class="notice failed"' in failed and "Non superato" in failed
+
+
+def test_methods_states_the_design_and_the_rule(tmp_path, site, sections):
+    data = _wave(tmp_path, "demo-x")
+    html = _read(_build(site, data, sections)["methods"])
+    for phrase in ("strato", "correzione per popolazione finita", "post-stratificat",
+                   "Regola di accorpamento", "linearizzazione di Taylor", "scala logit",
+                   "gradi di libertà", "intero disegno", "analisi di sensibilità",
+                   "10-49", "50-249", "almeno 4 dei 5 item", "3 («importante») o 4",
+                   "Bisogno non soddisfatto", "meno di 7 rispondenti",
+                   "N × s × (1 − o/n)", "<code>svyciprop(method = \"logit\")</code>"):
+        assert phrase in html, f"methods page lacks {phrase!r}"
+    # the wave's own design: 2 companies with respondents, 12 respondents, 10 df
+    facts = dict(re.findall(r'<th scope="row">([^<]*)</th><td class="num">([^<]*)</td>', html))
+    assert facts[site_text("site.facts.strata", "it")] == "2"
+    assert facts[site_text("site.facts.respondents", "it")] == "12"
+    assert facts[site_text("site.facts.df", "it")] == "10"
+    assert facts[site_text("site.facts.min_cell", "it")] == "7"
+
+
+def test_provenance_lists_run_code_inputs_parameters_libraries(tmp_path, site, sections):
+    data = _wave(tmp_path, "demo-x")
+    html = _read(_build(site, data, sections)["provenance"])
+    assert RUN_INFO["run_id"] in html
+    assert "24 novembre 2026, 10:10" in html
+    assert "f" * 64 in html and "a1b2c3d" in html
+    for name, sha in RUN_INFO["inputs"].items():
+        assert name in html and sha in html
+    assert "<code>jobs</code>" in html and "<code>min_cell</code>" in html
+    for lib in LIBRARIES:
+        version = importlib.metadata.version(lib)
+        assert re.search(rf"<td>{lib}</td><td>{re.escape(version)}</td>", html), lib
+
+
+def test_provenance_without_run_info_uses_the_processed_wave(tmp_path, site, sections):
+    data = _wave(tmp_path, "demo-x")
+    index = write_index(site, data, sections)
+    assert index == site / "index.html"
+    html = _read(site / "provenance.html")
+    assert data.inputs["companies"]["sha256"] in html
+    assert "—" in html  # no run id
+
+
+def test_english_site(tmp_path, site, sections):
+    data = _wave(tmp_path, "demo-x")
+    written = _build(site, data, sections, lang="en",
+                     quality={"passed": True, "n_checks": 5, "warnings": ["a", "b"]})
+    for path in written.values():
+        html = _read(path)
+        assert '<html lang="en">' in html
+        assert text("synthetic_mark", "en") in html
+        assert "Rilevazione" not in html
+    index = _read(written["index"])
+    assert "Passed with 2 warnings (5 checks)." in index
+    assert "companies mapped" in index
+    methods = _read(written["methods"])
+    assert "Taylor linearisation" in methods and "fewer than 7 respondents" in methods
+
+
+def test_other_language_is_linked_when_present(tmp_path, site, sections):
+    data = _wave(tmp_path, "demo-x")
+    _build(site / "en", data, [], lang="en")
+    italian = _read(_build(site, data, sections)["index"])
+    assert 'href="en/index.html"' in italian
+    english = _read(_build(site / "en", data, [], lang="en")["index"])
+    assert 'href="../index.html"' in english
+
+
+def test_result_tiles_from_the_analyses_tables(tmp_path, site, sections):
+    data = _wave(tmp_path, "demo-x")
+    (site / "tables" / "needs.csv").write_text(
+        "measure,group_var,group,estimate,n\n"
+        "FLEX_HOURS,all,all,0.61,300\n"
+        "NURSERY_SHARED,all,all,0.95,3\n"          # too few respondents: not a headline
+        "SMART_WORKING,gender,F,0.99,200\n"        # a group, not the whole population
+        "HOUR_BANK,all,all,,300\n")
+    (site / "tables" / "work_life_balance.csv").write_text(
+        "indicator,group_var,group,estimate,n\n"
+        "wfc_score,all,all,3.2,390\nwlb_fit_good,all,all,0.746,390\n")
+    html = _read(_build(site, data, sections)["index"])
+    assert "61\u00a0%" in html and "Entrata/uscita flessibile" in html
+    assert "75\u00a0%" in html
+
+
+def test_prose_markup_is_escaped():
+    html = str(prose("Uno **due** `tre` <b>\n\n- a\n  b\n- c & d\n\nfine"))
+    assert html == ("<p>Uno <strong>due</strong> <code>tre</code> &lt;b&gt;</p>\n"
+                    "<ul><li>a b</li><li>c &amp; d</li></ul>\n<p>fine</p>")
+
+
+def test_every_site_text_has_both_languages():
+    import yaml
+
+    from pipeline.site import SITE_TEXTS_PATH
+
+    catalogue = yaml.safe_load(SITE_TEXTS_PATH.read_text(encoding="utf-8"))
+    for key, entry in catalogue.items():
+        assert set(entry) == {"it", "en"}, key
+        assert all(isinstance(v, str) and v.strip() for v in entry.values()), key
