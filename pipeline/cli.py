@@ -33,6 +33,19 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from pipeline.errors import display_path
+    from pipeline.validate import validate_step
+
+    result, report = validate_step(args.wave, lang=args.lang)
+    first = result.first_error_line()
+    if first:
+        print(first)
+    print(f"{args.wave}: {result.summary(args.lang)}")
+    print(f"data-quality report: {display_path(report)}")
+    return 0
+
+
 def _cmd_demo_data(args: argparse.Namespace) -> int:
     from pipeline.config import get_paths
     from pipeline.demo import write_demo_wave
@@ -115,12 +128,28 @@ def build_parser() -> argparse.ArgumentParser:
         "ingest", help="read a raw wave, type and check it, write data/processed/<wave>/",
         description="Read every table of data/raw/<wave>/ as DATA_CONTRACT.md describes it "
                     "(CSV or XLSX, columns.yaml renames), type it with the codebook, derive "
-                    "size classes and scale scores, and write typed Parquet tables and "
+                    "size classes and scale scores, pass it through the data-quality gate "
+                    "(see `welfare validate`), and write typed Parquet tables and "
                     "manifest.json to data/processed/<wave>/ (all or nothing). A bad file "
                     "stops with one line naming the file, row and column, and exit status 1.",
     )
     p.add_argument("wave", help="wave label, the folder name under data/raw/")
     p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser(
+        "validate", help="check a wave with the data-quality suites, write the quality report",
+        description="Read the wave like `ingest` does (in memory: nothing under data/processed "
+                    "or reports is touched) and run every data-quality check of expectations/ "
+                    "(great-expectations suites generated from the codebook, plus cross-table "
+                    "and wave-over-wave checks). Writes a self-contained HTML data-quality "
+                    "report and prints its path: data/work/quality/<wave>/ when the wave "
+                    "passes (warnings allowed), data/work/failed/<wave>/ and exit status 1 "
+                    "when a critical check fails.",
+    )
+    p.add_argument("wave", help="wave label, the folder name under data/raw/")
+    p.add_argument("--lang", choices=("it", "en"), default="it",
+                   help="language of the report (default: it)")
+    p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser(
         "run", help="the whole pipeline for a wave: ingest, analyses, reports",

@@ -152,15 +152,66 @@ def read_manifest(paths: Paths, wave: str) -> dict[str, Any] | None:
 
 
 def ingest_step(wave: str, paths: Paths | None = None) -> dict[str, Any]:
-    """Ingest ``data/raw/<wave>`` into ``data/processed/<wave>`` (all or nothing)."""
+    """Ingest ``data/raw/<wave>``, pass it through the data-quality gate, then publish it.
+
+    The processed wave (``data/processed/<wave>``) is replaced, all or nothing, only when
+    no critical check failed. The data-quality report goes to ``data/work/quality/<wave>/``
+    (Italian and English, with the index page's summary) or, when the wave is stopped, to
+    ``data/work/failed/<wave>/``, and :class:`~pipeline.validate.DataQualityError` is raised.
+    """
+    from pipeline.errors import InputError
     from pipeline.ingest import ingest_wave, write_processed
+    from pipeline.quality_report import write_quality_report
+    from pipeline.validate import (
+        DataQualityError,
+        input_error_result,
+        validate_wave,
+        write_result_files,
+    )
 
     paths = paths or get_paths()
-    data = ingest_wave(wave, paths.raw_wave(wave))
-    return write_processed(data, paths.processed_wave(wave))
+    raw_dir = paths.raw_wave(wave)
+    failed = paths.failed_wave(wave)
+    try:
+        data = ingest_wave(wave, raw_dir)
+    except InputError as err:
+        result = input_error_result(wave, err, raw_dir)
+        report = write_result_files(result, failed)
+        raise DataQualityError(result, report, line=str(err)) from None
+    result = validate_wave(data, paths=paths)
+    if not result.passed:
+        raise DataQualityError(result, write_result_files(result, failed))
+    manifest = write_processed(data, paths.processed_wave(wave))
+    quality = quality_dir(paths, wave)
+    write_result_files(result, quality)
+    write_quality_report(result, quality / "data_quality.en.html", lang="en")
+    summaries = {lang: result.site_summary(QUALITY_PAGE, lang) for lang in ("it", "en")}
+    _save_json(quality / "site_summary.json", summaries)
+    if failed.exists():
+        shutil.rmtree(failed, ignore_errors=True)
+    return manifest
 
 
-# --- sections ------------------------------------------------------------------------------------
+QUALITY_PAGE = "data_quality.html"
+
+
+def quality_dir(paths: Paths, wave: str) -> Path:
+    """Where the data-quality report of the wave's last processed version is kept."""
+    return paths.work / "quality" / wave
+
+
+def _publish_quality(paths: Paths, wave: str, lang: str, stage_root: Path) -> dict | None:
+    """Copy the wave's data-quality report into the site; return the index page's summary."""
+    folder = quality_dir(paths, wave)
+    source = folder / ("data_quality.html" if lang == "it" else f"data_quality.{lang}.html")
+    summary_path = folder / "site_summary.json"
+    if not (source.exists() and summary_path.exists()):
+        return None
+    shutil.copy2(source, stage_root / QUALITY_PAGE)
+    return json.loads(summary_path.read_text(encoding="utf-8")).get(lang)
+
+
+# --- section keys -------------------------------------------------------------------------------
 
 def section_key(section: Section, manifest: dict[str, Any], previous: dict[str, Any] | None,
                 parameters: dict[str, Any]) -> str:
@@ -384,7 +435,8 @@ def _run(wave: str, lang: str, jobs: int, force: bool, paths: Paths, record: Run
                                    "jobs": jobs, "force": force},
                     "code_version": code_version(), "inputs": record.inputs["raw"]}
         write_site(stage_root, read_processed(paths.processed_wave(wave)), rendered,
-                   lang=lang, run_info=run_info, quality=None)
+                   lang=lang, run_info=run_info,
+                   quality=_publish_quality(paths, wave, lang, stage_root))
         record.add("publish", cached=False, seconds=time.perf_counter() - t0, key=index_key)
         progress.step("site index")
     _finish_state(paths, wave, state, lang, keys, index_key, record)

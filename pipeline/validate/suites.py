@@ -1,0 +1,394 @@
+"""The great-expectations suites of ``expectations/``, generated from the codebook.
+
+:func:`build_suites` turns the codebook (:func:`pipeline.codebook.load_codebook`) into one
+suite per table of the data contract, as plain dictionaries in great-expectations 1.x's own
+suite format (``name``, ``expectations`` with ``type``, ``kwargs``, ``meta`` and ``severity``,
+suite ``meta`` and ``notes``). :func:`write_suites` writes them as ``expectations/<table>.json``
+and ``tests/test_validate.py`` checks that the files on disk equal what the codebook gives, so
+the two cannot drift: after editing the codebook run ``python -m pipeline.validate``.
+
+Nothing here imports great_expectations: building and writing suites is instant.
+
+What each column of the codebook gets
+-------------------------------------
+=================  ============================================================  ========
+check (meta.kind)  expectation                                                   severity
+=================  ============================================================  ========
+exists             ``expect_column_to_exist`` (required columns)                 critical
+type               ``expect_column_values_to_be_of_type`` (typed representation) critical
+codes              ``expect_column_values_to_be_in_set`` (category codes) or     critical
+                   ``..._to_match_regex`` (``multi``: codes joined by ``|``)
+scale              ``expect_column_values_to_be_in_set`` (ordinal scale points)  critical
+range              ``expect_column_values_to_be_between`` (codebook min/max)      critical
+format             ``..._to_match_regex`` (municipality, time)                   critical
+istat              ``..._to_be_in_set`` ``$PARAMETER istat_municipalities``      critical
+                                                                                 (warning
+                                                                                 for
+                                                                                 residence)
+not_future         ``..._to_be_between`` max ``$PARAMETER now`` (dates)           critical
+unique             ``expect_column_values_to_be_unique``                         critical
+references         ``..._to_be_in_set`` ``$PARAMETER <table>__<column>``         critical
+complete           ``expect_column_values_to_not_be_null``: keys ``mostly`` 1,   critical
+                   other required answers ``mostly`` 0.80 (at most 20 % missing)
+complete_warn      the same with ``mostly`` 0.95 (at most 5 % missing)           warning
+=================  ============================================================  ========
+
+plus the plausibility and cross-table checks of :data:`EXTRA_CHECKS` (respondents above a
+company's headcount, surveyed companies outside the network, implausible headcounts and
+dates, duplicated companies and duplicated questionnaires, wave-over-wave identity).
+
+Columns whose name starts with ``ctx_`` do not exist in the data: the gate
+(:mod:`pipeline.validate.context`) adds them to a copy of the table before validating, from
+other tables, the previous wave or the reference data. ``$PARAMETER`` values (suite
+parameters of great-expectations) are also supplied by the gate at validation time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from pipeline.codebook import Codebook, Column, load_codebook
+
+#: Repository folder of the suites (``Paths.expectations`` of a checkout).
+SUITES_DIR = Path(__file__).resolve().parents[2] / "expectations"
+
+#: ``mostly`` of the completeness checks of required answers (at most 20 % / 5 % missing).
+COMPLETE_CRITICAL = 0.80
+COMPLETE_WARNING = 0.95
+#: A company with more employees than this is flagged as implausible (warning).
+MAX_PLAUSIBLE_EMPLOYEES = 10_000
+#: Dates before this are flagged as implausible (warning). Full datetime: GX compares a bare
+#: date as ``datetime.date`` and silently fails (STACK_NOTES.md).
+MIN_PLAUSIBLE_DATE = "2000-01-01T00:00:00"
+#: A headcount at or below this share of the previous wave's is flagged (warning).
+MIN_HEADCOUNT_RATIO = 0.5
+
+#: great-expectations ``type_`` of each codebook column type, as the typed representation of
+#: :mod:`pipeline.convert` stores it. GX compares ``dtype.type``, so ``int64`` matches both
+#: ``Int64`` and ``int64``, ``int8`` both ``Int8`` and ``int8``, ``bool`` both ``boolean``
+#: and ``bool``; ``str`` matches pandas' ``str`` dtype (``object`` would not).
+GX_TYPES = {
+    "id": "str", "text": "str", "category": "str", "multi": "str", "municipality": "str",
+    "time": "str", "boolean": "bool", "integer": "int64", "ordinal": "int8",
+    "number": "float64", "date": "datetime64",
+}
+
+#: Nouns of referenced columns, for messages ("'C99' is not a company of company_survey").
+REFERENCE_NOUNS = {"company_id": {"it": "un'impresa", "en": "a company"}}
+
+SEVERITIES = ("critical", "warning")
+
+
+def parameter_name(reference: str) -> str:
+    """Suite parameter of a reference ``table.column``: ``table__column`` (GX parameter names
+    must be identifiers)."""
+    return reference.replace(".", "__")
+
+
+def _pct(share: float) -> str:
+    return f"{round((1 - share) * 100):g} %"
+
+
+def _expectation(
+    etype: str,
+    kwargs: dict[str, Any],
+    *,
+    table: str,
+    kind: str,
+    column: str | None,
+    it: str,
+    en: str,
+    severity: str = "critical",
+    **meta: Any,
+) -> dict[str, Any]:
+    name = f"{table}.{column}.{kind}" if column else f"{table}.{kind}"
+    return {
+        "type": etype,
+        "kwargs": kwargs,
+        "meta": {"check": name, "kind": kind, "column": column,
+                 "description": {"it": it, "en": en}, **meta},
+        "severity": severity,
+    }
+
+
+def _codes_regex(codes: tuple[str, ...], max_items: int | None) -> str:
+    alt = "|".join(re.escape(c) for c in codes)
+    repeat = f"{{0,{max_items - 1}}}" if max_items else "*"
+    return f"^(?:{alt})(?:\\|(?:{alt})){repeat}$"
+
+
+def _short_list(codes: tuple[str, ...] | list[str], lang: str, n: int = 12) -> str:
+    codes = list(codes)
+    more = f", ... ({len(codes)} {'codici' if lang == 'it' else 'codes'})"
+    return ", ".join(codes[:n]) + (more if len(codes) > n else "")
+
+
+def column_expectations(col: Column, table_key: str | None) -> list[dict[str, Any]]:
+    """The expectations the codebook implies for one column, in a fixed order."""
+    t, c = col.table, col.name
+    out: list[dict[str, Any]] = []
+
+    def add(etype: str, kwargs: dict[str, Any], kind: str, it: str, en: str,
+            severity: str = "critical", **meta: Any) -> None:
+        out.append(_expectation(etype, {"column": c, **kwargs}, table=t, kind=kind, column=c,
+                                it=it, en=en, severity=severity, **meta))
+
+    if col.required:
+        add("expect_column_to_exist", {}, "exists",
+            "La colonna obbligatoria è presente", "The required column is present")
+    gx_type = GX_TYPES[col.type]
+    add("expect_column_values_to_be_of_type", {"type_": gx_type}, "type",
+        f"Tipo dei valori: {gx_type}", f"Type of the values: {gx_type}")
+
+    if col.type == "category":
+        add("expect_column_values_to_be_in_set", {"value_set": list(col.codes)}, "codes",
+            f"Solo codici ammessi ({_short_list(col.codes, 'it')})",
+            f"Only allowed codes ({_short_list(col.codes, 'en')})")
+    elif col.type == "multi":
+        most = f" (al massimo {col.max_items})" if col.max_items else ""
+        most_en = f" (at most {col.max_items})" if col.max_items else ""
+        add("expect_column_values_to_match_regex",
+            {"regex": _codes_regex(col.codes, col.max_items)}, "codes",
+            f"Codici ammessi separati da '|'{most}", f"Allowed codes separated by '|'{most_en}")
+    elif col.type == "ordinal":
+        points = list(range(int(col.minimum), int(col.maximum) + 1))
+        add("expect_column_values_to_be_in_set", {"value_set": points}, "scale",
+            f"Valori sulla scala {points[0]}-{points[-1]}",
+            f"Values on the scale {points[0]}-{points[-1]}")
+    elif col.type in ("integer", "number") and (col.minimum is not None
+                                                  or col.maximum is not None):
+        bounds: dict[str, Any] = {}
+        if col.minimum is not None:
+            bounds["min_value"] = col.minimum
+        if col.maximum is not None:
+            bounds["max_value"] = col.maximum
+        lo = "" if col.minimum is None else f"{col.minimum:g}"
+        hi = "" if col.maximum is None else f"{col.maximum:g}"
+        add("expect_column_values_to_be_between", bounds, "range",
+            f"Valori tra {lo or '-inf'} e {hi or '+inf'}",
+            f"Values between {lo or '-inf'} and {hi or '+inf'}")
+    elif col.type == "municipality":
+        add("expect_column_values_to_match_regex", {"regex": r"^\d{6}$"}, "format",
+            "Codice ISTAT di 6 cifre", "ISTAT code of 6 digits")
+        # A worker's residence outside the list is worth a look; a company's or a service's
+        # municipality must exist (maps and territorial matching are built on it).
+        severity = "warning" if t == "worker_survey" else "critical"
+        add("expect_column_values_to_be_in_set",
+            {"value_set": {"$PARAMETER": "istat_municipalities"}}, "istat",
+            "Il comune esiste nell'elenco ISTAT dei dati di riferimento (i codici di province "
+            "che l'elenco non copre sono accettati se la provincia esiste, 001-111)",
+            "The municipality exists in the ISTAT list of the reference data (codes of "
+            "provinces the list does not cover are accepted when the province exists, 001-111)",
+            severity=severity)
+    elif col.type == "time":
+        add("expect_column_values_to_match_regex", {"regex": r"^(?:[01]\d|2[0-3]):[0-5]\d$"},
+            "format", "Ora del giorno HH:MM", "Time of day HH:MM")
+    elif col.type == "date":
+        add("expect_column_values_to_be_between", {"max_value": {"$PARAMETER": "now"}},
+            "not_future", "Nessuna data nel futuro", "No date in the future")
+        add("expect_column_values_to_be_between", {"min_value": MIN_PLAUSIBLE_DATE},
+            "plausible", f"Nessuna data prima del {MIN_PLAUSIBLE_DATE[:10]}",
+            f"No date before {MIN_PLAUSIBLE_DATE[:10]}", severity="warning")
+
+    if col.unique:
+        add("expect_column_values_to_be_unique", {}, "unique",
+            "Valori unici (nessun duplicato)", "Unique values (no duplicates)")
+    if col.references:
+        ref_table, ref_col = col.references.split(".")
+        noun = REFERENCE_NOUNS.get(ref_col, {"it": ref_col, "en": ref_col})
+        add("expect_column_values_to_be_in_set",
+            {"value_set": {"$PARAMETER": parameter_name(col.references)}}, "references",
+            f"Ogni valore è {noun['it']} di {ref_table}",
+            f"Every value is {noun['en']} of {ref_table}",
+            reference=col.references)
+
+    if col.required:
+        key = col.unique or col.references or c == table_key
+        # A don't-know answer is an answer: its completeness is measured on a companion
+        # column the gate adds (value given or "don't know"); the values stay as they are.
+        target = f"ctx_answered_{c}" if col.dont_know else c
+        note_it = " (\"non so\" conta come risposta)" if col.dont_know else ""
+        note_en = " (\"don't know\" counts as an answer)" if col.dont_know else ""
+        if key:
+            out.append(_expectation(
+                "expect_column_values_to_not_be_null", {"column": target}, table=t,
+                kind="complete", column=c, it="Nessun valore mancante",
+                en="No missing value"))
+        else:
+            for share, kind, severity in ((COMPLETE_CRITICAL, "complete", "critical"),
+                                          (COMPLETE_WARNING, "complete_warn", "warning")):
+                out.append(_expectation(
+                    "expect_column_values_to_not_be_null",
+                    {"column": target, "mostly": share}, table=t, kind=kind, column=c,
+                    it=f"Al massimo il {_pct(share)} di valori mancanti{note_it}",
+                    en=f"At most {_pct(share)} missing values{note_en}",
+                    severity=severity))
+    return out
+
+
+def duplicate_answer_columns(codebook: Codebook) -> list[str]:
+    """The answers a duplicated questionnaire repeats: required columns but ``resp_id``, and
+    the don't-know flags (``<column>_dk``) of those that have one."""
+    table = codebook.tables["worker_survey"]
+    out = []
+    for name in table.required_columns:
+        if name != "resp_id":
+            out.append(name)
+            if table.columns[name].dont_know:
+                out.append(f"{name}_dk")
+    return out
+
+
+def extra_expectations(codebook: Codebook, table: str) -> list[dict[str, Any]]:
+    """Plausibility and cross-table checks a single column's codebook entry cannot express."""
+    out: list[dict[str, Any]] = []
+
+    def add(etype: str, kwargs: dict[str, Any], kind: str, column: str | None, it: str,
+            en: str, severity: str = "critical", **meta: Any) -> None:
+        out.append(_expectation(etype, kwargs, table=table, kind=kind, column=column, it=it,
+                                en=en, severity=severity, **meta))
+
+    if table == "companies":
+        add("expect_column_values_to_be_between",
+            {"column": "n_employees", "max_value": MAX_PLAUSIBLE_EMPLOYEES}, "plausible",
+            "n_employees",
+            f"Al massimo {MAX_PLAUSIBLE_EMPLOYEES:,} dipendenti (oltre: verificare)".replace(
+                ",", "."),
+            f"At most {MAX_PLAUSIBLE_EMPLOYEES:,} employees (above: check)", severity="warning")
+        add("expect_column_pair_values_a_to_be_greater_than_b",
+            {"column_A": "n_employees", "column_B": "ctx_respondents", "or_equal": True,
+             "ignore_row_if": "either_value_is_missing"},
+            "respondents_le_headcount", "n_employees",
+            "I rispondenti di worker_survey non superano i dipendenti dell'impresa",
+            "Respondents in worker_survey do not outnumber the company's employees",
+            context="ctx_respondents: worker_survey rows of the company")
+        add("expect_compound_columns_to_be_unique",
+            {"column_list": ["name", "municipality"], "ignore_row_if": "any_value_is_missing"},
+            "duplicate_company", "name",
+            "Nessuna coppia ragione sociale + comune ripetuta sotto codici diversi",
+            "No company name + municipality repeated under different codes",
+            severity="warning")
+        add("expect_column_pair_values_to_be_equal",
+            {"column_A": "ateco_section", "column_B": "ctx_prev_ateco_section",
+             "ignore_row_if": "either_value_is_missing"},
+            "same_sector_as_previous", "ateco_section",
+            "Il settore ATECO di un'impresa è lo stesso dell'ondata precedente",
+            "A company's ATECO section is the same as in the previous wave",
+            severity="warning", needs="previous_wave",
+            context="ctx_prev_ateco_section: ateco_section of the same company_id in the "
+                    "previous wave")
+        add("expect_column_values_to_be_between",
+            {"column": "ctx_headcount_ratio", "min_value": MIN_HEADCOUNT_RATIO,
+             "strict_min": True},
+            "headcount_not_halved", "n_employees",
+            "I dipendenti non si sono dimezzati rispetto all'ondata precedente",
+            "The headcount has not halved since the previous wave",
+            severity="warning", needs="previous_wave",
+            show_columns=["ctx_prev_n_employees", "n_employees"],
+            context="ctx_headcount_ratio: n_employees / n_employees of the same company_id "
+                    "in the previous wave")
+    elif table == "company_survey":
+        add("expect_column_values_to_be_in_set",
+            {"column": "company_id",
+             "value_set": {"$PARAMETER": "companies__company_id__in_network"}},
+            "in_network", "company_id",
+            "Le imprese del questionario sono segnate come aderenti alla rete in companies",
+            "Companies of the questionnaire are marked as in the network in companies",
+            severity="warning")
+    elif table == "worker_survey":
+        add("expect_column_values_to_be_unique", {"column": "ctx_answers_key"},
+            "duplicate_answers", None,
+            "Nessun questionario con le stesse risposte obbligatorie (impresa compresa) di un "
+            "altro (esportazione duplicata?)",
+            "No questionnaire with the same required answers (company included) as another "
+            "(a duplicated export?)",
+            severity="warning", show_values=False,
+            context="ctx_answers_key: 64-bit fingerprint of the row's values of "
+                    + ", ".join(duplicate_answer_columns(codebook)))
+    return out
+
+
+def build_suite(codebook: Codebook, table: str) -> dict[str, Any]:
+    """The suite of one table, as great-expectations 1.x suite JSON (a dict)."""
+    spec = codebook.tables[table]
+    expectations = [_expectation(
+        "expect_table_row_count_to_be_between", {"min_value": 1}, table=table, kind="rows",
+        column=None, it="La tabella ha almeno una riga", en="The table has at least one row")]
+    for col in spec.columns.values():
+        expectations.extend(column_expectations(col, spec.key))
+    expectations.extend(extra_expectations(codebook, table))
+    names = [e["meta"]["check"] for e in expectations]
+    if len(set(names)) != len(names):  # pragma: no cover - a bug of this module
+        raise ValueError(f"duplicate check names in the suite of {table}")
+    return {
+        "name": table,
+        "expectations": expectations,
+        "meta": {
+            "table": table,
+            "label": {"it": spec.label_it, "en": spec.label_en},
+            "generated_by": "pipeline.validate.suites.build_suites",
+            "codebook": "pipeline/codebook/codebook.yaml",
+        },
+        "notes": ("Generated from the codebook: do not edit by hand, run "
+                  "`python -m pipeline.validate` (tests/test_validate.py checks that "
+                  "this file matches the codebook). Columns ctx_* and $PARAMETER values are "
+                  "supplied by pipeline.validate at validation time (expectations/README.md)."),
+    }
+
+
+def build_suites(codebook: Codebook | None = None) -> dict[str, dict[str, Any]]:
+    """``{table: suite}`` for every table of the codebook, in codebook order."""
+    codebook = codebook or load_codebook()
+    return {name: build_suite(codebook, name) for name in codebook.tables}
+
+
+def suite_json(suite: dict[str, Any]) -> str:
+    """The file text of a suite: stable key order, 2-space indent, UTF-8, final newline."""
+    return json.dumps(suite, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_suites(directory: Path = SUITES_DIR, codebook: Codebook | None = None) -> list[Path]:
+    """Write ``<directory>/<table>.json`` for every table; return the paths written."""
+    from pipeline.atomic import write_text_atomic
+
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, suite in build_suites(codebook).items():
+        path = directory / f"{name}.json"
+        write_text_atomic(path, suite_json(suite))
+        written.append(path)
+    return written
+
+
+def stale_suites(directory: Path = SUITES_DIR, codebook: Codebook | None = None) -> list[str]:
+    """Tables whose suite file is missing or differs from what the codebook gives."""
+    stale = []
+    for name, suite in build_suites(codebook).items():
+        path = directory / f"{name}.json"
+        if not path.exists() or path.read_text(encoding="utf-8") != suite_json(suite):
+            stale.append(name)
+    return stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m pipeline.validate [--check] [folder]``: write or check the suites."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    check = "--check" in args
+    rest = [a for a in args if a != "--check"]
+    directory = Path(rest[0]) if rest else SUITES_DIR
+    if check:
+        stale = stale_suites(directory)
+        for name in stale:
+            print(f"{directory / name}.json differs from the codebook")
+        return 1 if stale else 0
+    for path in write_suites(directory):
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
