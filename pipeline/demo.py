@@ -565,7 +565,12 @@ def _company_names(rng: np.random.Generator, sector: np.ndarray,
     suffix = np.array([LEGAL_SUFFIX[f] for f in LEGAL_FORMS], dtype=object)[legal]
     sole = legal == LEGAL_FORMS.index("sole")
     who = np.where(sole, surname + " " + first, surname)
-    return who + " " + word + suffix
+    base = who + " " + word
+    # Two companies with one name would be flagged by the gate as a possible duplicate
+    # registration: number the repeats ("Adami Ferramenta 2 S.r.l.").
+    repeat = pd.Series(base).groupby(base).cumcount().to_numpy()
+    numbered = np.where(repeat > 0, base + " " + (repeat + 1).astype(str), base)
+    return numbered + suffix
 
 
 @dataclass
