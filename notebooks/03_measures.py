@@ -1,0 +1,244 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: welfare
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+#   welfare:
+#     tables:
+#     - companies
+#     - company_survey
+#     - worker_survey
+# ---
+
+# %% [markdown] tags=["remove-cell"]
+# # Le misure di welfare delle imprese
+#
+# What the surveyed companies have adopted, a welfare-maturity score (classes only), and
+# worker outcomes in companies with and without each measure.
+
+# %% tags=["parameters"]
+wave = "demo-2013"
+lang = "it"
+processed_dir = None
+tables_dir = None
+min_cell = 5
+min_companies = 3
+
+# %%
+import pandas as pd
+
+from pipeline.analysis.measures import (
+    COMPARED_MEASURES,
+    MATURITY_CUTS,
+    MATURITY_POINTS,
+    OUTCOMES,
+    adoption_table,
+    maturity_components,
+    maturity_distribution,
+    maturity_scores,
+    measures_by_size,
+    oriented_effects,
+    outcome_comparisons,
+    size_gradient,
+    surveyed_companies,
+    welfare_area_table,
+)
+from pipeline.codebook import load_codebook
+from pipeline.notebook import open_wave, show_figure, show_table
+from pipeline.plots import set_theme
+from pipeline.plots.bars import count_bars
+from pipeline.plots.estimates import dot_ci
+from pipeline.plots.network import effect_dots, status_bars
+from pipeline.report.formatting import format_number, format_percent
+from pipeline.stats import cluster_design
+from pipeline.text import say, text
+
+set_theme()
+codebook = load_codebook()
+ctx = open_wave(wave, lang, processed_dir, tables_dir, min_cell)
+workers, companies = ctx.tables["worker_survey"], ctx.tables["companies"]
+survey = ctx.tables["company_survey"]
+surveyed = surveyed_companies(survey, companies)
+measure_label = {m: codebook.measure_label(m, lang) for m in codebook.measure_codes()}
+area_label = {a: v[lang] for a, v in codebook.areas().items()}
+status_label = {s: text(f"measures.status.{s}", lang)
+                for s in ("active_all", "active_some", "planned")}
+
+
+def num(x, decimals=1):
+    return format_number(x, lang, decimals=decimals)
+
+
+def pct(x, decimals=0):
+    return format_percent(x, lang, decimals=decimals)
+
+
+def pval(p):
+    return "—" if pd.isna(p) else (format_number(p, lang, decimals=3) if p >= 0.001
+                                   else "< " + format_number(0.001, lang, decimals=3))
+
+
+# %%
+say("measures.intro", lang, n_companies=num(len(surveyed), 0),
+    n_workers=num(len(workers), 0), min_cell=ctx.min_cell, min_companies=min_companies)
+
+# %%
+say("measures.areas", lang)
+if surveyed.get("m_NETWORK_MEMBERSHIP", pd.Series(dtype="str")).isin(
+        ["active_some", "active_all"]).all():
+    say("measures.areas_network_note", lang)
+areas = ctx.save_table(welfare_area_table(surveyed, by="size_class", codebook=codebook),
+                       "measures_areas")
+overall = areas[areas["group_var"] == "all"].sort_values("estimate", ascending=False)
+show_figure(dot_ci(overall.assign(label=overall["welfare_area"].map(area_label)), label="label",
+                   xlabel=text("measures.share_companies", lang)),
+            text("measures.areas_caption", lang, n=num(len(surveyed), 0)))
+by_size = areas[areas["group_var"] == "size_class"].copy()
+by_size["order"] = by_size["welfare_area"].map(
+    {a: i for i, a in enumerate(overall["welfare_area"])})
+by_size = by_size.sort_values("order").assign(label=lambda d: d["welfare_area"].map(area_label))
+sizes = [s for s in codebook.code_lists["size_class"] if s in set(by_size["group"])]
+show_figure(dot_ci(by_size, label="label", hue="group", hue_order=sizes,
+                   hue_labels={s: text("measures.size_label", lang, size=s) for s in sizes},
+                   xlabel=text("measures.share_companies", lang)),
+            text("measures.areas_size_caption", lang, min_cell=ctx.min_cell))
+
+# %%
+adoption = ctx.save_table(
+    adoption_table(surveyed, codebook.measure_codes(), by="size_class", codebook=codebook),
+    "measures_adoption")
+everyone = adoption[adoption["group_var"] == "all"]
+active = everyone[everyone["status"] == "active"].set_index("measure")["estimate"]
+all_of_active = (everyone[everyone["status"] == "active_all"].set_index("measure")["n_status"]
+                 .sum() / everyone[everyone["status"] == "active"].set_index("measure")[
+                     "n_status"].sum())
+say("measures.adoption", lang, share_all=pct(all_of_active),
+    n_planned=num(everyone.loc[everyone["status"] == "planned", "n_status"].sum(), 0))
+asked = codebook.measure_codes("asked_workers")
+part = everyone[everyone["measure"].isin(asked) & everyone["status"].isin(status_label)].copy()
+part["order"] = part["measure"].map(active.rank(ascending=False, method="first"))
+part = part.sort_values("order").assign(label=lambda d: d["measure"].map(measure_label))
+show_figure(status_bars(part, label="label", status_labels=status_label,
+                        xlabel=text("measures.share_companies", lang)),
+            text("measures.adoption_asked_caption", lang))
+others = active.drop(index=asked, errors="ignore").sort_values(ascending=False).head(15)
+part = everyone[everyone["measure"].isin(others.index) & everyone["status"].isin(status_label)]
+part = part.assign(order=part["measure"].map({m: i for i, m in enumerate(others.index)}))
+part = part.sort_values("order").assign(label=lambda d: d["measure"].map(measure_label))
+show_figure(status_bars(part, label="label", status_labels=status_label,
+                        xlabel=text("measures.share_companies", lang)),
+            text("measures.adoption_other_caption", lang, n=len(others)))
+
+# %%
+by_size = ctx.save_table(measures_by_size(surveyed), "measures_by_size")
+gradient = ctx.save_table(size_gradient(surveyed), "measures_size_test").set_index("test")
+rows = by_size[by_size["group_var"] == "size_class"].dropna(subset=["estimate"])
+if len(rows) >= 2:
+    say("measures.size", lang, n_measures=len(codebook.measure_codes()),
+        mean=num(by_size.loc[by_size["group_var"] == "all", "estimate"].iloc[0]),
+        small=num(rows["estimate"].iloc[0]), small_class=rows["group"].iloc[0],
+        large=num(rows["estimate"].iloc[-1]), large_class=rows["group"].iloc[-1],
+        rho=num(gradient.loc["spearman", "estimate"], 2),
+        p=pval(gradient.loc["spearman", "p_value"]))
+    show_figure(dot_ci(rows.assign(label=[text("measures.size_label", lang, size=s)
+                                          for s in rows["group"]]),
+                       label="label", percent=False, xlabel=text("measures.active_axis", lang)),
+                text("measures.size_caption", lang))
+else:
+    say("measures.size_few", lang, n_measures=len(codebook.measure_codes()),
+        mean=num(by_size.loc[by_size["group_var"] == "all", "estimate"].iloc[0]),
+        min_cell=ctx.min_cell)
+
+# %%
+scores = maturity_scores(surveyed, codebook=codebook)  # per company: confidential, not saved
+classes = ctx.save_table(maturity_distribution(scores), "maturity_classes")
+components = ctx.save_table(maturity_components(scores), "maturity_components")
+say("measures.maturity", lang, **{f"w_{k}": num(v, 0) for k, v in MATURITY_POINTS.items()},
+    **{f"c{i + 1}": num(c, 0) for i, c in enumerate(MATURITY_CUTS)})
+show_figure(count_bars(classes, x="maturity_class", value="n_companies",
+                       ylabel=text("companies", lang)),
+            text("measures.maturity_caption", lang, n=num(len(scores), 0)))
+table = components.assign(
+    component=[text(f"measures.component.{c}", lang) for c in components["component"]],
+    max_points=[num(v, 0) for v in components["max_points"]],
+    estimate=[num(v) for v in components["estimate"]],
+    interval=[f"{num(lo)} – {num(hi)}" for lo, hi in
+              zip(components["ci_low"], components["ci_high"], strict=True)])
+show_table(table[["component", "max_points", "estimate", "interval"]].rename(columns={
+    "component": text("measures.col.component", lang),
+    "max_points": text("measures.col.max_points", lang),
+    "estimate": text("measures.col.mean_points", lang),
+    "interval": text("measures.col.interval", lang)}),
+    text("measures.components_caption", lang))
+say("measures.maturity_text", lang,
+    mean=num(components.set_index("component").loc["score", "estimate"]),
+    top=pct(classes.set_index("maturity_class").loc[["4W", "5W"], "share"].sum()))
+
+# %%
+say("measures.outcomes", lang, min_companies=min_companies)
+comparisons = outcome_comparisons(workers, survey, cluster_design(workers, companies),
+                                  measures=COMPARED_MEASURES, outcomes=tuple(OUTCOMES),
+                                  min_companies=min_companies, min_cell=ctx.min_cell)
+comparisons = ctx.save_table(comparisons, "measures_outcomes")
+outcome_label = {o: text(f"measures.outcome.{o}", lang) for o in OUTCOMES}
+effects = oriented_effects(comparisons)
+effects = effects.assign(label=effects["measure"].map(measure_label))
+if len(effects):
+    show_figure(effect_dots(effects, label="label", hue="outcome", hue_order=list(OUTCOMES),
+                            hue_labels=outcome_label, xlabel=text("measures.effect_axis", lang)),
+                text("measures.effects_caption", lang))
+wfc = comparisons[(comparisons["outcome"] == "wfc_score")
+                  & (comparisons["analysis"] == "adjusted")]
+wfc_shown = wfc.dropna(subset=["estimate"])
+if len(wfc_shown):
+    show_figure(effect_dots(wfc_shown.assign(label=wfc_shown["measure"].map(measure_label)),
+                            label="label", xlabel=text("measures.wfc_diff_axis", lang)),
+                text("measures.wfc_caption", lang))
+adjusted = comparisons[comparisons["analysis"] == "adjusted"]
+
+
+def cell(e, lo, hi):
+    return "—" if pd.isna(e) else f"{num(e, 2)} ({num(lo, 2)}; {num(hi, 2)})"
+
+
+def count(v):
+    return "—" if pd.isna(v) else num(v, 0)
+
+
+for outcome in OUTCOMES:
+    rows = adjusted[adjusted["outcome"] == outcome]
+    table = pd.DataFrame({
+        text("measures.col.measure", lang): rows["measure"].map(measure_label),
+        text("measures.col.difference", lang): [
+            cell(e, lo, hi) for e, lo, hi in zip(rows["estimate"], rows["ci_low"],
+                                                 rows["ci_high"], strict=True)],
+        text("measures.col.effect", lang): [
+            "—" if pd.isna(v) else num(v, 2) for v in rows["effect_size"]],
+        text("measures.col.p_holm", lang): [pval(v) for v in rows["p_holm"]],
+        text("measures.col.p_bh", lang): [pval(v) for v in rows["p_bh"]],
+        text("measures.col.companies_with", lang): [count(v) for v in rows["companies_with"]],
+        text("measures.col.companies_without", lang): [
+            count(v) for v in rows["companies_without"]],
+    })
+    show_table(table, text("measures.outcomes_table_caption", lang,
+                           outcome=outcome_label[outcome], min_companies=min_companies))
+holm = adjusted[adjusted["p_holm"] < 0.05]
+findings = [text("measures.finding", lang, measure=measure_label[r.measure],
+                 outcome=outcome_label[r.outcome], difference=num(r.estimate, 2))
+            for r in holm.itertuples()]
+say("measures.outcomes_text", lang, n_tests=int(adjusted["p_value"].notna().sum()),
+    n_holm=len(holm), n_bh=int((adjusted["p_bh"] < 0.05).sum()),
+    findings="; ".join(findings) if findings else text("measures.no_finding", lang))
+if adjusted["too_few_companies"].any():
+    say("measures.outcomes_withheld", lang, n=int(adjusted["too_few_companies"].sum()),
+        min_companies=min_companies)
+say("measures.observational", lang)

@@ -1,0 +1,254 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: welfare
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+#   welfare:
+#     tables:
+#     - companies
+#     - company_survey
+#     - worker_survey
+#     - local_services
+#     - network_activity
+# ---
+
+# %% [markdown] tags=["remove-cell"]
+# # La rete: servizi condivisi ed economie di scala
+#
+# Pooled demand for the shareable services by area, local places, companies' interest,
+# viability of shared conventions, candidate contents of a territorial agreement, and the
+# network's activity over time.
+
+# %% tags=["parameters"]
+wave = "demo-2013"
+lang = "it"
+processed_dir = None
+tables_dir = None
+min_cell = 5
+min_companies = 3
+# Viability thresholds: share of the employees with the need expected to use the service,
+# fewest users per service, fewest interested companies to start a convention.
+viability_thresholds = {
+    "take_up": 0.2,
+    "min_users": {"NURSERY_SHARED": 20, "SUMMER_CAMP": 30, "CAREGIVER_DESK": 20,
+                  "COMPANY_SHUTTLE": 40, "CONCIERGE": 60, "ADMIN_DESK": 60},
+    "min_companies": 3,
+}
+# Territorial agreement: high need = at least need_share of a company's employees rate the
+# measure important; candidate = high need in at least min_share_companies of the companies
+# and active in fewer than max_active_share of them.
+agreement_rule = {"need_share": 0.5, "min_share_companies": 0.5, "max_active_share": 1 / 3}
+
+# %%
+import pandas as pd
+
+from pipeline.analysis.areas import AREA_LABELS, area_label, province_areas
+from pipeline.analysis.network import (
+    ALL,
+    NEED_DOMAINS,
+    activity_by_quarter,
+    agreement_candidates,
+    company_areas,
+    company_interest,
+    company_need_shares,
+    local_capacity,
+    membership_curve,
+    pooled_demand,
+    viability,
+    viable_areas,
+)
+from pipeline.codebook import load_codebook
+from pipeline.config import get_paths
+from pipeline.notebook import open_wave, show_figure, show_table
+from pipeline.plots import set_theme
+from pipeline.plots.bars import share_bars
+from pipeline.plots.estimates import dot_ci
+from pipeline.plots.network import activity_chart, gap_chart, viability_grid
+from pipeline.report.formatting import format_number, format_percent
+from pipeline.stats import survey_design
+from pipeline.text import say, text
+
+set_theme()
+codebook = load_codebook()
+ctx = open_wave(wave, lang, processed_dir, tables_dir, min_cell)
+workers, companies = ctx.tables["worker_survey"], ctx.tables["companies"]
+survey = ctx.tables["company_survey"]
+local_services = ctx.tables.get("local_services")
+activity = ctx.tables.get("network_activity")
+services = codebook.measure_codes("shareable")
+service_label = {m: codebook.measure_label(m, lang) for m in codebook.measure_codes()}
+areas = province_areas(get_paths().municipalities_geojson)
+order = list(AREA_LABELS)
+labels_of_area = {**{a: area_label(a, lang) for a in order},
+                  ALL: text("network.all_areas", lang), "OUTSIDE": text("network.outside", lang)}
+located = company_areas(companies, areas)
+design = survey_design(workers, companies)
+
+
+def num(x, decimals=0):
+    return format_number(x, lang, decimals=decimals)
+
+
+def pct(x, decimals=0):
+    return format_percent(x, lang, decimals=decimals)
+
+
+def listing(items, sep=", "):
+    items = list(items)
+    if len(items) < 2:
+        return "".join(items)
+    if sep != ", ":
+        return sep.join(items)
+    return ", ".join(items[:-1]) + " " + text("network.and", lang) + " " + items[-1]
+
+
+def quarter(q):
+    return text("network.quarter", lang, year=q[:4], q=q[-1])
+
+
+# %%
+network = located[located["in_network"]]
+say("network.intro", lang, n_network=num(len(network)),
+    n_employees=num(network["n_employees"].sum()), n_surveyed=num(len(survey)),
+    n_areas=num(network.loc[network["area"].isin(order), "area"].nunique()),
+    n_all_areas=num(len(order)), min_companies=min_companies)
+
+# %%
+say("network.demand", lang,
+    domains="; ".join(text("network.domain_rule", lang, service=service_label[m],
+                           domain=text(f"network.domain.{d}", lang))
+                      for m, d in NEED_DOMAINS.items() if m in services))
+demand = pooled_demand(workers, design, located, services, min_companies=min_companies,
+                       area_order=order)
+demand = ctx.save_table(demand, "network_demand")
+province = demand[demand["area"] == ALL].assign(label=lambda d: d["measure"].map(service_label))
+province = province.sort_values("estimate", ascending=False)
+show_figure(dot_ci(province, label="label", percent=False,
+                   xlabel=text("network.employees_axis", lang)),
+            text("network.demand_caption", lang, n_companies=num(len(survey)),
+                 employees=num(province["employees"].max())))
+wide = demand.assign(value=[("—" if pd.isna(v) else num(v)) for v in demand["estimate"]])
+wide = wide.pivot(index="measure", columns="area", values="value").reindex(
+    index=province["measure"], columns=[a for a in [*order, ALL] if a in set(demand["area"])])
+wide.index = wide.index.map(service_label)
+wide.columns = [labels_of_area.get(a, a) for a in wide.columns]
+show_table(wide.reset_index(names=text("network.col.service", lang)),
+           text("network.demand_table_caption", lang, min_companies=min_companies))
+top = province.iloc[0]
+say("network.demand_text", lang, service=top["label"], employees=num(top["estimate"]),
+    low=num(top["ci_low"]), high=num(top["ci_high"]),
+    projected=num(top["projected_network"]), network_employees=num(top["network_employees"]))
+
+# %%
+interest = ctx.save_table(company_interest(survey, located, services,
+                                           min_companies=min_companies, area_order=order),
+                          "network_interest")
+capacity = ctx.save_table(local_capacity(local_services, codebook.service_types, areas,
+                                         services, area_order=order), "network_local_places")
+all_interest = interest[interest["area"] == ALL].sort_values("share_interested",
+                                                             ascending=False)
+say("network.interest", lang, n_companies=num(all_interest["n_companies"].max()),
+    top=all_interest["measure"].map(service_label).iloc[0],
+    top_share=pct(all_interest["share_interested"].iloc[0]))
+show_figure(share_bars(all_interest.assign(label=all_interest["measure"].map(service_label)),
+                       label="label", value="share_interested",
+                       xlabel=text("network.share_interested", lang)),
+            text("network.interest_caption", lang))
+if local_services is None:
+    say("network.no_local_services", lang)
+else:
+    places = capacity[(capacity["area"] == ALL) & capacity["mapped"]]
+    say("network.local_places", lang, n_services=num(len(local_services)),
+        places=listing((text("network.places_item", lang, service=service_label[r.measure],
+                             places=num(r.capacity), n=num(r.n_services))
+                        if pd.notna(r.capacity) else
+                        text("network.places_unknown", lang, service=service_label[r.measure],
+                             n=num(r.n_services))
+                        for r in places.itertuples()), sep="; "))
+    unmapped = capacity.loc[~capacity["mapped"], "measure"].unique()
+    if len(unmapped):
+        say("network.local_unmapped", lang,
+            services=listing(service_label[m] for m in unmapped))
+
+# %%
+take_up = viability_thresholds.get("take_up")
+say("network.viability", lang,
+    take_up=pct(take_up) if not isinstance(take_up, dict) else text("network.by_service", lang),
+    min_companies=num(viability_thresholds.get("min_companies", 1)),
+    thresholds=listing((text("network.threshold_item", lang, service=service_label[m],
+                             users=num(v))
+                        for m, v in viability_thresholds["min_users"].items() if m in services),
+                       sep="; "))
+verdict = ctx.save_table(viability(demand, interest, capacity, viability_thresholds),
+                         "network_viability")
+status_label = {s: text(f"network.status.{s}", lang)
+                for s in ("viable", "uncertain", "no_interest", "too_small", "withheld")}
+show_figure(viability_grid(verdict, row="measure", col="area", value="users",
+                           row_order=list(province["measure"]),
+                           col_order=[a for a in [*order, ALL] if a in set(verdict["area"])],
+                           row_labels=service_label, col_labels=labels_of_area,
+                           status_labels=status_label),
+            text("network.viability_caption", lang, min_companies=min_companies))
+found = viable_areas(verdict)
+say("network.viability_text", lang,
+    viable=listing((text("network.viable_item", lang, service=service_label[m],
+                         areas=listing(labels_of_area[a] for a in where if a != ALL))
+                    if any(a != ALL for a in where) else
+                    text("network.viable_network_item", lang, service=service_label[m])
+                    for m, where in found.items()), sep="; ")
+    or text("network.no_viable", lang))
+
+# %%
+shares = company_need_shares(workers, design, codebook.measure_codes("asked_workers"))
+candidates = ctx.save_table(agreement_candidates(shares, survey, rule=agreement_rule,
+                                                 min_respondents=ctx.min_cell),
+                            "network_agreement")
+say("network.agreement", lang, need_share=pct(agreement_rule["need_share"]),
+    min_share=pct(agreement_rule["min_share_companies"]),
+    max_active=pct(agreement_rule["max_active_share"]))
+show_figure(gap_chart(candidates.assign(label=candidates["measure"].map(service_label)),
+                      label="label", need="share_high_need", active="share_active",
+                      need_label=text("network.high_need_legend", lang,
+                                      need_share=pct(agreement_rule["need_share"])),
+                      active_label=text("network.active_legend", lang),
+                      highlight="candidate", need_min=agreement_rule["min_share_companies"],
+                      active_max=agreement_rule["max_active_share"],
+                      xlabel=text("network.share_companies", lang)),
+            text("network.agreement_caption", lang,
+                 min_share=pct(agreement_rule["min_share_companies"]),
+                 max_active=pct(agreement_rule["max_active_share"])))
+chosen = candidates[candidates["candidate"]]
+say("network.agreement_text", lang,
+    candidates=listing((text("network.candidate_item", lang,
+                             measure=service_label[r.measure], high=pct(r.share_high_need),
+                             active=pct(r.share_active))
+                        for r in chosen.itertuples()), sep="; ")
+    or text("network.no_candidate", lang))
+
+# %%
+if activity is None or activity.empty:
+    say("network.no_activity", lang)
+else:
+    events = ctx.save_table(activity_by_quarter(activity), "network_activity_quarterly")
+    members = ctx.save_table(membership_curve(activity), "network_membership")
+    activity_label = {a: codebook.code_label("activity", a, lang) for a in events["activity"]}
+    say("network.activity", lang, members=num(members["members"].iloc[-1]),
+        first=quarter(members["quarter"].iloc[0]), last=quarter(events["quarter"].iloc[-1]),
+        n_events=num(events["events"].sum()),
+        trainings=num(events.loc[events["activity"] == "training", "events"].sum()),
+        conventions=num(events.loc[events["activity"] == "convention_signed", "events"].sum()))
+    show_figure(activity_chart(events.assign(quarter=events["quarter"].map(quarter)),
+                               members.assign(quarter=members["quarter"].map(quarter)),
+                               activity_labels=activity_label,
+                               ylabel=text("network.events_axis", lang),
+                               members_label=text("network.members_axis", lang)),
+                text("network.activity_caption", lang))

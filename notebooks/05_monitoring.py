@@ -1,0 +1,251 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: welfare
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+#   welfare:
+#     previous_wave: true
+#     tables:
+#     - companies
+#     - company_survey
+#     - worker_survey
+# ---
+
+# %% [markdown] tags=["remove-cell"]
+# # Monitoraggio: confronto con l'onda precedente
+#
+# Key indicators of the wave against the previous one, with changes, intervals and tests;
+# a baseline page when there is no previous wave.
+
+# %% tags=["parameters"]
+wave = "demo-2013"
+lang = "it"
+processed_dir = None
+tables_dir = None
+min_cell = 5
+previous_wave = None
+previous_processed_dir = None
+min_companies = 3
+
+# %%
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.analysis.measures import maturity_scores, surveyed_companies
+from pipeline.analysis.monitoring import (
+    COMPANY_INDICATORS,
+    INDICATORS,
+    activated,
+    change_difference,
+    company_change,
+    company_levels,
+    compare_waves,
+    network_change,
+    worker_indicators,
+)
+from pipeline.codebook import load_codebook
+from pipeline.config import get_paths
+from pipeline.ingest import read_processed
+from pipeline.notebook import open_wave, show_figure, show_table
+from pipeline.plots import set_theme
+from pipeline.plots.estimates import dot_ci
+from pipeline.plots.network import effect_dots
+from pipeline.report.formatting import format_number, format_percent
+from pipeline.stats import survey_design
+from pipeline.text import say, text
+
+set_theme()
+codebook = load_codebook()
+ctx = open_wave(wave, lang, processed_dir, tables_dir, min_cell)
+baseline = previous_wave is None
+indicator_label = {i: text(f"monitoring.indicator.{i}", lang)
+                   for i in [*INDICATORS, *COMPANY_INDICATORS]}
+scope_label = {s: text(f"monitoring.scope.{s}", lang)
+               for s in ("all", "common", "new_flex", "no_new_flex")}
+
+
+def prepare(tables):
+    """Workers, their design and the surveyed companies with their maturity score."""
+    workers = tables["worker_survey"]
+    surveyed = surveyed_companies(tables["company_survey"], tables["companies"])
+    surveyed["maturity_score"] = maturity_scores(surveyed, codebook=codebook)["score"]
+    return workers, survey_design(workers, tables["companies"]), surveyed
+
+
+def num(x, decimals=1):
+    return format_number(x, lang, decimals=decimals)
+
+
+def value(x, kind, decimals=2):
+    return format_percent(x, lang, decimals=1) if kind == "proportion" else num(x, decimals)
+
+
+def change(x, kind):
+    """A change: percentage points for shares, scale points for means."""
+    if pd.isna(x):
+        return "—"
+    return (text("monitoring.points", lang, value=num(100 * x, 1)) if kind == "proportion"
+            else num(x, 2))
+
+
+def bound(x, kind):
+    """An interval bound: like :func:`change` without the unit."""
+    return "—" if pd.isna(x) else num(100 * x if kind == "proportion" else x,
+                                       1 if kind == "proportion" else 2)
+
+
+def pval(p):
+    return "—" if pd.isna(p) else (format_number(p, lang, decimals=3) if p >= 0.001
+                                   else "< " + format_number(0.001, lang, decimals=3))
+
+
+workers, design, surveyed = prepare(ctx.tables)
+companies = ctx.tables["companies"]
+if not baseline:
+    previous = read_processed(Path(previous_processed_dir) if previous_processed_dir
+                              else get_paths().processed_wave(previous_wave)).tables
+    workers_prev, design_prev, surveyed_prev = prepare(previous)
+
+# %%
+if baseline:
+    say("monitoring.baseline", lang, wave=wave)
+else:
+    common = sorted(set(surveyed["company_id"]) & set(surveyed_prev["company_id"]))
+    new_flex = activated(previous["company_survey"], ctx.tables["company_survey"])
+    say("monitoring.intro", lang, wave=wave, previous=previous_wave,
+        n_prev=num(len(workers_prev), 0), n_cur=num(len(workers), 0),
+        c_prev=num(len(surveyed_prev), 0), c_cur=num(len(surveyed), 0),
+        n_common=num(len(common), 0), min_companies=min_companies)
+
+# %%
+if baseline:
+    current = worker_indicators(workers, design, min_companies=min_companies)
+    levels = ctx.save_table(current.assign(wave=wave), "monitoring_indicators")
+    table = pd.DataFrame({
+        text("monitoring.col.indicator", lang): levels["indicator"].map(indicator_label),
+        text("monitoring.col.value", lang): [value(v, k) for v, k in
+                                             zip(levels["estimate"], levels["kind"], strict=True)],
+        text("monitoring.col.interval", lang): [
+            f"{value(lo, k)} – {value(hi, k)}" for lo, hi, k in
+            zip(levels["ci_low"], levels["ci_high"], levels["kind"], strict=True)],
+    })
+    show_table(table, text("monitoring.baseline_workers_caption", lang, wave=wave))
+else:
+    scopes = {"all": None, "common": common}
+    if len(new_flex) >= min_companies and len(set(common) - set(new_flex)) >= min_companies:
+        scopes.update({"new_flex": new_flex,
+                       "no_new_flex": sorted(set(common) - set(new_flex))})
+    ind_prev = worker_indicators(workers_prev, design_prev, scopes=scopes,
+                                 min_companies=min_companies)
+    ind_cur = worker_indicators(workers, design, scopes=scopes, min_companies=min_companies)
+    levels = ctx.save_table(pd.concat([ind_prev.assign(wave=previous_wave),
+                                       ind_cur.assign(wave=wave)], ignore_index=True),
+                            "monitoring_indicators")
+    changes = ctx.save_table(compare_waves(ind_prev, ind_cur), "monitoring_changes")
+    say("monitoring.workers", lang)
+    shown = levels[levels["scope"] == "common"].assign(
+        label=lambda d: d["indicator"].map(indicator_label))
+    for kind, percent in (("mean", False), ("proportion", True)):
+        part = shown[shown["kind"] == kind]
+        show_figure(dot_ci(part, label="label", hue="wave", hue_order=[previous_wave, wave],
+                           percent=percent, xlabel=text(f"monitoring.axis.{kind}", lang)),
+                    text(f"monitoring.levels_caption.{kind}", lang, previous=previous_wave,
+                         wave=wave))
+    rows = changes[changes["scope"].isin(["common", "all"])].assign(
+        o1=lambda d: d["scope"].map({"common": 0, "all": 1}),
+        o2=lambda d: d["indicator"].map({k: i for i, k in enumerate(INDICATORS)}),
+    ).sort_values(["o1", "o2"])
+    table = pd.DataFrame({
+        text("monitoring.col.indicator", lang): rows["indicator"].map(indicator_label),
+        text("monitoring.col.scope", lang): rows["scope"].map(scope_label),
+        previous_wave: [value(v, k) for v, k in zip(rows["estimate_prev"], rows["kind"],
+                                                    strict=True)],
+        wave: [value(v, k) for v, k in zip(rows["estimate_cur"], rows["kind"], strict=True)],
+        text("monitoring.col.change", lang): [
+            f"{change(e, k)} ({bound(lo, k)}; {bound(hi, k)})" for e, lo, hi, k in
+            zip(rows["estimate"], rows["ci_low"], rows["ci_high"], rows["kind"], strict=True)],
+        text("monitoring.col.p", lang): [pval(p) for p in rows["p_value"]],
+    })
+    show_table(table, text("monitoring.changes_caption", lang))
+    same = changes[changes["scope"] == "common"]
+    say("monitoring.workers_text", lang,
+        improved=", ".join(same.loc[same["improved"], "indicator"].map(indicator_label))
+        or text("monitoring.nothing", lang),
+        worse=", ".join(same.loc[(same["p_value"] < 0.05) & ~same["improved"],
+                                 "indicator"].map(indicator_label))
+        or text("monitoring.nothing", lang))
+
+# %%
+if not baseline and "new_flex" in scopes:
+    did = ctx.save_table(change_difference(changes, "new_flex", "no_new_flex"),
+                         "monitoring_flexibility")
+    say("monitoring.flex", lang, n_flex=num(len(new_flex), 0),
+        n_other=num(len(scopes["no_new_flex"]), 0))
+    part = changes[changes["scope"].isin(["new_flex", "no_new_flex"])
+                   & (changes["indicator"] == "wfc_score")]
+    show_figure(effect_dots(part.assign(label=part["scope"].map(scope_label)), label="label",
+                            xlabel=text("monitoring.wfc_change_axis", lang)),
+                text("monitoring.flex_caption", lang, previous=previous_wave, wave=wave))
+    w = did.set_index("indicator").loc["wfc_score"]
+    say("monitoring.flex_text", lang, did=num(w["estimate"], 2), low=num(w["ci_low"], 2),
+        high=num(w["ci_high"], 2), p=pval(w["p_value"]))
+
+# %%
+if baseline:
+    levels = ctx.save_table(company_levels(surveyed).assign(wave=wave),
+                            "monitoring_company_levels")
+    in_network = companies["in_network"].astype("boolean").fillna(False)
+    say("monitoring.baseline_companies", lang, n_network=num(in_network.sum(), 0),
+        share=format_percent(in_network.mean(), lang, decimals=1),
+        n_mapped=num(len(companies), 0),
+        measures=num(levels.set_index("indicator").loc["n_measures_active", "estimate"]),
+        score=num(levels.set_index("indicator").loc["maturity_score", "estimate"]))
+else:
+    net = ctx.save_table(network_change(previous["companies"], companies), "monitoring_network")
+    by = net.set_index("wave")
+    say("monitoring.network", lang, previous=previous_wave, wave=wave,
+        n_prev=num(by.loc["previous", "in_network"], 0),
+        n_cur=num(by.loc["current", "in_network"], 0),
+        share_prev=format_percent(by.loc["previous", "share"], lang, decimals=1),
+        share_cur=format_percent(by.loc["current", "share"], lang, decimals=1),
+        joined=num(by.loc["paired", "joined"], 0), left=num(by.loc["paired", "left"], 0),
+        p=pval(by.loc["paired", "p_value"]))
+    levels = ctx.save_table(pd.concat([company_levels(surveyed_prev).assign(wave=previous_wave),
+                                       company_levels(surveyed).assign(wave=wave)],
+                                      ignore_index=True), "monitoring_company_levels")
+    moves = ctx.save_table(company_change(surveyed_prev, surveyed), "monitoring_companies")
+    say("monitoring.companies", lang)
+    show_figure(dot_ci(levels.assign(label=levels["indicator"].map(indicator_label)),
+                       label="label", hue="wave", hue_order=[previous_wave, wave],
+                       percent=False, xlabel=text("monitoring.axis.companies", lang)),
+                text("monitoring.companies_caption", lang, previous=previous_wave, wave=wave))
+    table = pd.DataFrame({
+        text("monitoring.col.indicator", lang): moves["indicator"].map(indicator_label),
+        text("monitoring.col.comparison", lang): [
+            text(f"monitoring.comparison.{c}", lang) for c in moves["comparison"]],
+        text("monitoring.col.companies", lang): [
+            f"{a} / {b}" for a, b in zip(moves["n_prev"], moves["n_cur"], strict=True)],
+        previous_wave: [num(v) for v in moves["mean_prev"]],
+        wave: [num(v) for v in moves["mean_cur"]],
+        text("monitoring.col.change", lang): [
+            f"{num(e)} ({num(lo)}; {num(hi)})" for e, lo, hi in
+            zip(moves["estimate"], moves["ci_low"], moves["ci_high"], strict=True)],
+        text("monitoring.col.p", lang): [pval(p) for p in moves["p_value"]],
+    })
+    show_table(table, text("monitoring.companies_table_caption", lang))
+    paired = moves[moves["comparison"] == "paired"].set_index("indicator")
+    say("monitoring.companies_text", lang, n=num(paired.loc["n_measures_active", "n"], 0),
+        before=num(paired.loc["n_measures_active", "mean_prev"]),
+        after=num(paired.loc["n_measures_active", "mean_cur"]),
+        p=pval(paired.loc["n_measures_active", "p_value"]),
+        score_change=num(paired.loc["maturity_score", "estimate"]))
