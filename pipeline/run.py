@@ -335,7 +335,12 @@ def _plan(wave: str, lang: str, paths: Paths, manifest: dict[str, Any],
     previous_label = manifest["meta"].get("previous_wave")
     previous = read_manifest(paths, previous_label) if previous_label else None
     synthetic = bool(manifest["synthetic"])
-    base = {"wave": wave, "lang": lang, "min_cell": min_cell()}
+    # The reference data (municipalities, boundaries) feed the maps and areas: a new
+    # version of them must refresh the reports too. Notebooks do not declare this name, so
+    # it only enters the keys.
+    reference = {p.name: sha256_file(p) for p in (paths.municipalities_csv,
+                                                   paths.municipalities_geojson) if p.exists()}
+    base = {"wave": wave, "lang": lang, "min_cell": min_cell(), "reference_data": reference}
     units = []
     for section in sections:
         parameters = {**base, "previous_wave": previous_label if previous else None,

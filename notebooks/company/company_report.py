@@ -33,6 +33,11 @@ from pipeline.analysis.company import (
     needs_vs_network,
     network_is_large_enough,
 )
+from pipeline.analysis.measures import (
+    maturity_distribution,
+    maturity_scores,
+    surveyed_companies,
+)
 from pipeline.codebook import load_codebook
 from pipeline.notebook import open_wave, show_figure, show_table
 from pipeline.plots import set_theme
@@ -70,6 +75,22 @@ table = areas.rename(columns={"area_label": text("company.col_area", lang),
                               "active": text("company.col_active", lang),
                               "measures": text("company.col_measures", lang)}).drop(columns="area")
 show_table(table, text("company.areas_caption", lang))
+
+# %%
+say("company.maturity", lang)
+scores = maturity_scores(surveyed_companies(survey, ctx.tables["companies"]), codebook=codebook)
+mine = scores.set_index("company_id").loc[company_id]
+say("company.maturity_text", lang, score=format_number(mine["score"], lang, decimals=1),
+    maturity_class=mine["maturity_class"])
+if compare:
+    classes = maturity_distribution(scores)
+    classes["you"] = (classes["maturity_class"] == mine["maturity_class"]).map(
+        {True: "◀", False: ""})
+    classes["share"] = classes["share"].map(lambda s: format_percent(s, lang, decimals=0))
+    show_table(classes[["maturity_class", "share", "you"]].rename(columns={
+        "maturity_class": text("company.col_class", lang),
+        "share": text("company.col_class_share", lang),
+        "you": text("company.you", lang)}), text("company.maturity_caption", lang))
 
 # %%
 if compare:
