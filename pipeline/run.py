@@ -35,6 +35,7 @@ from typing import Any
 import yaml
 
 from pipeline.atomic import staged_folder, write_text_atomic
+from pipeline.config import TEMPLATES_DIR as PACKAGE_TEMPLATES
 from pipeline.config import Paths, get_paths, min_cell
 from pipeline.errors import PipelineError
 from pipeline.fingerprint import code_version, folder_hashes, hash_value, sha256_file
@@ -356,6 +357,23 @@ def _plan(wave: str, lang: str, paths: Paths, manifest: dict[str, Any],
         units.append(Unit(f"section {section.name}",
                           section_key(section, manifest, previous, parameters), job,
                           (f"{section.name}.html", f"{section.name}.pdf")))
+    summary_nb = paths.notebooks / "summary" / "sintesi.py"
+    if summary_nb.exists():
+        # The summary reads the sections' published tables: it depends on all of them and on
+        # its text templates.
+        templates = sorted((PACKAGE_TEMPLATES).glob("sintesi.*.md.j2"))
+        key = hash_value({"source": sha256_file(summary_nb), "code": code_version()[
+            "source_sha256"], "templates": [sha256_file(p) for p in templates],
+            "sections": [u.key for u in units], "parameters": base})
+        job = NotebookJob(
+            source=summary_nb, executed=executed_dir / "sintesi.ipynb",
+            parameters={**base}, name="summary sintesi",
+            render={"html_path": "sintesi.html", "pdf_path": "sintesi.pdf",
+                    "title": text("summary.title", lang), "wave": wave, "lang": lang,
+                    "synthetic": synthetic})
+        summary_unit = Unit("summary sintesi", key, job, ("sintesi.html", "sintesi.pdf"))
+    else:
+        summary_unit = None
     company_nb = paths.notebooks / "company" / "company_report.py"
     if company_nb.exists():
         parameters = {**base, "processed_dir": str(paths.processed_wave(wave))}
@@ -371,6 +389,8 @@ def _plan(wave: str, lang: str, paths: Paths, manifest: dict[str, Any],
             units.append(Unit(f"company {cid}",
                               company_key(company_nb, manifest, cid, parameters), job,
                               (f"{out}.html", f"{out}.pdf")))
+    if summary_unit is not None:
+        units.append(summary_unit)
     return units
 
 
@@ -435,6 +455,10 @@ def _run(wave: str, lang: str, jobs: int, force: bool, paths: Paths, record: Run
         rendered = [{"name": s.name, "title": text(f"{s.text_key}.title", lang),
                      "html": f"{s.name}.html", "pdf": f"{s.name}.pdf",
                      "executed": executed_dir / f"{s.name}.ipynb"} for s in sections]
+        if any(u.step == "summary sintesi" for u in units):
+            rendered.append({"name": "sintesi", "title": text("summary.title", lang),
+                             "html": "sintesi.html", "pdf": "sintesi.pdf",
+                             "executed": executed_dir / "sintesi.ipynb"})
         run_info = {"run_id": record.run_id, "started": record.started,
                     "parameters": {"wave": wave, "lang": lang, "min_cell": min_cell(),
                                    "jobs": jobs, "force": force},
@@ -472,10 +496,13 @@ def _build(todo: list[Unit], stage_root: Path, paths: Paths, jobs: int, record: 
         render["pdf_path"] = stage_root / render["pdf_path"]
         render["html_path"].parent.mkdir(parents=True, exist_ok=True)
         parameters = dict(unit.job.parameters)
-        if unit.step.startswith("section"):
+        if unit.step.startswith(("section", "summary")):
             parameters["tables_dir"] = str(stage_root / "tables")
         batch.append(replace(unit.job, render=render, parameters=parameters))
     keys = {u.step: u.key for u in todo}
+    # The summary is written from the sections' tables: it runs once they are all done.
+    later = [job for job in batch if job.name.startswith("summary")]
+    batch = [job for job in batch if not job.name.startswith("summary")]
 
     def done(result) -> None:
         record.add(result.name, cached=False,
@@ -484,8 +511,9 @@ def _build(todo: list[Unit], stage_root: Path, paths: Paths, jobs: int, record: 
                    render_seconds=round(result.render_seconds, 3))
         progress.step(result.name)
 
-    # Sections first: they are the longest, and a section that fails should fail early.
     run_jobs(batch, workers=jobs, cwd=paths.root, on_done=done)
+    if later:
+        run_jobs(later, workers=1, cwd=paths.root, on_done=done)
 
 
 def _finish_state(paths: Paths, wave: str, state: dict[str, Any], lang: str,

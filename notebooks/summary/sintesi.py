@@ -1,0 +1,69 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] tags=["remove-cell"]
+# # Relazione sintetica programmatica
+#
+# Programmatic summary written from the wave's published tables; the prose is the template
+# pipeline/templates/sintesi.<lang>.md.j2.
+
+# %% tags=["parameters"]
+wave = "demo-2013"
+lang = "it"
+tables_dir = None
+min_cell = 5
+
+# %%
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import Markdown, display
+
+from pipeline.analysis.summary import render_summary, summary_facts, summary_parts
+from pipeline.codebook import load_codebook
+from pipeline.config import get_paths
+from pipeline.notebook import show_figure
+from pipeline.plots import set_theme
+from pipeline.plots.estimates import dot_ci
+from pipeline.text import text
+
+set_theme()
+codebook = load_codebook()
+tables = Path(tables_dir) if tables_dir else get_paths().report_wave(wave) / "tables"
+facts = summary_facts(tables, lang)
+label = {m: codebook.measure_label(m, lang) for m in codebook.measure_codes()}
+
+# %%
+needs = pd.read_csv(tables / "needs.csv")
+needs = needs[(needs["group_var"] == "all") & needs["estimate"].notna()].sort_values(
+    "estimate", ascending=False)
+unmet = pd.read_csv(tables / "unmet_need.csv").dropna(subset=["estimate"]).sort_values(
+    "estimate", ascending=False)
+figures = {
+    "needs": (dot_ci(needs.assign(label=needs["measure"].map(label)), label="label",
+                     xlabel=text("needs.share_important", lang)),
+              text("needs.importance_caption", lang)),
+    "unmet": (dot_ci(unmet.assign(label=unmet["measure"].map(label)), label="label",
+                     xlabel=text("needs.share_unmet", lang)),
+              text("needs.unmet_caption", lang)),
+}
+plt.close("all")  # shown below, where the text places them
+
+# %%
+for markdown, figure in summary_parts(render_summary(facts, lang, wave=wave)):
+    display(Markdown(markdown))
+    if figure in figures:
+        show_figure(*figures[figure])
