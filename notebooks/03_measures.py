@@ -58,11 +58,12 @@ from pipeline.plots import set_theme
 from pipeline.plots.bars import count_bars
 from pipeline.plots.estimates import dot_ci
 from pipeline.plots.network import effect_dots, status_bars
-from pipeline.report.formatting import format_number, format_percent
+from pipeline.report.formatting import Formatter
 from pipeline.stats import cluster_design
 from pipeline.text import say, text
 
 set_theme()
+fmt = Formatter(lang)
 codebook = load_codebook()
 ctx = open_wave(wave, lang, processed_dir, tables_dir, min_cell)
 workers, companies = ctx.tables["worker_survey"], ctx.tables["companies"]
@@ -73,23 +74,9 @@ area_label = {a: v[lang] for a, v in codebook.areas().items()}
 status_label = {s: text(f"measures.status.{s}", lang)
                 for s in ("active_all", "active_some", "planned")}
 
-
-def num(x, decimals=1):
-    return format_number(x, lang, decimals=decimals)
-
-
-def pct(x, decimals=0):
-    return format_percent(x, lang, decimals=decimals)
-
-
-def pval(p):
-    return "—" if pd.isna(p) else (format_number(p, lang, decimals=3) if p >= 0.001
-                                   else "< " + format_number(0.001, lang, decimals=3))
-
-
 # %%
-say("measures.intro", lang, n_companies=num(len(surveyed), 0),
-    n_workers=num(len(workers), 0), min_cell=ctx.min_cell, min_companies=min_companies)
+say("measures.intro", lang, n_companies=fmt.number(len(surveyed), 0),
+    n_workers=fmt.number(len(workers), 0), min_cell=ctx.min_cell, min_companies=min_companies)
 
 # %%
 say("measures.areas", lang)
@@ -101,7 +88,7 @@ areas = ctx.save_table(welfare_area_table(surveyed, by="size_class", codebook=co
 overall = areas[areas["group_var"] == "all"].sort_values("estimate", ascending=False)
 show_figure(dot_ci(overall.assign(label=overall["welfare_area"].map(area_label)), label="label",
                    xlabel=text("measures.share_companies", lang)),
-            text("measures.areas_caption", lang, n=num(len(surveyed), 0)))
+            text("measures.areas_caption", lang, n=fmt.number(len(surveyed), 0)))
 by_size = areas[areas["group_var"] == "size_class"].copy()
 by_size["order"] = by_size["welfare_area"].map(
     {a: i for i, a in enumerate(overall["welfare_area"])})
@@ -121,8 +108,8 @@ active = everyone[everyone["status"] == "active"].set_index("measure")["estimate
 all_of_active = (everyone[everyone["status"] == "active_all"].set_index("measure")["n_status"]
                  .sum() / everyone[everyone["status"] == "active"].set_index("measure")[
                      "n_status"].sum())
-say("measures.adoption", lang, share_all=pct(all_of_active),
-    n_planned=num(everyone.loc[everyone["status"] == "planned", "n_status"].sum(), 0))
+say("measures.adoption", lang, share_all=fmt.percent(all_of_active, 0),
+    n_planned=fmt.number(everyone.loc[everyone["status"] == "planned", "n_status"].sum(), 0))
 asked = codebook.measure_codes("asked_workers")
 part = everyone[everyone["measure"].isin(asked) & everyone["status"].isin(status_label)].copy()
 part["order"] = part["measure"].map(active.rank(ascending=False, method="first"))
@@ -144,34 +131,35 @@ gradient = ctx.save_table(size_gradient(surveyed), "measures_size_test").set_ind
 rows = by_size[by_size["group_var"] == "size_class"].dropna(subset=["estimate"])
 if len(rows) >= 2:
     say("measures.size", lang, n_measures=len(codebook.measure_codes()),
-        mean=num(by_size.loc[by_size["group_var"] == "all", "estimate"].iloc[0]),
-        small=num(rows["estimate"].iloc[0]), small_class=rows["group"].iloc[0],
-        large=num(rows["estimate"].iloc[-1]), large_class=rows["group"].iloc[-1],
-        rho=num(gradient.loc["spearman", "estimate"], 2),
-        p=pval(gradient.loc["spearman", "p_value"]))
+        mean=fmt.number(by_size.loc[by_size["group_var"] == "all", "estimate"].iloc[0]),
+        small=fmt.number(rows["estimate"].iloc[0]), small_class=rows["group"].iloc[0],
+        large=fmt.number(rows["estimate"].iloc[-1]), large_class=rows["group"].iloc[-1],
+        rho=fmt.number(gradient.loc["spearman", "estimate"], 2),
+        p=fmt.p_value(gradient.loc["spearman", "p_value"]))
     show_figure(dot_ci(rows.assign(label=[text("measures.size_label", lang, size=s)
                                           for s in rows["group"]]),
                        label="label", percent=False, xlabel=text("measures.active_axis", lang)),
                 text("measures.size_caption", lang))
 else:
     say("measures.size_few", lang, n_measures=len(codebook.measure_codes()),
-        mean=num(by_size.loc[by_size["group_var"] == "all", "estimate"].iloc[0]),
+        mean=fmt.number(by_size.loc[by_size["group_var"] == "all", "estimate"].iloc[0]),
         min_cell=ctx.min_cell)
 
 # %%
 scores = maturity_scores(surveyed, codebook=codebook)  # per company: confidential, not saved
 classes = ctx.save_table(maturity_distribution(scores), "maturity_classes")
 components = ctx.save_table(maturity_components(scores), "maturity_components")
-say("measures.maturity", lang, **{f"w_{k}": num(v, 0) for k, v in MATURITY_POINTS.items()},
-    **{f"c{i + 1}": num(c, 0) for i, c in enumerate(MATURITY_CUTS)})
+say("measures.maturity", lang,
+    **{f"w_{k}": fmt.number(v, 0) for k, v in MATURITY_POINTS.items()},
+    **{f"c{i + 1}": fmt.number(c, 0) for i, c in enumerate(MATURITY_CUTS)})
 show_figure(count_bars(classes, x="maturity_class", value="n_companies",
                        ylabel=text("companies", lang)),
-            text("measures.maturity_caption", lang, n=num(len(scores), 0)))
+            text("measures.maturity_caption", lang, n=fmt.number(len(scores), 0)))
 table = components.assign(
     component=[text(f"measures.component.{c}", lang) for c in components["component"]],
-    max_points=[num(v, 0) for v in components["max_points"]],
-    estimate=[num(v) for v in components["estimate"]],
-    interval=[f"{num(lo)} – {num(hi)}" for lo, hi in
+    max_points=[fmt.number(v, 0) for v in components["max_points"]],
+    estimate=[fmt.number(v) for v in components["estimate"]],
+    interval=[f"{fmt.number(lo)} – {fmt.number(hi)}" for lo, hi in
               zip(components["ci_low"], components["ci_high"], strict=True)])
 show_table(table[["component", "max_points", "estimate", "interval"]].rename(columns={
     "component": text("measures.col.component", lang),
@@ -179,9 +167,10 @@ show_table(table[["component", "max_points", "estimate", "interval"]].rename(col
     "estimate": text("measures.col.mean_points", lang),
     "interval": text("measures.col.interval", lang)}),
     text("measures.components_caption", lang))
+top_share = classes.set_index("maturity_class").loc[["4W", "5W"], "share"].sum()
 say("measures.maturity_text", lang,
-    mean=num(components.set_index("component").loc["score", "estimate"]),
-    top=pct(classes.set_index("maturity_class").loc[["4W", "5W"], "share"].sum()))
+    mean=fmt.number(components.set_index("component").loc["score", "estimate"]),
+    top=fmt.percent(top_share, 0))
 
 # %%
 say("measures.outcomes", lang, min_companies=min_companies)
@@ -204,36 +193,27 @@ if len(wfc_shown):
                             label="label", xlabel=text("measures.wfc_diff_axis", lang)),
                 text("measures.wfc_caption", lang))
 adjusted = comparisons[comparisons["analysis"] == "adjusted"]
-
-
-def cell(e, lo, hi):
-    return "—" if pd.isna(e) else f"{num(e, 2)} ({num(lo, 2)}; {num(hi, 2)})"
-
-
-def count(v):
-    return "—" if pd.isna(v) else num(v, 0)
-
-
 for outcome in OUTCOMES:
     rows = adjusted[adjusted["outcome"] == outcome]
     table = pd.DataFrame({
         text("measures.col.measure", lang): rows["measure"].map(measure_label),
         text("measures.col.difference", lang): [
-            cell(e, lo, hi) for e, lo, hi in zip(rows["estimate"], rows["ci_low"],
-                                                 rows["ci_high"], strict=True)],
+            fmt.interval(e, lo, hi, 2) for e, lo, hi in
+            zip(rows["estimate"], rows["ci_low"], rows["ci_high"], strict=True)],
         text("measures.col.effect", lang): [
-            "—" if pd.isna(v) else num(v, 2) for v in rows["effect_size"]],
-        text("measures.col.p_holm", lang): [pval(v) for v in rows["p_holm"]],
-        text("measures.col.p_bh", lang): [pval(v) for v in rows["p_bh"]],
-        text("measures.col.companies_with", lang): [count(v) for v in rows["companies_with"]],
+            fmt.cell(v, 2) for v in rows["effect_size"]],
+        text("measures.col.p_holm", lang): [fmt.p_value(v) for v in rows["p_holm"]],
+        text("measures.col.p_bh", lang): [fmt.p_value(v) for v in rows["p_bh"]],
+        text("measures.col.companies_with", lang): [
+            fmt.count(v) for v in rows["companies_with"]],
         text("measures.col.companies_without", lang): [
-            count(v) for v in rows["companies_without"]],
+            fmt.count(v) for v in rows["companies_without"]],
     })
     show_table(table, text("measures.outcomes_table_caption", lang,
                            outcome=outcome_label[outcome], min_companies=min_companies))
 holm = adjusted[adjusted["p_holm"] < 0.05]
 findings = [text("measures.finding", lang, measure=measure_label[r.measure],
-                 outcome=outcome_label[r.outcome], difference=num(r.estimate, 2))
+                 outcome=outcome_label[r.outcome], difference=fmt.number(r.estimate, 2))
             for r in holm.itertuples()]
 say("measures.outcomes_text", lang, n_tests=int(adjusted["p_value"].notna().sum()),
     n_holm=len(holm), n_bh=int((adjusted["p_bh"] < 0.05).sum()),

@@ -73,11 +73,12 @@ from pipeline.plots import set_theme
 from pipeline.plots.bars import share_bars
 from pipeline.plots.estimates import dot_ci
 from pipeline.plots.network import activity_chart, gap_chart, viability_grid
-from pipeline.report.formatting import format_number, format_percent
+from pipeline.report.formatting import Formatter
 from pipeline.stats import survey_design
 from pipeline.text import say, text
 
 set_theme()
+fmt = Formatter(lang)
 codebook = load_codebook()
 ctx = open_wave(wave, lang, processed_dir, tables_dir, min_cell)
 workers, companies = ctx.tables["worker_survey"], ctx.tables["companies"]
@@ -93,34 +94,13 @@ labels_of_area = {**{a: area_label(a, lang) for a in order},
 located = company_areas(companies, areas)
 design = survey_design(workers, companies)
 
-
-def num(x, decimals=0):
-    return format_number(x, lang, decimals=decimals)
-
-
-def pct(x, decimals=0):
-    return format_percent(x, lang, decimals=decimals)
-
-
-def listing(items, sep=", "):
-    items = list(items)
-    if len(items) < 2:
-        return "".join(items)
-    if sep != ", ":
-        return sep.join(items)
-    return ", ".join(items[:-1]) + " " + text("network.and", lang) + " " + items[-1]
-
-
-def quarter(q):
-    return text("network.quarter", lang, year=q[:4], q=q[-1])
-
-
 # %%
 network = located[located["in_network"]]
-say("network.intro", lang, n_network=num(len(network)),
-    n_employees=num(network["n_employees"].sum()), n_surveyed=num(len(survey)),
-    n_areas=num(network.loc[network["area"].isin(order), "area"].nunique()),
-    n_all_areas=num(len(order)), min_companies=min_companies)
+say("network.intro", lang, n_network=fmt.number(len(network), 0),
+    n_employees=fmt.number(network["n_employees"].sum(), 0),
+    n_surveyed=fmt.number(len(survey), 0),
+    n_areas=fmt.number(network.loc[network["area"].isin(order), "area"].nunique(), 0),
+    n_all_areas=fmt.number(len(order), 0), min_companies=min_companies)
 
 # %%
 say("network.demand", lang,
@@ -134,9 +114,9 @@ province = demand[demand["area"] == ALL].assign(label=lambda d: d["measure"].map
 province = province.sort_values("estimate", ascending=False)
 show_figure(dot_ci(province, label="label", percent=False,
                    xlabel=text("network.employees_axis", lang)),
-            text("network.demand_caption", lang, n_companies=num(len(survey)),
-                 employees=num(province["employees"].max())))
-wide = demand.assign(value=[("—" if pd.isna(v) else num(v)) for v in demand["estimate"]])
+            text("network.demand_caption", lang, n_companies=fmt.number(len(survey), 0),
+                 employees=fmt.number(province["employees"].max(), 0)))
+wide = demand.assign(value=[fmt.cell(v, 0) for v in demand["estimate"]])
 wide = wide.pivot(index="measure", columns="area", values="value").reindex(
     index=province["measure"], columns=[a for a in [*order, ALL] if a in set(demand["area"])])
 wide.index = wide.index.map(service_label)
@@ -144,9 +124,10 @@ wide.columns = [labels_of_area.get(a, a) for a in wide.columns]
 show_table(wide.reset_index(names=text("network.col.service", lang)),
            text("network.demand_table_caption", lang, min_companies=min_companies))
 top = province.iloc[0]
-say("network.demand_text", lang, service=top["label"], employees=num(top["estimate"]),
-    low=num(top["ci_low"]), high=num(top["ci_high"]),
-    projected=num(top["projected_network"]), network_employees=num(top["network_employees"]))
+say("network.demand_text", lang, service=top["label"],
+    employees=fmt.number(top["estimate"], 0), low=fmt.number(top["ci_low"], 0),
+    high=fmt.number(top["ci_high"], 0), projected=fmt.number(top["projected_network"], 0),
+    network_employees=fmt.number(top["network_employees"], 0))
 
 # %%
 interest = ctx.save_table(company_interest(survey, located, services,
@@ -156,9 +137,9 @@ capacity = ctx.save_table(local_capacity(local_services, codebook.service_types,
                                          services, area_order=order), "network_local_places")
 all_interest = interest[interest["area"] == ALL].sort_values("share_interested",
                                                              ascending=False)
-say("network.interest", lang, n_companies=num(all_interest["n_companies"].max()),
+say("network.interest", lang, n_companies=fmt.number(all_interest["n_companies"].max(), 0),
     top=all_interest["measure"].map(service_label).iloc[0],
-    top_share=pct(all_interest["share_interested"].iloc[0]))
+    top_share=fmt.percent(all_interest["share_interested"].iloc[0], 0))
 show_figure(share_bars(all_interest.assign(label=all_interest["measure"].map(service_label)),
                        label="label", value="share_interested",
                        xlabel=text("network.share_interested", lang)),
@@ -167,27 +148,27 @@ if local_services is None:
     say("network.no_local_services", lang)
 else:
     places = capacity[(capacity["area"] == ALL) & capacity["mapped"]]
-    say("network.local_places", lang, n_services=num(len(local_services)),
-        places=listing((text("network.places_item", lang, service=service_label[r.measure],
-                             places=num(r.capacity), n=num(r.n_services))
-                        if pd.notna(r.capacity) else
-                        text("network.places_unknown", lang, service=service_label[r.measure],
-                             n=num(r.n_services))
-                        for r in places.itertuples()), sep="; "))
+    say("network.local_places", lang, n_services=fmt.number(len(local_services), 0),
+        places="; ".join(text("network.places_item", lang, service=service_label[r.measure],
+                              places=fmt.number(r.capacity, 0), n=fmt.number(r.n_services, 0))
+                         if pd.notna(r.capacity) else
+                         text("network.places_unknown", lang, service=service_label[r.measure],
+                              n=fmt.number(r.n_services, 0))
+                         for r in places.itertuples()))
     unmapped = capacity.loc[~capacity["mapped"], "measure"].unique()
     if len(unmapped):
         say("network.local_unmapped", lang,
-            services=listing(service_label[m] for m in unmapped))
+            services=fmt.listing(service_label[m] for m in unmapped))
 
 # %%
 take_up = viability_thresholds.get("take_up")
 say("network.viability", lang,
-    take_up=pct(take_up) if not isinstance(take_up, dict) else text("network.by_service", lang),
-    min_companies=num(viability_thresholds.get("min_companies", 1)),
-    thresholds=listing((text("network.threshold_item", lang, service=service_label[m],
-                             users=num(v))
-                        for m, v in viability_thresholds["min_users"].items() if m in services),
-                       sep="; "))
+    take_up=(fmt.percent(take_up, 0) if not isinstance(take_up, dict)
+             else text("network.by_service", lang)),
+    min_companies=fmt.number(viability_thresholds.get("min_companies", 1), 0),
+    thresholds="; ".join(text("network.threshold_item", lang, service=service_label[m],
+                              users=fmt.number(v, 0))
+                         for m, v in viability_thresholds["min_users"].items() if m in services))
 verdict = ctx.save_table(viability(demand, interest, capacity, viability_thresholds),
                          "network_viability")
 status_label = {s: text(f"network.status.{s}", lang)
@@ -200,11 +181,11 @@ show_figure(viability_grid(verdict, row="measure", col="area", value="users",
             text("network.viability_caption", lang, min_companies=min_companies))
 found = viable_areas(verdict)
 say("network.viability_text", lang,
-    viable=listing((text("network.viable_item", lang, service=service_label[m],
-                         areas=listing(labels_of_area[a] for a in where if a != ALL))
-                    if any(a != ALL for a in where) else
-                    text("network.viable_network_item", lang, service=service_label[m])
-                    for m, where in found.items()), sep="; ")
+    viable="; ".join(text("network.viable_item", lang, service=service_label[m],
+                          areas=fmt.listing(labels_of_area[a] for a in where if a != ALL))
+                     if any(a != ALL for a in where) else
+                     text("network.viable_network_item", lang, service=service_label[m])
+                     for m, where in found.items())
     or text("network.no_viable", lang))
 
 # %%
@@ -212,26 +193,26 @@ shares = company_need_shares(workers, design, codebook.measure_codes("asked_work
 candidates = ctx.save_table(agreement_candidates(shares, survey, rule=agreement_rule,
                                                  min_respondents=ctx.min_cell),
                             "network_agreement")
-say("network.agreement", lang, need_share=pct(agreement_rule["need_share"]),
-    min_share=pct(agreement_rule["min_share_companies"]),
-    max_active=pct(agreement_rule["max_active_share"]))
+say("network.agreement", lang, need_share=fmt.percent(agreement_rule["need_share"], 0),
+    min_share=fmt.percent(agreement_rule["min_share_companies"], 0),
+    max_active=fmt.percent(agreement_rule["max_active_share"], 0))
 show_figure(gap_chart(candidates.assign(label=candidates["measure"].map(service_label)),
                       label="label", need="share_high_need", active="share_active",
                       need_label=text("network.high_need_legend", lang,
-                                      need_share=pct(agreement_rule["need_share"])),
+                                      need_share=fmt.percent(agreement_rule["need_share"], 0)),
                       active_label=text("network.active_legend", lang),
                       highlight="candidate", need_min=agreement_rule["min_share_companies"],
                       active_max=agreement_rule["max_active_share"],
                       xlabel=text("network.share_companies", lang)),
             text("network.agreement_caption", lang,
-                 min_share=pct(agreement_rule["min_share_companies"]),
-                 max_active=pct(agreement_rule["max_active_share"])))
+                 min_share=fmt.percent(agreement_rule["min_share_companies"], 0),
+                 max_active=fmt.percent(agreement_rule["max_active_share"], 0)))
 chosen = candidates[candidates["candidate"]]
 say("network.agreement_text", lang,
-    candidates=listing((text("network.candidate_item", lang,
-                             measure=service_label[r.measure], high=pct(r.share_high_need),
-                             active=pct(r.share_active))
-                        for r in chosen.itertuples()), sep="; ")
+    candidates="; ".join(text("network.candidate_item", lang, measure=service_label[r.measure],
+                              high=fmt.percent(r.share_high_need, 0),
+                              active=fmt.percent(r.share_active, 0))
+                         for r in chosen.itertuples())
     or text("network.no_candidate", lang))
 
 # %%
@@ -241,13 +222,15 @@ else:
     events = ctx.save_table(activity_by_quarter(activity), "network_activity_quarterly")
     members = ctx.save_table(membership_curve(activity), "network_membership")
     activity_label = {a: codebook.code_label("activity", a, lang) for a in events["activity"]}
-    say("network.activity", lang, members=num(members["members"].iloc[-1]),
-        first=quarter(members["quarter"].iloc[0]), last=quarter(events["quarter"].iloc[-1]),
-        n_events=num(events["events"].sum()),
-        trainings=num(events.loc[events["activity"] == "training", "events"].sum()),
-        conventions=num(events.loc[events["activity"] == "convention_signed", "events"].sum()))
-    show_figure(activity_chart(events.assign(quarter=events["quarter"].map(quarter)),
-                               members.assign(quarter=members["quarter"].map(quarter)),
+    of_kind = events["activity"]
+    say("network.activity", lang, members=fmt.number(members["members"].iloc[-1], 0),
+        first=fmt.quarter(members["quarter"].iloc[0]),
+        last=fmt.quarter(events["quarter"].iloc[-1]),
+        n_events=fmt.number(events["events"].sum(), 0),
+        trainings=fmt.number(events.loc[of_kind == "training", "events"].sum(), 0),
+        conventions=fmt.number(events.loc[of_kind == "convention_signed", "events"].sum(), 0))
+    show_figure(activity_chart(events.assign(quarter=events["quarter"].map(fmt.quarter)),
+                               members.assign(quarter=members["quarter"].map(fmt.quarter)),
                                activity_labels=activity_label,
                                ylabel=text("network.events_axis", lang),
                                members_label=text("network.members_axis", lang)),

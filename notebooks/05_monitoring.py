@@ -41,7 +41,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.analysis.measures import maturity_scores, surveyed_companies
 from pipeline.analysis.monitoring import (
     COMPANY_INDICATORS,
     INDICATORS,
@@ -51,6 +50,7 @@ from pipeline.analysis.monitoring import (
     company_levels,
     compare_waves,
     network_change,
+    prepare_wave,
     worker_indicators,
 )
 from pipeline.codebook import load_codebook
@@ -60,11 +60,11 @@ from pipeline.notebook import open_wave, show_figure, show_table
 from pipeline.plots import set_theme
 from pipeline.plots.estimates import dot_ci
 from pipeline.plots.network import effect_dots
-from pipeline.report.formatting import format_number, format_percent
-from pipeline.stats import survey_design
+from pipeline.report.formatting import Formatter
 from pipeline.text import say, text
 
 set_theme()
+fmt = Formatter(lang)
 codebook = load_codebook()
 ctx = open_wave(wave, lang, processed_dir, tables_dir, min_cell)
 baseline = previous_wave is None
@@ -72,49 +72,12 @@ indicator_label = {i: text(f"monitoring.indicator.{i}", lang)
                    for i in [*INDICATORS, *COMPANY_INDICATORS]}
 scope_label = {s: text(f"monitoring.scope.{s}", lang)
                for s in ("all", "common", "new_flex", "no_new_flex")}
-
-
-def prepare(tables):
-    """Workers, their design and the surveyed companies with their maturity score."""
-    workers = tables["worker_survey"]
-    surveyed = surveyed_companies(tables["company_survey"], tables["companies"])
-    surveyed["maturity_score"] = maturity_scores(surveyed, codebook=codebook)["score"]
-    return workers, survey_design(workers, tables["companies"]), surveyed
-
-
-def num(x, decimals=1):
-    return format_number(x, lang, decimals=decimals)
-
-
-def value(x, kind, decimals=2):
-    return format_percent(x, lang, decimals=1) if kind == "proportion" else num(x, decimals)
-
-
-def change(x, kind):
-    """A change: percentage points for shares, scale points for means."""
-    if pd.isna(x):
-        return "—"
-    return (text("monitoring.points", lang, value=num(100 * x, 1)) if kind == "proportion"
-            else num(x, 2))
-
-
-def bound(x, kind):
-    """An interval bound: like :func:`change` without the unit."""
-    return "—" if pd.isna(x) else num(100 * x if kind == "proportion" else x,
-                                       1 if kind == "proportion" else 2)
-
-
-def pval(p):
-    return "—" if pd.isna(p) else (format_number(p, lang, decimals=3) if p >= 0.001
-                                   else "< " + format_number(0.001, lang, decimals=3))
-
-
-workers, design, surveyed = prepare(ctx.tables)
+workers, design, surveyed = prepare_wave(ctx.tables, codebook=codebook)
 companies = ctx.tables["companies"]
 if not baseline:
     previous = read_processed(Path(previous_processed_dir) if previous_processed_dir
                               else get_paths().processed_wave(previous_wave)).tables
-    workers_prev, design_prev, surveyed_prev = prepare(previous)
+    workers_prev, design_prev, surveyed_prev = prepare_wave(previous, codebook=codebook)
 
 # %%
 if baseline:
@@ -123,9 +86,9 @@ else:
     common = sorted(set(surveyed["company_id"]) & set(surveyed_prev["company_id"]))
     new_flex = activated(previous["company_survey"], ctx.tables["company_survey"])
     say("monitoring.intro", lang, wave=wave, previous=previous_wave,
-        n_prev=num(len(workers_prev), 0), n_cur=num(len(workers), 0),
-        c_prev=num(len(surveyed_prev), 0), c_cur=num(len(surveyed), 0),
-        n_common=num(len(common), 0), min_companies=min_companies)
+        n_prev=fmt.number(len(workers_prev), 0), n_cur=fmt.number(len(workers), 0),
+        c_prev=fmt.number(len(surveyed_prev), 0), c_cur=fmt.number(len(surveyed), 0),
+        n_common=fmt.number(len(common), 0), min_companies=min_companies)
 
 # %%
 if baseline:
@@ -133,10 +96,10 @@ if baseline:
     levels = ctx.save_table(current.assign(wave=wave), "monitoring_indicators")
     table = pd.DataFrame({
         text("monitoring.col.indicator", lang): levels["indicator"].map(indicator_label),
-        text("monitoring.col.value", lang): [value(v, k) for v, k in
-                                             zip(levels["estimate"], levels["kind"], strict=True)],
+        text("monitoring.col.value", lang): [
+            fmt.value(v, k) for v, k in zip(levels["estimate"], levels["kind"], strict=True)],
         text("monitoring.col.interval", lang): [
-            f"{value(lo, k)} – {value(hi, k)}" for lo, hi, k in
+            f"{fmt.value(lo, k)} – {fmt.value(hi, k)}" for lo, hi, k in
             zip(levels["ci_low"], levels["ci_high"], levels["kind"], strict=True)],
     })
     show_table(table, text("monitoring.baseline_workers_caption", lang, wave=wave))
@@ -168,13 +131,13 @@ else:
     table = pd.DataFrame({
         text("monitoring.col.indicator", lang): rows["indicator"].map(indicator_label),
         text("monitoring.col.scope", lang): rows["scope"].map(scope_label),
-        previous_wave: [value(v, k) for v, k in zip(rows["estimate_prev"], rows["kind"],
-                                                    strict=True)],
-        wave: [value(v, k) for v, k in zip(rows["estimate_cur"], rows["kind"], strict=True)],
+        previous_wave: [fmt.value(v, k) for v, k in
+                        zip(rows["estimate_prev"], rows["kind"], strict=True)],
+        wave: [fmt.value(v, k) for v, k in zip(rows["estimate_cur"], rows["kind"], strict=True)],
         text("monitoring.col.change", lang): [
-            f"{change(e, k)} ({bound(lo, k)}; {bound(hi, k)})" for e, lo, hi, k in
+            fmt.change_interval(e, lo, hi, k) for e, lo, hi, k in
             zip(rows["estimate"], rows["ci_low"], rows["ci_high"], rows["kind"], strict=True)],
-        text("monitoring.col.p", lang): [pval(p) for p in rows["p_value"]],
+        text("monitoring.col.p", lang): [fmt.p_value(p) for p in rows["p_value"]],
     })
     show_table(table, text("monitoring.changes_caption", lang))
     same = changes[changes["scope"] == "common"]
@@ -189,37 +152,39 @@ else:
 if not baseline and "new_flex" in scopes:
     did = ctx.save_table(change_difference(changes, "new_flex", "no_new_flex"),
                          "monitoring_flexibility")
-    say("monitoring.flex", lang, n_flex=num(len(new_flex), 0),
-        n_other=num(len(scopes["no_new_flex"]), 0))
+    say("monitoring.flex", lang, n_flex=fmt.number(len(new_flex), 0),
+        n_other=fmt.number(len(scopes["no_new_flex"]), 0))
     part = changes[changes["scope"].isin(["new_flex", "no_new_flex"])
                    & (changes["indicator"] == "wfc_score")]
     show_figure(effect_dots(part.assign(label=part["scope"].map(scope_label)), label="label",
                             xlabel=text("monitoring.wfc_change_axis", lang)),
                 text("monitoring.flex_caption", lang, previous=previous_wave, wave=wave))
     w = did.set_index("indicator").loc["wfc_score"]
-    say("monitoring.flex_text", lang, did=num(w["estimate"], 2), low=num(w["ci_low"], 2),
-        high=num(w["ci_high"], 2), p=pval(w["p_value"]))
+    say("monitoring.flex_text", lang, did=fmt.number(w["estimate"], 2),
+        low=fmt.number(w["ci_low"], 2), high=fmt.number(w["ci_high"], 2),
+        p=fmt.p_value(w["p_value"]))
 
 # %%
 if baseline:
     levels = ctx.save_table(company_levels(surveyed).assign(wave=wave),
                             "monitoring_company_levels")
     in_network = companies["in_network"].astype("boolean").fillna(False)
-    say("monitoring.baseline_companies", lang, n_network=num(in_network.sum(), 0),
-        share=format_percent(in_network.mean(), lang, decimals=1),
-        n_mapped=num(len(companies), 0),
-        measures=num(levels.set_index("indicator").loc["n_measures_active", "estimate"]),
-        score=num(levels.set_index("indicator").loc["maturity_score", "estimate"]))
+    say("monitoring.baseline_companies", lang, n_network=fmt.number(in_network.sum(), 0),
+        share=fmt.percent(in_network.mean(), 1),
+        n_mapped=fmt.number(len(companies), 0),
+        measures=fmt.number(levels.set_index("indicator").loc["n_measures_active", "estimate"]),
+        score=fmt.number(levels.set_index("indicator").loc["maturity_score", "estimate"]))
 else:
     net = ctx.save_table(network_change(previous["companies"], companies), "monitoring_network")
     by = net.set_index("wave")
     say("monitoring.network", lang, previous=previous_wave, wave=wave,
-        n_prev=num(by.loc["previous", "in_network"], 0),
-        n_cur=num(by.loc["current", "in_network"], 0),
-        share_prev=format_percent(by.loc["previous", "share"], lang, decimals=1),
-        share_cur=format_percent(by.loc["current", "share"], lang, decimals=1),
-        joined=num(by.loc["paired", "joined"], 0), left=num(by.loc["paired", "left"], 0),
-        p=pval(by.loc["paired", "p_value"]))
+        n_prev=fmt.number(by.loc["previous", "in_network"], 0),
+        n_cur=fmt.number(by.loc["current", "in_network"], 0),
+        share_prev=fmt.percent(by.loc["previous", "share"], 1),
+        share_cur=fmt.percent(by.loc["current", "share"], 1),
+        joined=fmt.number(by.loc["paired", "joined"], 0),
+        left=fmt.number(by.loc["paired", "left"], 0),
+        p=fmt.p_value(by.loc["paired", "p_value"]))
     levels = ctx.save_table(pd.concat([company_levels(surveyed_prev).assign(wave=previous_wave),
                                        company_levels(surveyed).assign(wave=wave)],
                                       ignore_index=True), "monitoring_company_levels")
@@ -235,17 +200,17 @@ else:
             text(f"monitoring.comparison.{c}", lang) for c in moves["comparison"]],
         text("monitoring.col.companies", lang): [
             f"{a} / {b}" for a, b in zip(moves["n_prev"], moves["n_cur"], strict=True)],
-        previous_wave: [num(v) for v in moves["mean_prev"]],
-        wave: [num(v) for v in moves["mean_cur"]],
+        previous_wave: [fmt.number(v) for v in moves["mean_prev"]],
+        wave: [fmt.number(v) for v in moves["mean_cur"]],
         text("monitoring.col.change", lang): [
-            f"{num(e)} ({num(lo)}; {num(hi)})" for e, lo, hi in
+            fmt.interval(e, lo, hi, 1) for e, lo, hi in
             zip(moves["estimate"], moves["ci_low"], moves["ci_high"], strict=True)],
-        text("monitoring.col.p", lang): [pval(p) for p in moves["p_value"]],
+        text("monitoring.col.p", lang): [fmt.p_value(p) for p in moves["p_value"]],
     })
     show_table(table, text("monitoring.companies_table_caption", lang))
     paired = moves[moves["comparison"] == "paired"].set_index("indicator")
-    say("monitoring.companies_text", lang, n=num(paired.loc["n_measures_active", "n"], 0),
-        before=num(paired.loc["n_measures_active", "mean_prev"]),
-        after=num(paired.loc["n_measures_active", "mean_cur"]),
-        p=pval(paired.loc["n_measures_active", "p_value"]),
-        score_change=num(paired.loc["maturity_score", "estimate"]))
+    say("monitoring.companies_text", lang, n=fmt.number(paired.loc["n_measures_active", "n"], 0),
+        before=fmt.number(paired.loc["n_measures_active", "mean_prev"]),
+        after=fmt.number(paired.loc["n_measures_active", "mean_cur"]),
+        p=fmt.p_value(paired.loc["n_measures_active", "p_value"]),
+        score_change=fmt.number(paired.loc["maturity_score", "estimate"]))

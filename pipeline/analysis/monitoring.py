@@ -45,7 +45,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from pipeline.stats import SurveyDesign, survey_mean, survey_proportion, welch_ttest
+from pipeline.analysis.measures import maturity_scores, surveyed_companies
+from pipeline.codebook import Codebook
+from pipeline.stats import (
+    SurveyDesign,
+    survey_design,
+    survey_mean,
+    survey_proportion,
+    welch_ttest,
+)
 
 #: Worker indicators: kind (mean or proportion) and the better direction.
 INDICATORS: dict[str, tuple[str, int]] = {
@@ -64,6 +72,40 @@ COMPANY_INDICATORS: dict[str, int] = {"n_measures_active": 1, "n_areas_active": 
 
 INDICATOR_COLUMNS = ["indicator", "scope", "estimate", "se", "ci_low", "ci_high", "df", "n",
                      "n_companies", "kind", "better"]
+
+
+def prepare_wave(
+    tables: Mapping[str, pd.DataFrame], *, codebook: Codebook | None = None
+) -> tuple[pd.DataFrame, SurveyDesign, pd.DataFrame]:
+    """The inputs of the monitoring of one wave: workers, their design, surveyed companies.
+
+    Called once for the current wave and once for the previous one, so that both are
+    prepared the same way.
+
+    Parameters
+    ----------
+    tables
+        The typed tables of the wave, by name: ``worker_survey``, ``company_survey`` and
+        ``companies`` are used.
+    codebook
+        For the maturity score; default :func:`pipeline.codebook.load_codebook`.
+
+    Returns
+    -------
+    workers : pandas.DataFrame
+        The worker table, as given.
+    design : SurveyDesign
+        Its default design (:func:`pipeline.stats.survey_design` with the mapping).
+    surveyed : pandas.DataFrame
+        The company questionnaire with size and place from the mapping
+        (:func:`pipeline.analysis.measures.surveyed_companies`) and the column
+        ``maturity_score`` (0-100, :func:`pipeline.analysis.measures.maturity_scores`).
+        Confidential: one row per company.
+    """
+    workers = tables["worker_survey"]
+    surveyed = surveyed_companies(tables["company_survey"], tables["companies"])
+    surveyed["maturity_score"] = maturity_scores(surveyed, codebook=codebook)["score"]
+    return workers, survey_design(workers, tables["companies"]), surveyed
 
 
 def flex_available(workers: pd.DataFrame) -> pd.Series:
@@ -106,7 +148,7 @@ def worker_indicators(
     pandas.DataFrame
         ``indicator, scope, estimate, se, ci_low, ci_high, df, n, n_companies, kind,
         better``; an indicator without any answer in the scope (a question not asked in
-        the wave) has NA estimates and ``n`` 0.
+        the wave) has NA estimates and ``n`` 0 (``df`` 0).
     """
     scopes = {"all": None} if scopes is None else scopes
     rows = []
@@ -122,10 +164,7 @@ def worker_indicators(
                 y = workers[ind]
             else:
                 y = pd.Series(np.nan, index=workers.index)
-            if not (y.notna() & domain).any():  # not asked in this wave, or no answer
-                rows.append({"indicator": ind, "scope": scope, "n": 0,
-                             "n_companies": n_comp, "kind": kind, "better": better})
-                continue
+            # not asked in this wave, or no answer in the scope: NA estimates and n 0
             if kind == "proportion":
                 t = survey_proportion(design, y.astype("Float64"), domain=domain, level=level)
             else:

@@ -418,8 +418,13 @@ def _grouped_variance(
     """Linearisation variance of G domain statistics with disjoint domains.
 
     ``sel`` are the rows in some domain, ``g`` their domain code (0..G-1) and ``z`` their
-    influence values (0 elsewhere, implicitly). Returns the G variances.
+    influence values (0 elsewhere, implicitly). Returns the G variances (0 for every
+    domain when no row is in any: the influence is 0 everywhere).
     """
+    if len(sel) == 0:
+        # No row in any domain (e.g. a variable nobody answered). Handled here because
+        # numpy's weighted bincount of an empty array is int64, not float64.
+        return np.zeros(G)
     if design.psu is None:
         unit = design.units[sel]
         elem_g = g
@@ -565,8 +570,9 @@ def _domain_means(design: SurveyDesign, y: np.ndarray, valid: np.ndarray, codes,
     g = g_all[sel]
     ys = y[sel]
     ws = design.weights[sel]
-    W = np.bincount(g, weights=ws, minlength=G)
-    T = np.bincount(g, weights=ws * ys, minlength=G)
+    # float even when no row is valid (a weighted bincount of nothing is int64)
+    W = np.bincount(g, weights=ws, minlength=G).astype(float)
+    T = np.bincount(g, weights=ws * ys, minlength=G).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         est = T / W
         z = ws * (ys - est[g]) / W[g]
@@ -632,7 +638,11 @@ def survey_mean(
         with ``df`` degrees of freedom; NaN when df <= 0), ``df`` (respondents minus
         strata with respondents in the domain, R's ``degf``), ``n`` (unweighted
         respondents in the domain), ``weighted_n`` (estimated population of the domain),
-        ``method`` and ``design``.
+        ``method`` and ``design``. A domain with no valid value (a question nobody
+        answered, an empty ``domain``) is not an error: without ``by`` its row has
+        ``estimate``, ``se``, ``ci_low`` and ``ci_high`` NaN, ``n`` 0, ``df`` 0 and
+        ``weighted_n`` 0; with ``by``, a group without valid values has no row (so no
+        valid value at all gives an empty frame with these columns).
     """
     ys = _as_series(design, y, "y")
     yv = _to_float(ys, "y")
@@ -694,7 +704,8 @@ def survey_proportion(
         As :func:`survey_mean`, with ``estimate`` a proportion (0-1) and ``ci_low``/
         ``ci_high`` on the logit scale, ``expit(logit(p) +- t_df * se / (p (1-p)))``: R's
         ``svyciprop(method = "logit")`` on the domain. The interval is NaN when p is 0 or
-        1 (the logit is infinite) or df <= 0.
+        1 (the logit is infinite) or df <= 0. No valid value in the domain: as
+        :func:`survey_mean` (NaN estimate and interval, ``n`` 0).
 
     Raises
     ------

@@ -193,3 +193,79 @@ def test_missing_share_collapses(workers, companies):
 def test_extreme_proportion_has_no_logit_interval(workers, des):
     out = sd.survey_proportion(des, workers["wlb_fit"] >= 1).iloc[0]
     assert out["estimate"] == 1.0 and np.isnan(out["ci_low"]) and np.isnan(out["ci_high"])
+
+
+# --------------------------------------------------------------------------------------
+# No valid value: a question nobody answered, an empty domain (used to raise
+# UFuncTypeError in _grouped_variance for the default and the unweighted designs)
+# --------------------------------------------------------------------------------------
+DESIGNS = ["strat", "cluster", "unweighted"]
+ESTIMATORS = [sd.survey_mean, sd.survey_proportion]
+
+
+def _design(kind, workers, des, cdes):
+    return {"strat": des, "cluster": cdes,
+            "unweighted": sd.unweighted_design(workers.index)}[kind]
+
+
+def _assert_empty_row(row):
+    for col in ["estimate", "se", "ci_low", "ci_high"]:
+        assert np.isnan(row[col]), col
+    assert row["n"] == 0 and row["df"] == 0 and row["weighted_n"] == 0
+
+
+@pytest.mark.parametrize("kind", DESIGNS)
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+@pytest.mark.parametrize("dtype", ["Float64", "float64", "boolean", "Int8"])
+def test_all_na_variable_gives_an_empty_row(workers, des, cdes, kind, estimator, dtype):
+    y = pd.Series(pd.NA if dtype != "float64" else np.nan, index=workers.index,
+                  dtype=dtype, name="optional_question")
+    out = estimator(_design(kind, workers, des, cdes), y)
+    assert len(out) == 1
+    row = out.iloc[0]
+    assert row["variable"] == "optional_question" and row["group"] == "all"
+    _assert_empty_row(row)
+    assert out["n"].dtype == np.int64 and out["weighted_n"].dtype == np.float64
+
+
+@pytest.mark.parametrize("kind", DESIGNS)
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_empty_domain_gives_an_empty_row(workers, des, cdes, kind, estimator):
+    y = workers["need_imp_FLEX_HOURS"] >= 3
+    nobody = pd.Series(False, index=workers.index)
+    out = estimator(_design(kind, workers, des, cdes), y, domain=nobody)
+    assert len(out) == 1
+    _assert_empty_row(out.iloc[0])
+    # a domain whose members all lack an answer is the same case
+    unanswered = workers["need_imp_FLEX_HOURS"].isna()
+    if unanswered.any():
+        out = estimator(_design(kind, workers, des, cdes), y, domain=unanswered)
+        _assert_empty_row(out.iloc[0])
+
+
+@pytest.mark.parametrize("kind", DESIGNS)
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_by_group_without_valid_values_has_no_row(workers, des, cdes, kind, estimator):
+    design = _design(kind, workers, des, cdes)
+    y = (workers["need_imp_FLEX_HOURS"] >= 3).astype("boolean")
+    y_no_women = y.where(workers["gender"] != "F")  # nobody among the women answered
+    full = estimator(design, y, by=workers["gender"]).set_index("group")
+    out = estimator(design, y_no_women, by=workers["gender"]).set_index("group")
+    assert list(out.index) == ["M", "NR", "X"]
+    # the other groups are unaffected: they are disjoint domains of the same design
+    for col in ["estimate", "se", "ci_low", "ci_high", "df", "n", "weighted_n"]:
+        np.testing.assert_allclose(out[col].to_numpy(dtype=float),
+                                   full.loc[out.index, col].to_numpy(dtype=float), rtol=1e-12)
+    # and the women's domain, asked for directly, is one empty row
+    women = estimator(design, y_no_women, domain=workers["gender"] == "F")
+    _assert_empty_row(women.iloc[0])
+
+
+@pytest.mark.parametrize("kind", DESIGNS)
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_all_na_with_by_gives_an_empty_frame(workers, des, cdes, kind, estimator):
+    design = _design(kind, workers, des, cdes)
+    y = pd.Series(np.nan, index=workers.index, name="optional_question")
+    reference = estimator(design, workers["wlb_fit"] >= 3, by=workers["gender"])
+    out = estimator(design, y, by=workers["gender"])
+    assert out.empty and list(out.columns) == list(reference.columns)
