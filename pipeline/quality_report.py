@@ -305,7 +305,10 @@ def quality_report_html(result: ValidationResult, lang: str = "it") -> str:
     if first:
         parts.append(f'<p>{_e(_t("first", lang))}: <span class="line">{_e(first)}</span></p>')
     if result.synthetic:
-        parts.append(f'<p class="synthetic">{_e(_t("synthetic", lang))}</p>')
+        from pipeline.text import text
+
+        parts.append(f'<p class="synthetic"><strong>{_e(text("synthetic_mark", lang))}</strong>'
+                     f' {_e(_t("synthetic", lang))}</p>')
     parts.append('<dl class="meta">' + "".join(
         f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in meta) + "</dl></header>")
 
