@@ -40,42 +40,58 @@ class RawTable:
     format: str
 
 
-def _decode(path: Path, raw: bytes) -> tuple[str, str]:
-    if raw.startswith(b"\xef\xbb\xbf"):
+#: Bytes Windows-1252 leaves undefined: a file holding one is in neither encoding.
+_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+#: UTF-8 encodings of accented letters (U+00C0-U+00FF) and typographic quotes, as they
+#: appear when UTF-8 rows are pasted into a Windows-1252 file.
+_UTF8_SEQUENCE = re.compile(rb"\xc3[\x80-\xbf]|\xe2\x80[\x98-\x9e\xa6]")
+_CHUNK = 1 << 24
+
+
+def _utf8_error(raw: bytes, start: int = 0) -> int | None:
+    """Offset of the first byte that is not valid UTF-8, or None (checked chunk by chunk,
+    so that a large file is never held twice in memory)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    for offset in range(start, len(raw), _CHUNK):
         try:
-            return raw[3:].decode("utf-8"), "utf-8-sig"
+            decoder.decode(raw[offset:offset + _CHUNK], final=offset + _CHUNK >= len(raw))
         except UnicodeDecodeError as err:
-            row = raw[: err.start + 3].count(b"\n") + 1
+            return offset + err.start
+    return None
+
+
+def _detect_encoding(path: Path, raw: bytes) -> str:
+    """``utf-8-sig``, ``utf-8`` or ``cp1252``, or an InputError naming the row at fault."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        bad = _utf8_error(raw, 3)
+        if bad is not None:
             raise InputError(
-                path, f"invalid UTF-8 byte 0x{raw[err.start + 3]:02x} in a file marked as UTF-8",
-                row=row,
-            ) from None
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = raw.decode("cp1252")
-    except UnicodeDecodeError as err:
-        row = raw[: err.start].count(b"\n") + 1
+                path, f"invalid UTF-8 byte 0x{raw[bad]:02x} in a file marked as UTF-8",
+                row=raw.count(b"\n", 0, bad) + 1)
+        return "utf-8-sig"
+    if _utf8_error(raw) is None:
+        return "utf-8"
+    undefined = _CP1252_UNDEFINED.search(raw)
+    if undefined:
         raise InputError(
             path,
-            f"cannot read byte 0x{raw[err.start]:02x}: the file is neither UTF-8 nor "
+            f"cannot read byte 0x{raw[undefined.start()]:02x}: the file is neither UTF-8 nor "
             "Windows-1252 (save it again as CSV UTF-8)",
-            row=row,
-        ) from None
-    # Mixed files (UTF-8 rows pasted into a Windows-1252 export) decode as cp1252 without
-    # error but show UTF-8 sequences as 'Ã¨'-like pairs: refuse them rather than corrupt text.
-    mojibake = re.search(r"[ÃÂ][\u0080-\u00bf\u2018-\u203a\u0152-\u0178]", text)
-    if mojibake:
-        row = text[: mojibake.start()].count("\n") + 1
+            row=raw.count(b"\n", 0, undefined.start()) + 1,
+        )
+    # Mixed files (UTF-8 rows pasted into a Windows-1252 export) would read without error
+    # but turn every accent of those rows into two wrong letters: refuse them.
+    mixed = _UTF8_SEQUENCE.search(raw)
+    if mixed:
         raise InputError(
             path,
             "mixed encodings: this row is UTF-8 but the rest of the file is not "
             "(save the whole file again as CSV UTF-8)",
-            row=row,
+            row=raw.count(b"\n", 0, mixed.start()) + 1,
         )
-    return text, "cp1252"
+    return "cp1252"
 
 
 def _sniff_separator(path: Path, header_line: str) -> str:
@@ -112,7 +128,11 @@ def normalise_header(name: object) -> str:
 
 
 def read_csv(path: Path) -> RawTable:
-    """Read a CSV file into text cells; see the module docstring for what is accepted."""
+    """Read a CSV file into text cells; see the module docstring for what is accepted.
+
+    The file is parsed from its bytes with the detected encoding, never copied into one
+    large Python string: a million-row export costs little more than its own size.
+    """
     raw = path.read_bytes()
     if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
         raise InputError(path, "the file is empty")
@@ -122,17 +142,19 @@ def read_csv(path: Path) -> RawTable:
             "not a text file (binary content: an Excel workbook saved with a .csv name, or "
             "UTF-16 text?)",
         )
-    text, encoding = _decode(path, raw)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    header_line = text.split("\n", 1)[0]
+    encoding = _detect_encoding(path, raw)
+    first_break = raw.find(b"\n")
+    header_bytes = raw[: first_break if first_break >= 0 else len(raw)]
+    header_line = header_bytes.decode(encoding).rstrip("\r")
     sep = _sniff_separator(path, header_line)
     headers = next(csv.reader([header_line], delimiter=sep))
     _check_header(path, headers)
     try:
         df = pd.read_csv(
-            io.StringIO(text),
+            io.BytesIO(raw),
             sep=sep,
             dtype=str,
+            encoding=encoding,
             keep_default_na=False,
             na_filter=False,
             skip_blank_lines=False,
@@ -148,22 +170,25 @@ def read_csv(path: Path) -> RawTable:
             ) from None
         raise InputError(path, f"malformed CSV: {str(err).strip().splitlines()[-1]}") from None
     df.columns = headers
-    _check_last_row(path, text, sep, len(headers), len(df))
+    _check_last_row(path, raw, encoding, sep, len(headers), len(df))
     return _finish(path, df, headers, encoding, sep, "csv")
 
 
-def _check_last_row(path: Path, text: str, sep: str, n_fields: int, n_rows: int) -> None:
+def _check_last_row(path: Path, raw: bytes, encoding: str, sep: str, n_fields: int,
+                    n_rows: int) -> None:
     """A file cut short mid-record (an interrupted copy) ends with a short last row."""
-    body = text.rstrip("\n")
-    last = body.rsplit("\n", 1)[-1]
+    body = raw.rstrip(b"\r\n")
+    start = max(body.rfind(b"\n"), body.rfind(b"\r")) + 1
+    last = body[start:].decode(encoding, errors="replace")
     if n_rows == 0 or last.count('"') % 2:
         return
     fields = next(csv.reader([last], delimiter=sep), [])
     if 0 < len(fields) < n_fields:
+        lines = body.count(b"\n") or body.count(b"\r")
         raise InputError(
             path,
             f"the last row has {len(fields)} of {n_fields} fields: the file looks truncated",
-            row=body.count("\n") + 1,
+            row=lines + 1,
         )
 
 
