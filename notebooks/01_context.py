@@ -25,7 +25,7 @@
 # Context analysis of the territorial mapping: companies by sector, size and municipality.
 
 # %% tags=["parameters"]
-wave = "demo-2013"
+wave = None  # None: the latest processed wave
 lang = "it"
 processed_dir = None
 tables_dir = None
@@ -45,6 +45,7 @@ from pipeline.text import say, text
 set_theme()
 codebook = load_codebook()
 ctx = open_wave(wave, lang, processed_dir, tables_dir, min_cell)
+wave = ctx.wave
 companies = ctx.tables["companies"]
 
 # %%

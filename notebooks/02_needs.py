@@ -25,7 +25,7 @@
 # Needs survey: importance of each measure, unmet need, work-life balance, proposals.
 
 # %% tags=["parameters"]
-wave = "demo-2013"
+wave = None  # None: the latest processed wave
 lang = "it"
 processed_dir = None
 tables_dir = None
@@ -48,6 +48,7 @@ from pipeline.text import say, text
 set_theme()
 codebook = load_codebook()
 ctx = open_wave(wave, lang, processed_dir, tables_dir, min_cell)
+wave = ctx.wave
 workers, companies = ctx.tables["worker_survey"], ctx.tables["companies"]
 measures = codebook.measure_codes("asked_workers")
 design = survey_design(workers, companies)

@@ -26,7 +26,7 @@
 # worker outcomes in companies with and without each measure.
 
 # %% tags=["parameters"]
-wave = "demo-2013"
+wave = None  # None: the latest processed wave
 lang = "it"
 processed_dir = None
 tables_dir = None
@@ -66,6 +66,7 @@ set_theme()
 fmt = Formatter(lang)
 codebook = load_codebook()
 ctx = open_wave(wave, lang, processed_dir, tables_dir, min_cell)
+wave = ctx.wave
 workers, companies = ctx.tables["worker_survey"], ctx.tables["companies"]
 survey = ctx.tables["company_survey"]
 surveyed = surveyed_companies(survey, companies)

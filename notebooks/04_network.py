@@ -29,7 +29,7 @@
 # network's activity over time.
 
 # %% tags=["parameters"]
-wave = "demo-2013"
+wave = None  # None: the latest processed wave
 lang = "it"
 processed_dir = None
 tables_dir = None
@@ -81,6 +81,7 @@ set_theme()
 fmt = Formatter(lang)
 codebook = load_codebook()
 ctx = open_wave(wave, lang, processed_dir, tables_dir, min_cell)
+wave = ctx.wave
 workers, companies = ctx.tables["worker_survey"], ctx.tables["companies"]
 survey = ctx.tables["company_survey"]
 local_services = ctx.tables.get("local_services")

@@ -27,7 +27,7 @@
 # a baseline page when there is no previous wave.
 
 # %% tags=["parameters"]
-wave = "demo-2013"
+wave = None  # None: the latest processed wave
 lang = "it"
 processed_dir = None
 tables_dir = None
@@ -67,6 +67,7 @@ set_theme()
 fmt = Formatter(lang)
 codebook = load_codebook()
 ctx = open_wave(wave, lang, processed_dir, tables_dir, min_cell)
+wave = ctx.wave
 baseline = previous_wave is None
 indicator_label = {i: text(f"monitoring.indicator.{i}", lang)
                    for i in [*INDICATORS, *COMPANY_INDICATORS]}

@@ -54,14 +54,25 @@ class WaveContext:
         return published
 
 
-def open_wave(wave: str, lang: str = "it", processed_dir: str | None = None,
+def latest_wave() -> str:
+    """The last processed wave in wave order (what a notebook opened by hand looks at)."""
+    from pipeline.run import list_waves
+
+    paths = get_paths()
+    done = [w for w in list_waves(paths) if (paths.processed_wave(w) / "manifest.json").exists()]
+    if not done:
+        raise FileNotFoundError("no processed wave yet: run `make demo` or `welfare run <wave>`")
+    return done[-1]
+
+
+def open_wave(wave: str | None, lang: str = "it", processed_dir: str | None = None,
               tables_dir: str | None = None, min_cell: int = 5) -> WaveContext:
     """Load a processed wave for a notebook (defaults: the project's folders).
 
     Parameters
     ----------
     wave
-        Wave label.
+        Wave label; ``None`` (the notebooks' default) opens :func:`latest_wave`.
     processed_dir
         ``data/processed/<wave>`` unless given (the pipeline passes its own).
     tables_dir
@@ -69,6 +80,7 @@ def open_wave(wave: str, lang: str = "it", processed_dir: str | None = None,
         notebook by hand in JupyterLab never touches a published report.
     """
     paths = get_paths()
+    wave = wave or latest_wave()
     processed = Path(processed_dir) if processed_dir else paths.processed_wave(wave)
     if not (processed / "manifest.json").exists():
         raise FileNotFoundError(

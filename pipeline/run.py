@@ -160,36 +160,19 @@ def ingest_step(wave: str, paths: Paths | None = None) -> dict[str, Any]:
     (Italian and English, with the index page's summary) or, when the wave is stopped, to
     ``data/work/failed/<wave>/``, and :class:`~pipeline.validate.DataQualityError` is raised.
     """
-    from pipeline.errors import InputError
-    from pipeline.ingest import ingest_wave, write_processed
+    from pipeline.ingest import write_processed
     from pipeline.quality_report import write_quality_report
-    from pipeline.validate import (
-        DataQualityError,
-        input_error_result,
-        validate_wave,
-        write_result_files,
-    )
+    from pipeline.validate import clear_failed, gated_wave, write_result_files
 
     paths = paths or get_paths()
-    raw_dir = paths.raw_wave(wave)
-    failed = paths.failed_wave(wave)
-    try:
-        data = ingest_wave(wave, raw_dir)
-    except InputError as err:
-        result = input_error_result(wave, err, raw_dir)
-        report = write_result_files(result, failed)
-        raise DataQualityError(result, report, line=str(err)) from None
-    result = validate_wave(data, paths=paths)
-    if not result.passed:
-        raise DataQualityError(result, write_result_files(result, failed))
+    data, result = gated_wave(wave, paths=paths)
     manifest = write_processed(data, paths.processed_wave(wave))
     quality = quality_dir(paths, wave)
     write_result_files(result, quality)
     write_quality_report(result, quality / "data_quality.en.html", lang="en")
     summaries = {lang: result.site_summary(QUALITY_PAGE, lang) for lang in ("it", "en")}
     _save_json(quality / "site_summary.json", summaries)
-    if failed.exists():
-        shutil.rmtree(failed, ignore_errors=True)
+    clear_failed(wave, paths)
     return manifest
 
 
@@ -342,6 +325,14 @@ def _plan(wave: str, lang: str, paths: Paths, manifest: dict[str, Any],
     reference = {p.name: sha256_file(p) for p in (paths.municipalities_csv,
                                                    paths.municipalities_geojson) if p.exists()}
     base = {"wave": wave, "lang": lang, "min_cell": min_cell(), "reference_data": reference}
+    # A wave analysed despite data-quality warnings says so on the cover of every report.
+    summary_path = quality_dir(paths, wave) / "site_summary.json"
+    quality = (json.loads(summary_path.read_text(encoding="utf-8")).get(lang, {})
+               if summary_path.exists() else {})
+    cover: dict[str, Any] = {}
+    if quality.get("warnings"):
+        cover["subtitle"] = text("quality.cover_warnings", lang, n=len(quality["warnings"]))
+        base["quality_warnings"] = quality["warnings"]
     units = []
     for section in sections:
         parameters = {**base, "previous_wave": previous_label if previous else None,
@@ -353,7 +344,7 @@ def _plan(wave: str, lang: str, paths: Paths, manifest: dict[str, Any],
             parameters=parameters, name=f"section {section.name}",
             render={"html_path": f"{section.name}.html", "pdf_path": f"{section.name}.pdf",
                     "title": text(f"{section.text_key}.title", lang), "wave": wave,
-                    "lang": lang, "synthetic": synthetic})
+                    "lang": lang, "synthetic": synthetic, **cover})
         units.append(Unit(f"section {section.name}",
                           section_key(section, manifest, previous, parameters), job,
                           (f"{section.name}.html", f"{section.name}.pdf")))
@@ -370,7 +361,7 @@ def _plan(wave: str, lang: str, paths: Paths, manifest: dict[str, Any],
             parameters={**base}, name="summary sintesi",
             render={"html_path": "sintesi.html", "pdf_path": "sintesi.pdf",
                     "title": text("summary.title", lang), "wave": wave, "lang": lang,
-                    "synthetic": synthetic})
+                    "synthetic": synthetic, **cover})
         summary_unit = Unit("summary sintesi", key, job, ("sintesi.html", "sintesi.pdf"))
     else:
         summary_unit = None

@@ -213,3 +213,17 @@ def test_english_reports_go_to_their_own_folder(tiny_project):
     assert (site / "en" / "index.html").exists()
     assert 'lang="en"' in (site / "en" / "01_context.html").read_text(encoding="utf-8")
     assert all(_snapshot(site)[k] == v for k, v in italian.items()), "Italian site kept"
+
+
+def test_a_wave_with_warnings_is_reported_and_says_so(tiny_project):
+    paths = get_paths()
+    tables = minimal_tables()
+    tables["companies"].loc[1, "in_network"] = "0"  # C02 answered the survey: a warning
+    write_csv(tables["companies"], paths.raw_wave("w1") / "companies.csv")
+    result = run_wave("w1", jobs=1, progress_stream=None)
+    site = paths.report_wave("w1")
+    assert result["changed"]
+    section = (site / "01_context.html").read_text(encoding="utf-8")
+    assert "il controllo di qualità dei dati ha segnalato avvisi (1)" in section
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "data_quality.html" in index and (site / "data_quality.html").exists()

@@ -19,7 +19,7 @@
 # One company's benchmark against the network: confidential, one per surveyed company.
 
 # %% tags=["parameters"]
-wave = "demo-2013"
+wave = None  # None: the latest processed wave
 lang = "it"
 processed_dir = None
 company_id = None
@@ -49,6 +49,7 @@ from pipeline.text import say, text
 set_theme()
 codebook = load_codebook()
 ctx = open_wave(wave, lang, processed_dir, None, min_cell)
+wave = ctx.wave
 survey, workers = ctx.tables["company_survey"], ctx.tables["worker_survey"]
 company_id = company_id or survey["company_id"].iloc[0]
 profile = ctx.tables["companies"].set_index("company_id").loc[company_id]

@@ -20,7 +20,7 @@
 # pipeline/templates/sintesi.<lang>.md.j2.
 
 # %% tags=["parameters"]
-wave = "demo-2013"
+wave = None  # None: the latest processed wave
 lang = "it"
 tables_dir = None
 min_cell = 5
@@ -35,12 +35,13 @@ from IPython.display import Markdown, display
 from pipeline.analysis.summary import render_summary, summary_facts, summary_parts
 from pipeline.codebook import load_codebook
 from pipeline.config import get_paths
-from pipeline.notebook import show_figure
+from pipeline.notebook import latest_wave, show_figure
 from pipeline.plots import set_theme
 from pipeline.plots.estimates import dot_ci
 from pipeline.text import text
 
 set_theme()
+wave = wave or latest_wave()
 codebook = load_codebook()
 tables = Path(tables_dir) if tables_dir else get_paths().report_wave(wave) / "tables"
 facts = summary_facts(tables, lang)

@@ -30,6 +30,8 @@ from pipeline.validate.gate import (
     REPORT_NAME,
     RESULT_NAME,
     DataQualityError,
+    clear_failed,
+    gated_wave,
     input_error_result,
     validate_step,
     validate_wave,
@@ -40,7 +42,8 @@ from pipeline.validate.suites import build_suites, stale_suites, write_suites
 
 __all__ = [
     "REPORT_NAME", "RESULT_NAME", "CheckResult", "DataQualityError", "SuiteError",
-    "ValidationResult", "build_suites", "input_error_result", "stale_suites", "validate_step",
+    "ValidationResult", "build_suites", "clear_failed", "gated_wave", "input_error_result",
+    "stale_suites", "validate_step",
     "validate_wave", "write_quality_report", "write_result_files", "write_suites",
 ]
 

@@ -305,15 +305,13 @@ def write_result_files(result: ValidationResult, folder: Path, lang: str = "it")
     return report
 
 
-def validate_step(wave: str, *, paths: Paths | None = None, lang: str = "it",
-                  report_dir: Path | None = None) -> tuple[ValidationResult, Path]:
-    """Ingest ``data/raw/<wave>/`` in memory, validate it and write its data-quality report.
+def gated_wave(wave: str, *, paths: Paths | None = None,
+               lang: str = "it") -> tuple[WaveData, ValidationResult]:
+    """Ingest ``data/raw/<wave>/`` in memory and pass it through the gate.
 
-    Nothing under ``data/processed/`` or ``reports/`` is touched. On a critical failure (or
-    a file ingestion refuses) the report goes to ``Paths.failed_wave(wave)``
-    (``data/work/failed/<wave>/data_quality.html``) and :class:`DataQualityError` is raised;
-    otherwise it goes to ``report_dir`` (default ``data/work/quality/<wave>/``), a stale
-    failed report of the wave is removed, and ``(result, report path)`` is returned.
+    On a file ingestion refuses, or a critical failure, the data-quality report goes to
+    ``Paths.failed_wave(wave)`` and :class:`DataQualityError` is raised; otherwise the
+    typed wave and its validation result are returned (nothing is written).
     """
     paths = paths or get_paths()
     raw_dir = paths.raw_wave(wave)
@@ -328,7 +326,30 @@ def validate_step(wave: str, *, paths: Paths | None = None, lang: str = "it",
     if not result.passed:
         report = write_result_files(result, failed_dir, lang)
         raise DataQualityError(result, report)
-    report = write_result_files(result, report_dir or paths.work / "quality" / wave, lang)
+    return data, result
+
+
+def clear_failed(wave: str, paths: Paths) -> None:
+    """Remove a stale failed-run report of ``wave`` once the wave passes."""
+    failed_dir = paths.failed_wave(wave)
     for name in (REPORT_NAME, RESULT_NAME):
         (failed_dir / name).unlink(missing_ok=True)
+    if failed_dir.is_dir() and not any(failed_dir.iterdir()):
+        failed_dir.rmdir()
+
+
+def validate_step(wave: str, *, paths: Paths | None = None, lang: str = "it",
+                  report_dir: Path | None = None) -> tuple[ValidationResult, Path]:
+    """Ingest ``data/raw/<wave>/`` in memory, validate it and write its data-quality report.
+
+    Nothing under ``data/processed/`` or ``reports/`` is touched. On a critical failure (or
+    a file ingestion refuses) the report goes to ``Paths.failed_wave(wave)``
+    (``data/work/failed/<wave>/data_quality.html``) and :class:`DataQualityError` is raised;
+    otherwise it goes to ``report_dir`` (default ``data/work/quality/<wave>/``), a stale
+    failed report of the wave is removed, and ``(result, report path)`` is returned.
+    """
+    paths = paths or get_paths()
+    _, result = gated_wave(wave, paths=paths, lang=lang)
+    report = write_result_files(result, report_dir or paths.work / "quality" / wave, lang)
+    clear_failed(wave, paths)
     return result, report
