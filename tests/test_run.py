@@ -227,3 +227,27 @@ def test_a_wave_with_warnings_is_reported_and_says_so(tiny_project):
     assert "il controllo di qualità dei dati ha segnalato avvisi (1)" in section
     index = (site / "index.html").read_text(encoding="utf-8")
     assert "data_quality.html" in index and (site / "data_quality.html").exists()
+
+
+def test_a_notebook_opened_by_hand_runs_on_the_latest_wave(project):
+    """As in JupyterLab: no parameters injected, the defaults pick the latest processed wave."""
+    from pipeline.batch import KernelRunner, NotebookJob
+    from pipeline.run import ingest_step
+
+    repo_notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    for wave in ("2013", "2014"):
+        raw = write_wave(project, wave)
+        if wave == "2014":
+            (raw / "wave.yaml").write_text("previous_wave: '2013'\n")
+        ingest_step(wave)
+    runner = KernelRunner(repo_notebooks)
+    try:
+        nb = runner.execute(NotebookJob(repo_notebooks / "01_context.py",
+                                        project / "by_hand.ipynb", parameters={}))
+    finally:
+        runner.close()
+    printed = "".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells
+                      for o in c.get("outputs", []))
+    assert "**2014**" in printed
+    assert (project / "data" / "work" / "notebook-tables" / "2014" /
+            "companies_by_sector.csv").exists(), "tables of a hand run stay out of reports/"
