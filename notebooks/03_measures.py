@@ -148,7 +148,10 @@ else:
 
 # %%
 scores = maturity_scores(surveyed, codebook=codebook)  # per company: confidential, not saved
-classes = ctx.save_table(maturity_distribution(scores), "maturity_classes")
+# A class holding 1-4 companies is a small cell like any other: its count is blanked.
+classes = ctx.save_table(ctx.publishable(maturity_distribution(scores), n_col="n_companies",
+                                         value_cols=["share"], keep_zero=True),
+                         "maturity_classes")
 components = ctx.save_table(maturity_components(scores), "maturity_components")
 say("measures.maturity", lang,
     **{f"w_{k}": fmt.number(v, 0) for k, v in MATURITY_POINTS.items()},

@@ -26,6 +26,7 @@ def suppress_small_cells(
     min_cell: int,
     n_col: str = "n",
     value_cols: Sequence[str] | None = None,
+    keep_zero: bool = False,
 ) -> pd.DataFrame:
     """Blank the values of rows built on fewer than ``min_cell`` respondents.
 
@@ -37,6 +38,8 @@ def suppress_small_cells(
         Smallest count that may be published.
     value_cols
         Columns to blank (default: every numeric column except ``n_col``).
+    keep_zero
+        For frequency tables: a count of 0 discloses nothing and stays shown.
 
     Returns
     -------
@@ -45,7 +48,8 @@ def suppress_small_cells(
         ``suppressed`` column.
     """
     out = table.copy()
-    small = out[n_col].fillna(0) < min_cell
+    counts = out[n_col].fillna(0)
+    small = (counts < min_cell) & ((counts > 0) if keep_zero else True)
     if value_cols is None:
         value_cols = [c for c in out.select_dtypes("number").columns if c != n_col]
     for col in [*value_cols, n_col]:

@@ -36,11 +36,15 @@ class WaveContext:
     tables_dir: Path
     min_cell: int
 
-    def publishable(self, df: pd.DataFrame, n_col: str = "n") -> pd.DataFrame:
-        """``df`` with every row built on fewer than ``min_cell`` respondents blanked."""
+    def publishable(self, df: pd.DataFrame, n_col: str = "n", **options) -> pd.DataFrame:
+        """``df`` with every row built on fewer than ``min_cell`` respondents blanked.
+
+        ``options`` go to :func:`pipeline.disclosure.suppress_small_cells` (``value_cols``,
+        ``keep_zero`` for frequency tables such as companies per class).
+        """
         if n_col not in df.columns:
             return df
-        return suppress_small_cells(df, min_cell=self.min_cell, n_col=n_col)
+        return suppress_small_cells(df, min_cell=self.min_cell, n_col=n_col, **options)
 
     def save_table(self, df: pd.DataFrame, name: str) -> pd.DataFrame:
         """Write a tidy table as ``<tables_dir>/<name>.csv`` (UTF-8, ``,``, decimal point).

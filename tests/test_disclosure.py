@@ -34,3 +34,13 @@ def test_scan_of_a_clean_site_is_empty(tmp_path):
     pd.DataFrame({"group": ["a", "b"], "n": [12, pd.NA]}).to_csv(tmp_path / "t.csv", index=False)
     (tmp_path / "index.html").write_text("<p>R0001X is not an id token here</p>")
     assert scan_site(tmp_path, respondent_ids=["R0001"], free_texts=[], min_cell=5) == []
+
+
+def test_frequency_tables_keep_their_zeros():
+    table = pd.DataFrame({"maturity_class": ["1W", "2W", "5W"], "low": [0, 10, 40],
+                          "n_companies": [0, 2, 12], "share": [0.0, 2 / 14, 12 / 14]})
+    out = suppress_small_cells(table, min_cell=5, n_col="n_companies", value_cols=["share"],
+                               keep_zero=True)
+    assert out["suppressed"].tolist() == [False, True, False]
+    assert out.loc[0, "n_companies"] == 0 and pd.isna(out.loc[1, "share"])
+    assert out["low"].tolist() == [0, 10, 40], "class bounds are not data: never blanked"

@@ -84,7 +84,8 @@ mine = scores.set_index("company_id").loc[company_id]
 say("company.maturity_text", lang, score=format_number(mine["score"], lang, decimals=1),
     maturity_class=mine["maturity_class"])
 if compare:
-    classes = maturity_distribution(scores)
+    classes = ctx.publishable(maturity_distribution(scores), n_col="n_companies",
+                              value_cols=["share"], keep_zero=True)
     classes["you"] = (classes["maturity_class"] == mine["maturity_class"]).map(
         {True: "◀", False: ""})
     classes["share"] = classes["share"].map(lambda s: format_percent(s, lang, decimals=0))
