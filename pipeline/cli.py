@@ -20,7 +20,10 @@ welfare-pipeline: from a raw data wave (data/raw/<wave>/) to a typed dataset
 Typical use:
   welfare demo-data demo-2013     write a synthetic demo wave
   welfare run demo-2013           ingest, check, analyse and report a wave
-  welfare ingest 2014-autunno     only read and type a wave's raw files
+  welfare run --all               every new or changed wave, in wave order
+  welfare status                  which waves are current, stale or failed
+  welfare validate 2014-autunno   only the data-quality checks, with their report
+  welfare publish demo-2013 out.zip   the public site, ready to send
 """
 
 
