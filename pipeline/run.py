@@ -259,10 +259,12 @@ def run_wave(wave: str, *, lang: str = "it", jobs: int | None = None, force: boo
     try:
         result = _run(wave, lang, jobs, force, paths, record, state, sections, progress, run_dir)
         record.status = "reported"
-        done = load_state(paths, wave)
-        done["seconds"] = round(time.perf_counter() - started, 3)
-        _save_json(state_path(paths, wave), done)
-        result["seconds"] = done["seconds"]
+        result["seconds"] = round(time.perf_counter() - started, 3)
+        if result["changed"]:
+            # The duration of the last run that built something: the next estimate's basis.
+            done = load_state(paths, wave)
+            done["seconds"] = result["seconds"]
+            _save_json(state_path(paths, wave), done)
         return result
     except BaseException as err:
         record.status = "failed"
