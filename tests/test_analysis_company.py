@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from waves import demo_copy
 
 from pipeline.analysis.company import (
     areas_summary,
@@ -13,16 +14,12 @@ from pipeline.analysis.company import (
     network_is_large_enough,
 )
 from pipeline.codebook import load_codebook
-from pipeline.demo import write_demo_wave
-from pipeline.ingest import ingest_wave
 from pipeline.stats import poststrat_weights, survey_design
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    raw = tmp_path_factory.mktemp("raw") / "demo-2013"
-    write_demo_wave("demo-2013", raw, n_companies=120, n_workers=600, n_surveyed=12)
-    tables = ingest_wave("demo-2013", raw).tables
+def demo(demo_waves):
+    tables = demo_copy(demo_waves)
     return tables, survey_design(tables["worker_survey"], tables["companies"])
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from waves import demo_copy
 
 from pipeline.analysis.measures import (
     MATURITY_CLASSES,
@@ -269,13 +270,8 @@ def test_surveyed_companies_keep_the_questionnaire_answers():
 # Demo waves: the analyses find the built-in effects
 # --------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("raw")
-    waves = {}
-    for wave in ("demo-2013", "demo-2014"):
-        write_demo_wave(wave, root / wave)
-        waves[wave] = ingest_wave(wave, root / wave).tables
-    return waves
+def demo(demo_waves):
+    return {wave: demo_copy(demo_waves, wave) for wave in demo_waves}
 
 
 def test_flexible_hours_go_with_lower_conflict(demo):

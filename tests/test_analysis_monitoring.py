@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from waves import demo_copy
 
 from pipeline.analysis.measures import maturity_scores, surveyed_companies
 from pipeline.analysis.monitoring import (
@@ -166,13 +167,8 @@ def test_activated_and_flex_available():
 # Demo waves: baseline and follow-up of the same territory
 # --------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def waves(tmp_path_factory):
-    root = tmp_path_factory.mktemp("raw")
-    out = {}
-    for wave in ("demo-2013", "demo-2014"):
-        write_demo_wave(wave, root / wave)
-        out[wave] = ingest_wave(wave, root / wave).tables
-    return out
+def waves(demo_waves):
+    return {wave: demo_copy(demo_waves, wave) for wave in demo_waves}
 
 
 def _surveyed(t):

@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from waves import demo_copy
 
 from pipeline.analysis.needs import balance_table, needs_table, unmet_need
 from pipeline.codebook import load_codebook
-from pipeline.demo import write_demo_wave
-from pipeline.ingest import ingest_wave
 from pipeline.stats import survey_design
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    raw = tmp_path_factory.mktemp("raw") / "demo-2013"
-    write_demo_wave("demo-2013", raw)
-    tables = ingest_wave("demo-2013", raw).tables
+def demo(demo_waves):
+    tables = demo_copy(demo_waves)
     workers = tables["worker_survey"]
     return workers, survey_design(workers, tables["companies"])
 

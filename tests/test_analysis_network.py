@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from waves import demo_copy
 
 from pipeline.analysis.network import (
     ALL,
@@ -244,13 +245,11 @@ def test_activity_by_quarter_and_membership():
 # Demo wave
 # --------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo(demo_waves):
     from pipeline.analysis.areas import province_areas
     from pipeline.config import get_paths
 
-    raw = tmp_path_factory.mktemp("raw") / "demo-2013"
-    write_demo_wave("demo-2013", raw)
-    tables = ingest_wave("demo-2013", raw).tables
+    tables = demo_copy(demo_waves)
     areas = province_areas(get_paths().municipalities_geojson)
     return tables, areas
 

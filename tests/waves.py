@@ -73,3 +73,8 @@ def write_wave(root: Path, wave: str = "w1", tables: dict[str, pd.DataFrame] | N
     for name, df in (tables or minimal_tables()).items():
         write_csv(df, raw / f"{name}.csv", **csv_kwargs)
     return raw
+
+
+def demo_copy(waves, wave: str = "demo-2013"):
+    """A wave's tables as copies (copy-on-write: cheap until a test changes them)."""
+    return {name: df.copy(deep=False) for name, df in waves[wave].items()}
