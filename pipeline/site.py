@@ -50,7 +50,7 @@ from pipeline.report.labels import DEFAULT_PROMOTERS
 from pipeline.report.pdf import page_css
 from pipeline.text import text
 
-__all__ = ["LIBRARIES", "library_versions", "site_text", "write_index", "write_site"]
+__all__ = ["LIBRARIES", "library_versions", "site_text", "write_site"]
 
 SITE_TEXTS_PATH = Path(__file__).resolve().parent / "site_texts.yaml"
 REPORT_CSS_PATH = Path(__file__).resolve().parent / "report" / "templates" / "welfare_report" \
@@ -716,13 +716,3 @@ def write_site(
                                          lang))
     written["index"] = index
     return written
-
-
-def write_index(site: Path, data: WaveData, sections: list[dict[str, Any]], *,
-                lang: str = "it") -> Path:
-    """Write the site (index, methods, provenance) without run information; return the index.
-
-    Kept for callers of the first version; :func:`write_site` takes the run's information
-    (run id, parameters, input hashes) and the data-quality summary.
-    """
-    return write_site(site, data, sections, lang=lang)["index"]

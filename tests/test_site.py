@@ -18,7 +18,7 @@ import pytest
 from waves import write_wave
 
 from pipeline.ingest import ingest_wave
-from pipeline.site import LIBRARIES, prose, site_text, write_index, write_site
+from pipeline.site import LIBRARIES, prose, site_text, write_site
 from pipeline.text import text
 
 
@@ -219,7 +219,7 @@ def test_provenance_lists_run_code_inputs_parameters_libraries(tmp_path, site, s
 
 def test_provenance_without_run_info_uses_the_processed_wave(tmp_path, site, sections):
     data = _wave(tmp_path, "demo-x")
-    index = write_index(site, data, sections)
+    index = write_site(site, data, sections)["index"]
     assert index == site / "index.html"
     html = _read(site / "provenance.html")
     assert data.inputs["companies"]["sha256"] in html
