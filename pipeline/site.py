@@ -32,13 +32,11 @@ import json
 import platform
 import re
 from collections.abc import Mapping, Sequence
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import nbformat
-import yaml
 from markupsafe import Markup
 
 from pipeline.analysis.context import headline_counts
@@ -48,7 +46,7 @@ from pipeline.ingest import WaveData
 from pipeline.report.formatting import format_date, format_number, format_percent, normalize_lang
 from pipeline.report.labels import DEFAULT_PROMOTERS
 from pipeline.report.pdf import page_css
-from pipeline.text import text
+from pipeline.text import has_text, text
 
 __all__ = ["LIBRARIES", "library_versions", "site_text", "write_site"]
 
@@ -70,17 +68,10 @@ MAX_WARNINGS_SHOWN = 10
 
 # --- texts ------------------------------------------------------------------------------------
 
-@cache
-def _site_catalogue() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(SITE_TEXTS_PATH.read_text(encoding="utf-8"))
-
-
 def site_text(key: str, lang: str = "it", **values: Any) -> str:
-    """The text ``key`` of ``site_texts.yaml`` (else of ``texts.yaml``) in ``lang``."""
-    entry = _site_catalogue().get(key)
-    if entry is None:
-        return text(key, lang, **values)
-    return entry[normalize_lang(lang)].format(**values).strip()
+    """The text ``key`` in ``lang`` (the site's prose is in ``site_texts.yaml``, which the
+    common catalogue of :mod:`pipeline.text` reads with the other ``*texts*.yaml``)."""
+    return text(key, normalize_lang(lang), **values)
 
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -593,8 +584,8 @@ def _provenance_page(data: WaveData, common: dict[str, Any], run_info: Mapping[s
         (site_text("site.prov.synthetic", lang), yes if data.synthetic else no, False),
     ]
     code = dict(run_info.get("code_version") or code_version())
-    code_rows = [(site_text(f"site.prov.code.{k}", lang) if f"site.prov.code.{k}"
-                  in _site_catalogue() else k, _value_text(v)) for k, v in code.items()]
+    code_rows = [(site_text(f"site.prov.code.{k}", lang) if has_text(f"site.prov.code.{k}")
+                  else k, _value_text(v)) for k, v in code.items()]
     # Raw input files: the run's hashes, with rows and sizes from the ingestion's record.
     known = {str(info.get("file")): info for info in (data.inputs or {}).values()
              if isinstance(info, Mapping) and info.get("file")}

@@ -28,6 +28,11 @@ def _catalogue() -> dict[str, dict[str, str]]:
     return merged
 
 
+def has_text(key: str) -> bool:
+    """Whether the catalogue defines ``key``."""
+    return key in _catalogue()
+
+
 def text(key: str, lang: str = "it", **values: Any) -> str:
     """The text ``key`` in ``lang``, with ``values`` filled in."""
     try:
