@@ -68,7 +68,7 @@ import nbformat
 
 from pipeline.config import is_demo_wave
 from pipeline.report.formatting import format_date, normalize_lang
-from pipeline.report.labels import DEFAULT_PROMOTERS, LABELS
+from pipeline.report.labels import DEFAULT_PROMOTERS, LABELS, labels
 from pipeline.report.pdf import page_css
 
 __all__ = ["TEMPLATE_DIR", "TEMPLATE_NAME", "prepare_notebook", "render_html"]
@@ -422,7 +422,7 @@ def render_html(
     """
     lang = normalize_lang(lang)
     synthetic = bool(synthetic) or is_demo_wave(str(wave))
-    words = LABELS[lang]
+    words = labels(lang)
     prepared = prepare_notebook(nb, lang)
     report = {
         "lang": lang,

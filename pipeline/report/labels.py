@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipeline.report.formatting import normalize_lang
 
-__all__ = ["DEFAULT_PROMOTERS", "LABELS", "label"]
+__all__ = ["DEFAULT_PROMOTERS", "LABELS", "label", "labels"]
 
 #: Who promotes the project, as printed on the cover when no other list is given.
 DEFAULT_PROMOTERS: tuple[str, ...] = (
@@ -22,7 +22,6 @@ LABELS: dict[str, dict[str, str]] = {
         "figure": "Figura",
         "table": "Tabella",
         "page_of": '"pagina " counter(page) " di " counter(pages)',
-        "synthetic": "Dati sintetici dimostrativi — non sono dati reali",
         "image_omitted": "immagine esterna omessa",
     },
     "en": {
@@ -33,12 +32,20 @@ LABELS: dict[str, dict[str, str]] = {
         "figure": "Figure",
         "table": "Table",
         "page_of": '"page " counter(page) " of " counter(pages)',
-        "synthetic": "Synthetic demo data — not real data",
         "image_omitted": "external image omitted",
     },
 }
 
 
+def labels(lang: str) -> dict[str, str]:
+    """Every fixed word in ``lang``, with the synthetic-data mark from the text catalogue
+    (one wording for reports, site pages and the data-quality report)."""
+    from pipeline.text import text
+
+    lang = normalize_lang(lang)
+    return {**LABELS[lang], "synthetic": text("synthetic_mark", lang)}
+
+
 def label(key: str, lang: str) -> str:
     """The word ``key`` (e.g. ``"figure"``) in ``lang``."""
-    return LABELS[normalize_lang(lang)][key]
+    return labels(lang)[key]
