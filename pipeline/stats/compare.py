@@ -16,26 +16,16 @@ Who computes what, and why
 - Kruskal-Wallis: ``scipy.stats.kruskal`` (tie-corrected H); epsilon squared
   ``E_R^2 = H / ((n^2 - 1) / (n + 1))`` (Tomczak & Tomczak 2014; effectsize's
   ``rank_epsilon_squared``). No interval (effectsize bootstraps one).
-- A company-level attribute (a measure the company has) against a worker outcome: the
-  workers of one company are not independent, so two answers are given.
-
-  * :func:`cluster_robust_ols`: OLS (or WLS) adjusted for worker covariates with
-    cluster-robust standard errors by company, statsmodels ``cov_type="cluster"``: the CR1
-    sandwich with the factor G/(G-1) (n-1)/(n-K) (Stata's, and R sandwich's
-    ``vcovCL(type = "HC1")``), t with G - 1 degrees of freedom. R survey's ``svyglm``
-    with companies as clusters gives the same coefficients and an SE smaller by
-    sqrt((n-1)/(n-K)) (STACK_NOTES.md). A superpopulation, model-based question: does
-    the attribute go with the outcome beyond gender, children and working time?
-  * :func:`design_mean_difference`: the design-based difference of domain means, R's
-    ``svyttest(y ~ group, design)`` (a ``svyglm`` with one binary regressor), on any
-    :mod:`pipeline.stats.design` design. On the default design (companies as strata) it
-    describes the employees of the surveyed companies; on the cluster design it is the
-    province-level sensitivity analysis, with companies - 1 degrees of freedom.
+- :func:`design_mean_difference`: the design-based difference of domain means, R's
+  ``svyttest(y ~ group, design)`` (a ``svyglm`` with one binary regressor), on any
+  :mod:`pipeline.stats.design` design: descriptive means of two groups of workers. A
+  company-level attribute (a measure the company has) is *tested* elsewhere: its t test
+  with companies - 1 df, like the CR1 cluster-robust one, rejects a true null far too
+  often with few companies (``benchmarks/bench_calibration.py``); the reports use
+  :func:`pipeline.stats.permutation_test`.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -52,7 +42,6 @@ from pipeline.stats.design import (
 )
 
 __all__ = [
-    "cluster_robust_ols",
     "design_mean_difference",
     "kruskal_wallis",
     "mann_whitney",
@@ -207,105 +196,6 @@ def kruskal_wallis(y, groups) -> pd.DataFrame:
             }
         ]
     )
-
-
-def _model_matrix(data: pd.DataFrame, exposure: str, covariates: Sequence[str]) -> pd.DataFrame:
-    cols = {"Intercept": np.ones(len(data))}
-    e = data[exposure]
-    if e.dtype == bool or str(e.dtype) == "boolean":
-        e = e.astype(float)
-    ev = _to_float(e, exposure)
-    if not np.isin(ev, [0.0, 1.0]).all():
-        raise ValueError(f"{exposure}: the exposure must be binary (0/1 or boolean)")
-    cols[exposure] = ev
-    for c in covariates:
-        s = data[c]
-        if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
-            cols[c] = _to_float(s, c)
-        else:
-            levels = sorted(pd.unique(s.astype(str)))
-            for lev in levels[1:]:  # first level (sorted) is the reference, as R
-                cols[f"{c}[{lev}]"] = (s.astype(str) == lev).to_numpy(dtype=float)
-    return pd.DataFrame(cols, index=data.index)
-
-
-def cluster_robust_ols(
-    data: pd.DataFrame,
-    outcome: str,
-    exposure: str,
-    *,
-    covariates: Sequence[str] = ("gender", "n_children_u14", "work_time"),
-    cluster: str = "company_id",
-    weights: str | None = None,
-    level: float = 0.95,
-    all_terms: bool = False,
-) -> pd.DataFrame:
-    """Effect of a binary (e.g. company-level) exposure on a worker outcome, adjusted, with
-    standard errors robust to clustering by company.
-
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        Workers, with the outcome, the exposure (0/1 or boolean; a company attribute
-        merged onto its workers), the covariates and the cluster column. Rows with a
-        missing value in any of them are dropped (complete cases).
-    outcome : str
-        Numeric outcome (e.g. ``wfc_score``, 1-7).
-    exposure : str
-        Binary regressor of interest.
-    covariates : sequence of str
-        Adjustment variables: numeric ones enter linearly, the others as indicators
-        with the first level in sorted order as reference.
-    cluster : str
-        Cluster identifier (company).
-    weights : str, optional
-        Column of weights for WLS (e.g. the survey weights); None = OLS.
-    level : float
-        Confidence level.
-    all_terms : bool
-        Return every coefficient instead of the exposure's only.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per term: ``term``, ``estimate`` (unit of the outcome per unit of the
-        term), ``se`` (CR1 cluster-robust), ``statistic`` (t), ``df`` (clusters - 1),
-        ``p_value``, ``ci_low``, ``ci_high``, ``n`` (complete cases), ``n_clusters``,
-        ``method``.
-    """
-    import statsmodels.api as sm  # imported here: it takes about a second
-
-    cols = [outcome, exposure, *covariates, cluster] + ([weights] if weights else [])
-    d = data[cols].dropna()
-    X = _model_matrix(d, exposure, covariates)
-    yv = _to_float(d[outcome], outcome)
-    groups, _ = pd.factorize(d[cluster])
-    if weights:
-        model = sm.WLS(yv, X, weights=_to_float(d[weights], weights))
-    else:
-        model = sm.OLS(yv, X)
-    fit = model.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
-    ci = np.asarray(fit.conf_int(alpha=1 - level))
-    G = int(groups.max()) + 1
-    out = pd.DataFrame(
-        {
-            "term": X.columns,
-            "estimate": np.asarray(fit.params),
-            "se": np.asarray(fit.bse),
-            "statistic": np.asarray(fit.tvalues),
-            "df": float(G - 1),
-            "p_value": np.asarray(fit.pvalues),
-            "ci_low": ci[:, 0],
-            "ci_high": ci[:, 1],
-            "n": len(d),
-            "n_clusters": G,
-            "method": (
-                f"{'WLS' if weights else 'OLS'} with CR1 cluster-robust SE by {cluster}, "
-                f"t with clusters - 1 df; adjusted for {', '.join(covariates) or 'nothing'}"
-            ),
-        }
-    )
-    return out if all_terms else out[out["term"] == exposure].reset_index(drop=True)
 
 
 def design_mean_difference(

@@ -41,6 +41,29 @@ residual of such a respondent is exactly zero (its cell is the whole company), s
 options "remove", "certainty" and "adjust" all give it a variance contribution of 0: this
 module does the same, and the reference script sets ``survey.lonely.psu = "remove"``.
 
+Minimum respondents per post-stratum
+------------------------------------
+``min_poststratum`` (of :func:`poststrat_weights`, :func:`survey_design` and
+:func:`cluster_design`; default 1) extends the collapse rule: a company whose F or M cell
+has at least one but fewer than ``min_poststratum`` respondents is post-stratified as one
+cell ``all`` of N, exactly like a company whose F or M cell is empty (flag ``collapsed``).
+Why: a post-stratum of one respondent gives that person the whole cell's weight
+(N_cell / 1, easily a tenth of the company), and its linearised residual from the cell
+mean is exactly zero, so the variance is blind to the most influential answer; with two
+respondents the cell is barely better. Merging the company's cells trades the gender
+calibration of that company (its weights then ignore ``share_women``) for weights and a
+variance that rest on more than one or two answers. The ``other`` cell (X, NR) is not
+subject to the rule. :data:`MIN_POSTSTRATUM` (3) is the pipeline's recommended value and
+what the pipeline passes; the functions' default stays 1, the contract's rule as written.
+A design built with a threshold above 1 says so in its label.
+
+Without the finite population correction
+----------------------------------------
+``survey_design(..., fpc=False)`` is the same stratified, post-stratified design with
+with-replacement variances (``f_h = 1``): R's ``postStratify(svydesign(ids = ~1, strata
+= ~company_id, data = d), ~cell_key, cells)``. Its standard errors are larger wherever a
+company's sampling fraction n_h / N_h is not negligible; its label says "no fpc".
+
 Variance of a domain mean
 -------------------------
 For a domain D (women, the workers with a valid answer, ...) the ratio estimate is
@@ -57,6 +80,51 @@ with respondents in the domain minus the strata with respondents in the domain (
 default design: respondents minus companies). Means get a t interval; proportions a logit
 interval ``expit(logit(p) +- t * se / (p (1 - p)))``, which is ``svyciprop(method =
 "logit")`` (its ``svyglm`` standard error of the logit is exactly this delta-method one).
+
+Design effects (``deff=True``)
+-----------------------------
+Kish's design effect as R's ``svymean(..., deff = TRUE)`` computes it, for each domain:
+``deff = V / V_srs`` with V the design variance above and
+
+    V_srs = (1 - n_D / W_D) * s2_D / n_D,
+    s2_D = n_D / (n_D - 1) * sum_D w (y - p)^2 / W_D,
+
+n_D the respondents of the domain, W_D = sum_D w its estimated population and s2_D the
+weighted variance of y in it: the variance of a simple random sample of n_D out of W_D
+without replacement. R applies that factor ``(W_D - n_D) / W_D`` whatever the design's
+own fpc, so the no-fpc and the cluster designs are compared with the same reference as
+the default one, and so does this module. A domain is always a domain of the full design
+(``svyby`` and ``subset()`` in R give the same values). The deff is NaN when y is
+constant in the domain (0 / 0; R returns rounding noise or NaN there) or n_D < 2, and
+infinite when the weights add up to the sample size (``unweighted_design``: the SRS
+reference is then a census; R gives Inf too). NaN if W_D < n_D (R: NA with a warning).
+
+Korn-Graubard interval (``method="beta"``)
+-----------------------------------------
+``survey_proportion(..., method="beta")`` is R's ``svyciprop(method = "beta")``: the
+Clopper-Pearson interval of an effective sample size,
+
+    n_eff = p (1 - p) / V * (t_{alpha/2, n_rows - 1} / t_{alpha/2, df})^2,
+    [qbeta(alpha/2, n_eff p, n_eff (1 - p) + 1), qbeta(1 - alpha/2, n_eff p + 1, n_eff (1 - p))],
+
+df the domain's degrees of freedom. As in R, ``n_rows`` is ``nrow(design)``: for a
+post-stratified (calibrated) design that is every respondent of the *whole* design,
+because R's ``subset()`` of a calibrated design keeps all rows (with weight 0); for the
+cluster and unweighted designs it is the domain's respondents. At p = 0 or p = 1 the
+variance is 0 and R returns NA; here the effective sample size is then the domain's
+respondents n_D (Korn & Graubard 1998, *Survey Methodology* 24: design effect 1), with the
+same df factor, so the interval is ``[0, qbeta(1 - alpha/2, 1, n_eff)]`` at p = 0 and
+``[qbeta(alpha/2, n_eff, 1), 1]`` at p = 1 (where the logit interval is NaN). With
+0 < p < 1 and V = 0 (every respondent of the domain in census companies) the interval is
+``[p, p]``; with df <= 0 it is NaN.
+
+Intra-company correlation
+-------------------------
+:func:`intra_cluster_correlation` is the ANOVA estimator of the intraclass correlation of
+a one-way random-effects model, unweighted, for unequal cluster sizes:
+``(MSB - MSW) / (MSB + (n0 - 1) MSW)`` with ``n0 = (n - sum n_j^2 / n) / (K - 1)``. It is
+negative when answers vary less between companies than within them (a sampling
+fluctuation around a true value near 0): it is reported as computed, never truncated at 0.
 
 The cluster (province-level) sensitivity design
 -----------------------------------------------
@@ -81,8 +149,10 @@ import pandas as pd
 from scipy import stats
 
 __all__ = [
+    "MIN_POSTSTRATUM",
     "SurveyDesign",
     "cluster_design",
+    "intra_cluster_correlation",
     "poststrat_weights",
     "survey_design",
     "survey_mean",
@@ -101,6 +171,15 @@ CLUSTER_DESIGN_LABEL = (
     "SENSITIVITY: companies as sampled clusters (ids = company, weights), no fpc"
 )
 UNWEIGHTED_DESIGN_LABEL = "unweighted simple random sample, no fpc"
+NOFPC_DESIGN_LABEL = (
+    "stratified by company (no fpc: with-replacement variance), post-stratified to "
+    "company x gender cells"
+)
+
+#: Recommended minimum number of respondents of an F or M post-stratum (see the module
+#: docstring, "Minimum respondents per post-stratum"): the pipeline passes it as
+#: ``min_poststratum``; the functions' default (1) is the contract's rule as written.
+MIN_POSTSTRATUM = 3
 
 
 # --------------------------------------------------------------------------------------
@@ -207,7 +286,17 @@ def _gender_codes(gender: pd.Series) -> np.ndarray:
     return np.where(is_f, _F, np.where(is_m, _M, _OTHER)).astype(np.int64)
 
 
-def poststrat_weights(workers: pd.DataFrame, companies: pd.DataFrame) -> pd.DataFrame:
+def _check_min_poststratum(min_poststratum) -> int:
+    if isinstance(min_poststratum, bool) or not isinstance(min_poststratum, (int, np.integer)):
+        raise TypeError(f"min_poststratum must be an integer, got {min_poststratum!r}")
+    if min_poststratum < 1:
+        raise ValueError(f"min_poststratum must be >= 1, got {min_poststratum}")
+    return int(min_poststratum)
+
+
+def poststrat_weights(
+    workers: pd.DataFrame, companies: pd.DataFrame, *, min_poststratum: int = 1
+) -> pd.DataFrame:
     """Post-stratification weights of the worker survey, as in DATA_CONTRACT.md.
 
     Parameters
@@ -218,6 +307,11 @@ def poststrat_weights(workers: pd.DataFrame, companies: pd.DataFrame) -> pd.Data
     companies : pandas.DataFrame
         The territorial mapping, with ``company_id`` (unique), ``n_employees`` (headcount
         N, >= the company's respondents) and ``share_women`` (0-1).
+    min_poststratum : int
+        Minimum respondents of an F or M post-stratum: a company whose F or M cell has at
+        least one but fewer respondents is post-stratified as one cell ``all`` of N (flag
+        ``collapsed``), as when the cell is empty. Default 1: no further collapse (the
+        contract's rule); the pipeline passes :data:`MIN_POSTSTRATUM`.
 
     Returns
     -------
@@ -233,8 +327,10 @@ def poststrat_weights(workers: pd.DataFrame, companies: pd.DataFrame) -> pd.Data
     ------
     ValueError
         Unknown company, duplicated company id, unknown gender code, missing or
-        non-positive headcount, headcount below the respondents, share outside 0-1.
+        non-positive headcount, headcount below the respondents, share outside 0-1,
+        ``min_poststratum`` below 1 (TypeError if it is not an integer).
     """
+    k_min = _check_min_poststratum(min_poststratum)
     pos = _company_positions(workers, companies)
     used, h = np.unique(pos, return_inverse=True)
     H = len(used)
@@ -264,6 +360,8 @@ def poststrat_weights(workers: pd.DataFrame, companies: pd.DataFrame) -> pd.Data
         | ((nm == 0) & (pop[:, _M] > 0))
         | ((nf > 0) & (pop[:, _F] <= 0))
         | ((nm > 0) & (pop[:, _M] <= 0))
+        | ((nf > 0) & (nf < k_min))
+        | ((nm > 0) & (nm < k_min))
     )
     cell = np.where(collapsed[h], _ALL, g)
     pop_cells = np.column_stack([pop, N])  # H x 4: F, M, other, all
@@ -288,7 +386,22 @@ def poststrat_weights(workers: pd.DataFrame, companies: pd.DataFrame) -> pd.Data
 # --------------------------------------------------------------------------------------
 # Design constructors
 # --------------------------------------------------------------------------------------
-def survey_design(workers: pd.DataFrame, companies: pd.DataFrame) -> SurveyDesign:
+def _min_ps_label(label: str, min_poststratum: int) -> str:
+    if min_poststratum <= 1:
+        return label
+    return (
+        f"{label}; companies with an F or M cell of fewer than {min_poststratum} "
+        "respondents post-stratified as one cell"
+    )
+
+
+def survey_design(
+    workers: pd.DataFrame,
+    companies: pd.DataFrame,
+    *,
+    fpc: bool = True,
+    min_poststratum: int = 1,
+) -> SurveyDesign:
     """The contract's default design: company strata with fpc, post-stratified by gender.
 
     Parameters
@@ -296,13 +409,20 @@ def survey_design(workers: pd.DataFrame, companies: pd.DataFrame) -> SurveyDesig
     workers, companies : pandas.DataFrame
         As for :func:`poststrat_weights`. The design covers every row of ``workers``;
         estimate subgroups as domains (``domain=``/``by=``), never by subsetting first.
+    fpc : bool
+        True (default): finite population correction by company headcount. False: the
+        same design with with-replacement variances (labelled "no fpc"), R's
+        ``postStratify(svydesign(ids=~1, strata=~company_id), ~cell_key, pop)``.
+    min_poststratum : int
+        Minimum respondents of an F or M post-stratum, see :func:`poststrat_weights`
+        (default 1; the pipeline passes :data:`MIN_POSTSTRATUM`).
 
     Returns
     -------
     SurveyDesign
         R: ``postStratify(svydesign(ids=~1, strata=~company_id, fpc=~N), ~cell_key, pop)``.
     """
-    pw = poststrat_weights(workers, companies)
+    pw = poststrat_weights(workers, companies, min_poststratum=min_poststratum)
     strata, labels = pd.factorize(pw["company_id"], sort=True)
     strata = strata.astype(np.int64)
     H = len(labels)
@@ -322,14 +442,17 @@ def survey_design(workers: pd.DataFrame, companies: pd.DataFrame) -> SurveyDesig
         psu_stratum=None,
         units=units,
         unit_size=unit_size,
-        unit_scale=_stratum_scale(n_h, N_h)[unit_stratum],
+        unit_scale=_stratum_scale(n_h, N_h if fpc else None)[unit_stratum],
         stratum_labels=pd.Index(labels),
         calibrated=True,
-        label=DEFAULT_DESIGN_LABEL,
+        label=_min_ps_label(DEFAULT_DESIGN_LABEL if fpc else NOFPC_DESIGN_LABEL,
+                            int(min_poststratum)),
     )
 
 
-def cluster_design(workers: pd.DataFrame, companies: pd.DataFrame) -> SurveyDesign:
+def cluster_design(
+    workers: pd.DataFrame, companies: pd.DataFrame, *, min_poststratum: int = 1
+) -> SurveyDesign:
     """SENSITIVITY design: surveyed companies as a sample of clusters of the province.
 
     The weights are those of :func:`poststrat_weights`, used as fixed sampling weights;
@@ -341,12 +464,15 @@ def cluster_design(workers: pd.DataFrame, companies: pd.DataFrame) -> SurveyDesi
     ----------
     workers, companies : pandas.DataFrame
         As for :func:`poststrat_weights`.
+    min_poststratum : int
+        Minimum respondents of an F or M post-stratum for the weights, see
+        :func:`poststrat_weights` (default 1).
 
     Returns
     -------
     SurveyDesign
     """
-    pw = poststrat_weights(workers, companies)
+    pw = poststrat_weights(workers, companies, min_poststratum=min_poststratum)
     psu, _ = pd.factorize(pw["company_id"], sort=True)
     psu = psu.astype(np.int64)
     K = int(psu.max()) + 1 if len(psu) else 0
@@ -361,7 +487,7 @@ def cluster_design(workers: pd.DataFrame, companies: pd.DataFrame) -> SurveyDesi
         unit_scale=_stratum_scale(np.array([K]), None),
         stratum_labels=pd.Index(["all"]),
         calibrated=False,
-        label=CLUSTER_DESIGN_LABEL,
+        label=_min_ps_label(CLUSTER_DESIGN_LABEL, int(min_poststratum)),
     )
 
 
@@ -583,7 +709,28 @@ def _domain_means(design: SurveyDesign, y: np.ndarray, valid: np.ndarray, codes,
     return est, var, n, df, W
 
 
-def _frame(variable, by_name, levels, est, se, lo, hi, df, n, W, method, design, keep):
+def _domain_deff(design: SurveyDesign, y, valid, codes, G: int, est, var, n, W) -> np.ndarray:
+    """R's ``svymean(..., deff = TRUE)`` of each group's domain (module docstring).
+
+    ``deff = V / ((W - n) / (W n) * s2)``, s2 the weighted variance of y in the domain with
+    the factor n / (n - 1) (R's ``svyvar``); NaN for W < n, where R warns and gives NA.
+    """
+    g_all = np.where(valid, codes, -1)
+    sel = np.flatnonzero(g_all >= 0)
+    g = g_all[sel]
+    ws = design.weights[sel]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ss = np.bincount(g, weights=ws * (y[sel] - est[g]) ** 2, minlength=G).astype(float)
+        nf = n.astype(float)
+        s2 = nf / (nf - 1) * ss / W
+        vsrs = s2 * (W - nf) / (W * nf)
+        deff = var / vsrs
+    return np.where((n > 0) & (W >= n), deff, np.nan)
+
+
+def _frame(variable, by_name, levels, est, se, lo, hi, df, n, W, method, design, keep,
+           deff=None):
+    extra = {} if deff is None else {"deff": deff}
     out = pd.DataFrame(
         {
             "variable": variable,
@@ -596,6 +743,7 @@ def _frame(variable, by_name, levels, est, se, lo, hi, df, n, W, method, design,
             "df": df.astype(float),
             "n": n.astype(np.int64),
             "weighted_n": W,
+            **extra,
             "method": method,
             "design": design.label,
         }
@@ -610,6 +758,7 @@ def survey_mean(
     by=None,
     domain=None,
     level: float = 0.95,
+    deff: bool = False,
 ) -> pd.DataFrame:
     """Design-based mean of a numeric variable, overall or for each level of ``by``.
 
@@ -629,6 +778,10 @@ def survey_mean(
         Restricts the estimate to a domain (NA counts as False), on the full design.
     level : float
         Confidence level of the interval.
+    deff : bool
+        Add a ``deff`` column (after ``weighted_n``): Kish's design effect as R's
+        ``svymean(~y, design, deff = TRUE)``, ``V / ((1 - n/W) s2 / n)`` with s2 the
+        weighted variance of y in the domain (module docstring, "Design effects").
 
     Returns
     -------
@@ -654,9 +807,10 @@ def survey_mean(
     q = _tq(level, df)
     method = "mean; Taylor linearisation; t interval, df = respondents - strata in domain"
     keep = n > 0 if by is not None else np.ones(G, dtype=bool)
+    d = _domain_deff(design, yv, valid, codes, G, est, var, n, W) if deff else None
     return _frame(
         ys.name, by_name, levels, est, se, est - q * se, est + q * se, df, n, W, method,
-        design, keep,
+        design, keep, d,
     )
 
 
@@ -670,6 +824,48 @@ def _logit_ci(p, se, q):
     return lo, hi
 
 
+def _beta_ci(design: SurveyDesign, p, var, n, df, level):
+    """Korn-Graubard interval as R's ``svyciprop(method = "beta")`` (module docstring).
+
+    ``n_rows`` is R's ``nrow(design)``: all the design's rows for a calibrated design
+    (R's ``subset()`` keeps them), the domain's respondents otherwise. At p = 0 or 1
+    (where R gives NA) the effective sample size is the domain's n (design effect 1).
+    """
+    alpha = 1 - level
+    nf = n.astype(float)
+    n_rows = np.full_like(nf, design.n) if design.calibrated else nf
+    dff = np.asarray(df, dtype=float)
+    ok = (dff > 0) & (n_rows > 1) & (n > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = (
+            stats.t.ppf(alpha / 2, np.where(ok, n_rows - 1, 1))
+            / stats.t.ppf(alpha / 2, np.where(ok, dff, 1))
+        ) ** 2
+        zero, one = p == 0, p == 1
+        inner = ~zero & ~one
+        n_eff = np.where(inner, p * (1 - p) / var, nf) * ratio
+        a_lo, b_lo = n_eff * p, n_eff * (1 - p) + 1
+        a_hi, b_hi = n_eff * p + 1, n_eff * (1 - p)
+        lo = stats.beta.ppf(alpha / 2, np.where(zero, 1, a_lo), b_lo)
+        hi = stats.beta.ppf(1 - alpha / 2, a_hi, np.where(one, 1, b_hi))
+    lo = np.where(zero, 0.0, lo)
+    hi = np.where(one, 1.0, hi)
+    degenerate = inner & (var == 0)  # census domain: no sampling variance
+    lo = np.where(degenerate, p, lo)
+    hi = np.where(degenerate, p, hi)
+    bad = ~ok | np.isnan(p)
+    return np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)
+
+
+_PROPORTION_METHODS = {
+    "logit": "proportion; Taylor linearisation; logit interval with t, df = respondents - strata",
+    "beta": (
+        "proportion; Taylor linearisation; Korn-Graubard (beta) interval, effective n "
+        "adjusted by t quantiles, df = respondents - strata"
+    ),
+}
+
+
 def survey_proportion(
     design: SurveyDesign,
     y,
@@ -677,6 +873,8 @@ def survey_proportion(
     by=None,
     domain=None,
     level: float = 0.95,
+    method: str = "logit",
+    deff: bool = False,
 ) -> pd.DataFrame:
     """Design-based proportion of a yes/no variable with a logit confidence interval.
 
@@ -697,29 +895,40 @@ def survey_proportion(
         Further restriction of the domain (NA counts as False).
     level : float
         Confidence level.
+    method : {"logit", "beta"}
+        Confidence interval. "logit" (default): ``expit(logit(p) +- t_df * se /
+        (p (1-p)))``, R's ``svyciprop(method = "logit")`` on the domain; NaN when p is 0
+        or 1 (the logit is infinite). "beta": Korn-Graubard, R's ``svyciprop(method =
+        "beta")``, also defined at p = 0 (``[0, upper]``) and p = 1 (``[lower, 1]``),
+        where R gives NA (module docstring, "Korn-Graubard interval").
+    deff : bool
+        Add a ``deff`` column, as :func:`survey_mean` (R's ``svymean(deff = TRUE)``);
+        NaN when p is 0 or 1.
 
     Returns
     -------
     pandas.DataFrame
         As :func:`survey_mean`, with ``estimate`` a proportion (0-1) and ``ci_low``/
-        ``ci_high`` on the logit scale, ``expit(logit(p) +- t_df * se / (p (1-p)))``: R's
-        ``svyciprop(method = "logit")`` on the domain. The interval is NaN when p is 0 or
-        1 (the logit is infinite) or df <= 0. No valid value in the domain: as
-        :func:`survey_mean` (NaN estimate and interval, ``n`` 0).
+        ``ci_high`` by ``method``. Either interval is NaN when df <= 0. No valid value in
+        the domain: as :func:`survey_mean` (NaN estimate and interval, ``n`` 0).
 
     Raises
     ------
     ValueError
-        If ``y`` has values other than 0/1 (booleans).
+        If ``y`` has values other than 0/1 (booleans), or ``method`` is unknown.
     """
     ys = _as_series(design, y, "y")
     yv = _to_float(ys, "y")
     groups = _group_codes(design, by)
-    return _proportion(design, yv, ys.name, groups, _domain_mask(design, domain), level)
+    return _proportion(design, yv, ys.name, groups, _domain_mask(design, domain), level,
+                       method=method, deff=deff)
 
 
-def _proportion(design, yv, name, groups, dom, level) -> pd.DataFrame:
+def _proportion(design, yv, name, groups, dom, level, *, method: str = "logit",
+                deff: bool = False) -> pd.DataFrame:
     """Core of :func:`survey_proportion` on numpy inputs (codes computed once by callers)."""
+    if method not in _PROPORTION_METHODS:
+        raise ValueError(f"survey_proportion: method must be 'logit' or 'beta', got {method!r}")
     ok = np.isnan(yv) | (yv == 0) | (yv == 1)
     if not ok.all():
         raise ValueError("survey_proportion: y must be boolean or 0/1 (NA allowed)")
@@ -728,7 +937,97 @@ def _proportion(design, yv, name, groups, dom, level) -> pd.DataFrame:
     G = len(levels)
     est, var, n, df, W = _domain_means(design, yv, valid, codes, G)
     se = np.sqrt(var)
-    lo, hi = _logit_ci(est, se, _tq(level, df))
-    method = "proportion; Taylor linearisation; logit interval with t, df = respondents - strata"
+    if method == "logit":
+        lo, hi = _logit_ci(est, se, _tq(level, df))
+    else:
+        lo, hi = _beta_ci(design, est, var, n, df, level)
     keep = n > 0 if by_name is not None else np.ones(G, dtype=bool)
-    return _frame(name, by_name, levels, est, se, lo, hi, df, n, W, method, design, keep)
+    d = _domain_deff(design, yv, valid, codes, G, est, var, n, W) if deff else None
+    return _frame(name, by_name, levels, est, se, lo, hi, df, n, W,
+                  _PROPORTION_METHODS[method], design, keep, d)
+
+
+# --------------------------------------------------------------------------------------
+# Intra-company correlation
+# --------------------------------------------------------------------------------------
+def intra_cluster_correlation(y, cluster) -> pd.DataFrame:
+    """Intraclass correlation of y within clusters (companies): ANOVA estimator, unweighted.
+
+    One-way random-effects model with unequal cluster sizes:
+
+        ICC = (MSB - MSW) / (MSB + (n0 - 1) MSW),   n0 = (n - sum_j n_j^2 / n) / (K - 1),
+
+    MSB and MSW the between- and within-cluster mean squares (R's
+    ``anova(aov(y ~ factor(cluster)))``), n the valid answers, n_j those of cluster j and K
+    the clusters with at least one. Rows with y or cluster missing are dropped; clusters of
+    one answer count (in K, n and MSB). No weights: it describes how alike the respondents
+    of a company are, for instance to gauge the design effect ``1 + (n0 - 1) ICC`` of a
+    clustered sample.
+
+    The estimate is NEGATIVE when answers vary less between clusters than expected from
+    the variation within them; that is a sampling fluctuation around a true value near 0
+    (or a genuine "competition" effect), and it is returned as computed, never truncated
+    at 0: truncate for display if needed and say so.
+
+    Parameters
+    ----------
+    y : pandas.Series or array-like
+        Numeric (or boolean) values.
+    cluster : pandas.Series or array-like
+        Cluster label of each value (e.g. ``workers["company_id"]``): the same length, and
+        the same index labels when both are Series (any order).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``variable`` (the name of y), ``estimate`` (NaN with fewer than 2
+        clusters, no within-cluster degrees of freedom or no variation at all), ``n``
+        (valid answers), ``n_clusters`` (K), ``mean_cluster_size`` (n / K), ``n0`` (the
+        adjusted cluster size above), ``msb``, ``msw`` and ``method``.
+    """
+    name = y.name if isinstance(y, pd.Series) else None
+    if isinstance(y, pd.Series) and isinstance(cluster, pd.Series):
+        if not cluster.index.equals(y.index):
+            if len(cluster) != len(y) or not cluster.index.sort_values().equals(
+                y.index.sort_values()
+            ):
+                raise ValueError("cluster: index does not match y's")
+            cluster = cluster.reindex(y.index)
+    ys = y if isinstance(y, pd.Series) else pd.Series(np.asarray(y))
+    cl = cluster if isinstance(cluster, pd.Series) else pd.Series(np.asarray(cluster))
+    if len(cl) != len(ys):
+        raise ValueError(f"cluster: expected {len(ys)} values, got {len(cl)}")
+    yv = _to_float(ys, "y")
+    codes, _ = pd.factorize(cl.to_numpy(), use_na_sentinel=True)
+    keep = ~np.isnan(yv) & (codes >= 0)
+    yv = yv[keep]
+    c, _ = pd.factorize(codes[keep], sort=True)
+    n = len(yv)
+    K = int(c.max()) + 1 if n else 0
+    n_j = np.bincount(c, minlength=K).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.bincount(c, weights=yv, minlength=K) / n_j
+        grand = yv.mean() if n else np.nan
+        ssb = float(np.sum(n_j * (means - grand) ** 2))
+        ssw = float(np.sum((yv - means[c]) ** 2))
+        msb = ssb / (K - 1) if K > 1 else np.nan
+        msw = ssw / (n - K) if n > K else np.nan
+        n0 = (n - np.sum(n_j**2) / n) / (K - 1) if K > 1 else np.nan
+        den = msb + (n0 - 1) * msw
+        icc = (msb - msw) / den if den != 0 else np.nan
+    return pd.DataFrame(
+        {
+            "variable": [name],
+            "estimate": [float(icc)],
+            "n": [n],
+            "n_clusters": [K],
+            "mean_cluster_size": [n / K if K else np.nan],
+            "n0": [float(n0)],
+            "msb": [float(msb)],
+            "msw": [float(msw)],
+            "method": [
+                "intraclass correlation, ANOVA estimator (one-way random effects, n0 for "
+                "unequal cluster sizes); unweighted; may be negative, not truncated"
+            ],
+        }
+    )

@@ -16,7 +16,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["adjust_pvalues"]
+__all__ = ["ALPHA", "adjust_pvalues"]
+
+#: The one significance level of the reports: a difference is called significant only when
+#: its multiplicity-adjusted p-value, from a method whose size was measured for the design
+#: (``benchmarks/bench_calibration.py``), is below it.
+ALPHA = 0.05
 
 METHODS = {"holm": "Holm (FWER)", "fdr_bh": "Benjamini-Hochberg (FDR)"}
 _ALIASES = {"holm": "holm", "bh": "fdr_bh", "fdr_bh": "fdr_bh", "fdr": "fdr_bh"}
@@ -45,7 +50,7 @@ def adjust_pvalues(
     p: pd.Series | pd.DataFrame | np.ndarray | list,
     method: str = "holm",
     *,
-    alpha: float = 0.05,
+    alpha: float = ALPHA,
     column: str = "p_value",
 ) -> pd.DataFrame:
     """Adjust a family of p-values for multiple testing.

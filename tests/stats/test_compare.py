@@ -6,21 +6,16 @@
 - mann_whitney: R ``wilcox.test(exact=FALSE, correct=TRUE)`` (W, p); effectsize
   ``rank_biserial`` (r and interval) and ``mean(sign(outer(x, y, "-")))`` by hand.
 - kruskal_wallis: R ``kruskal.test`` and effectsize ``rank_epsilon_squared``.
-- cluster_robust_ols: R ``lm`` + sandwich 3.0-2 ``vcovCL(cluster=~company_id,
-  type="HC1")``, p and interval with G - 1 df; and R survey ``svyglm`` with companies as
-  clusters, whose SE is smaller by sqrt((n-1)/(n-K)) (STACK_NOTES.md).
 - design_mean_difference: R survey ``svyttest(wfc_score ~ flex_hours_active, design)`` on
   the post-stratified default design and on the cluster design, overall and for women.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from pipeline.stats import design as sd
 from pipeline.stats.compare import (
-    cluster_robust_ols,
     design_mean_difference,
     kruskal_wallis,
     mann_whitney,
@@ -79,47 +74,6 @@ def test_kruskal_wallis(data, ref):
     assert out["p_value"] == pytest.approx(r("p_value"), rel=1e-10)
     assert out["estimate"] == pytest.approx(r("estimate"), rel=1e-10)
     assert out["n"] == r("n") and out["k"] == 5
-
-
-R_TERMS = {
-    "Intercept": "(Intercept)", "flex_hours_active": "flex_hours_active",
-    "gender[M]": "genderM", "gender[NR]": "genderNR", "gender[X]": "genderX",
-    "n_children_u14": "n_children_u14", "work_time[part_time]": "work_timepart_time",
-}
-
-
-@pytest.mark.parametrize("weighted", [False, True])
-def test_cluster_robust_ols_matches_sandwich(data, ref, weighted):
-    out = cluster_robust_ols(
-        data, "wfc_score", "flex_hours_active", weights="w" if weighted else None, all_terms=True
-    )
-    blk = f"ols_cluster_{'weighted' if weighted else 'unweighted'}"
-    assert set(out["term"]) == set(R_TERMS)
-    for row in out.itertuples():
-        r = lambda q, t=R_TERMS[row.term]: ref(blk, t, "all", q)  # noqa: E731
-        assert row.estimate == pytest.approx(r("estimate"), rel=1e-10)
-        assert row.se == pytest.approx(r("se"), rel=1e-10)
-        assert row.statistic == pytest.approx(r("statistic"), rel=1e-10)
-        assert row.df == r("df")
-        assert row.p_value == pytest.approx(r("p_value"), rel=1e-9)
-        assert row.ci_low == pytest.approx(r("ci_low"), rel=1e-10)
-        assert row.ci_high == pytest.approx(r("ci_high"), rel=1e-10)
-        assert row.n == r("n") and row.n_clusters == r("n_clusters")
-    # survey::svyglm with companies as clusters: same estimate, SE without (n-1)/(n-K)
-    sv = f"svyglm_cluster_{'weighted' if weighted else 'unweighted'}"
-    ex = out.set_index("term").loc["flex_hours_active"]
-    n, k = ref(sv, "flex_hours_active", "all", "n"), ref(sv, "flex_hours_active", "all", "k")
-    assert ex["estimate"] == pytest.approx(ref(sv, "flex_hours_active", "all", "estimate"), rel=1e-10)
-    assert ex["se"] * np.sqrt((n - k) / (n - 1)) == pytest.approx(
-        ref(sv, "flex_hours_active", "all", "se"), rel=1e-10
-    )
-
-
-def test_cluster_robust_ols_default_returns_exposure_only(data):
-    out = cluster_robust_ols(data, "wfc_score", "flex_hours_active")
-    assert list(out["term"]) == ["flex_hours_active"]
-    with pytest.raises(ValueError, match="binary"):
-        cluster_robust_ols(data, "wfc_score", "wlb_fit")
 
 
 @pytest.mark.parametrize("kind", ["strat", "cluster"])
