@@ -59,7 +59,7 @@ from pipeline.plots.bars import count_bars
 from pipeline.plots.estimates import dot_ci
 from pipeline.plots.network import effect_dots, status_bars
 from pipeline.report.formatting import Formatter
-from pipeline.stats import cluster_design
+from pipeline.stats import ALPHA, MIN_ASSIGNMENTS
 from pipeline.text import say, text
 
 set_theme()
@@ -177,11 +177,12 @@ say("measures.maturity_text", lang,
     top=fmt.percent(top_share, 0))
 
 # %%
-say("measures.outcomes", lang, min_companies=min_companies)
-comparisons = outcome_comparisons(workers, survey, cluster_design(workers, companies),
-                                  measures=COMPARED_MEASURES, outcomes=tuple(OUTCOMES),
-                                  min_companies=min_companies, min_cell=ctx.min_cell)
-comparisons = ctx.save_table(comparisons, "measures_outcomes")
+say("measures.outcomes", lang, min_companies=min_companies, min_assignments=MIN_ASSIGNMENTS)
+comparisons = ctx.save_table(
+    outcome_comparisons(workers, survey, companies, measures=COMPARED_MEASURES,
+                        outcomes=tuple(OUTCOMES), min_companies=min_companies,
+                        min_cell=ctx.min_cell),
+    "measures_outcomes")
 outcome_label = {o: text(f"measures.outcome.{o}", lang) for o in OUTCOMES}
 effects = oriented_effects(comparisons)
 effects = effects.assign(label=effects["measure"].map(measure_label))
@@ -189,16 +190,14 @@ if len(effects):
     show_figure(effect_dots(effects, label="label", hue="outcome", hue_order=list(OUTCOMES),
                             hue_labels=outcome_label, xlabel=text("measures.effect_axis", lang)),
                 text("measures.effects_caption", lang))
-wfc = comparisons[(comparisons["outcome"] == "wfc_score")
-                  & (comparisons["analysis"] == "adjusted")]
-wfc_shown = wfc.dropna(subset=["estimate"])
+wfc_shown = comparisons[comparisons["outcome"] == "wfc_score"].dropna(subset=["estimate"])
 if len(wfc_shown):
     show_figure(effect_dots(wfc_shown.assign(label=wfc_shown["measure"].map(measure_label)),
                             label="label", xlabel=text("measures.wfc_diff_axis", lang)),
                 text("measures.wfc_caption", lang))
-adjusted = comparisons[comparisons["analysis"] == "adjusted"]
+no_test = text("measures.no_test", lang)
 for outcome in OUTCOMES:
-    rows = adjusted[adjusted["outcome"] == outcome]
+    rows = comparisons[comparisons["outcome"] == outcome]
     table = pd.DataFrame({
         text("measures.col.measure", lang): rows["measure"].map(measure_label),
         text("measures.col.difference", lang): [
@@ -206,8 +205,12 @@ for outcome in OUTCOMES:
             zip(rows["estimate"], rows["ci_low"], rows["ci_high"], strict=True)],
         text("measures.col.effect", lang): [
             fmt.cell(v, 2) for v in rows["effect_size"]],
-        text("measures.col.p_holm", lang): [fmt.p_value(v) for v in rows["p_holm"]],
-        text("measures.col.p_bh", lang): [fmt.p_value(v) for v in rows["p_bh"]],
+        text("measures.col.p_holm", lang): [
+            no_test if not ok and pd.notna(e) else fmt.p_value(p) for p, ok, e in
+            zip(rows["p_holm"], rows["test_valid"], rows["estimate"], strict=True)],
+        text("measures.col.p_bh", lang): [
+            no_test if not ok and pd.notna(e) else fmt.p_value(p) for p, ok, e in
+            zip(rows["p_bh"], rows["test_valid"], rows["estimate"], strict=True)],
         text("measures.col.companies_with", lang): [
             fmt.count(v) for v in rows["companies_with"]],
         text("measures.col.companies_without", lang): [
@@ -215,14 +218,14 @@ for outcome in OUTCOMES:
     })
     show_table(table, text("measures.outcomes_table_caption", lang,
                            outcome=outcome_label[outcome], min_companies=min_companies))
-holm = adjusted[adjusted["p_holm"] < 0.05]
+found = comparisons[comparisons["significant"]]
 findings = [text("measures.finding", lang, measure=measure_label[r.measure],
                  outcome=outcome_label[r.outcome], difference=fmt.number(r.estimate, 2))
-            for r in holm.itertuples()]
-say("measures.outcomes_text", lang, n_tests=int(adjusted["p_value"].notna().sum()),
-    n_holm=len(holm), n_bh=int((adjusted["p_bh"] < 0.05).sum()),
+            for r in found.itertuples()]
+say("measures.outcomes_text", lang, n_tests=int(comparisons["p_value"].notna().sum()),
+    n_holm=len(found), n_bh=int((comparisons["p_bh"] < ALPHA).sum()),
     findings="; ".join(findings) if findings else text("measures.no_finding", lang))
-if adjusted["too_few_companies"].any():
-    say("measures.outcomes_withheld", lang, n=int(adjusted["too_few_companies"].sum()),
+if comparisons["too_few_companies"].any():
+    say("measures.outcomes_withheld", lang, n=int(comparisons["too_few_companies"].sum()),
         min_companies=min_companies)
 say("measures.observational", lang)

@@ -35,7 +35,6 @@ from pipeline.analysis.measures import (
 from pipeline.codebook import load_codebook
 from pipeline.demo import write_demo_wave
 from pipeline.ingest import ingest_wave
-from pipeline.stats import cluster_design
 
 CODEBOOK = load_codebook()
 ROOT = Path(__file__).resolve().parents[1]
@@ -180,71 +179,91 @@ def _workers(n_companies: int, active: set[str], seed: int = 1) -> tuple[pd.Data
     return workers, companies, survey
 
 
-def test_outcomes_effect_size_and_adjusted_p_values_by_hand():
-    workers, companies, survey = _workers(8, {"C0", "C1", "C2", "C3"})
-    design = cluster_design(workers, companies)
-    out = outcome_comparisons(workers, survey, design, measures=["FLEX_HOURS", "HOUR_BANK"],
+def test_outcomes_one_row_per_comparison_by_hand():
+    workers, companies, survey = _workers(10, {"C0", "C1", "C2", "C3"})
+    out = outcome_comparisons(workers, survey, companies, measures=["FLEX_HOURS", "HOUR_BANK"],
                               min_companies=3)
-    adj = out[(out["analysis"] == "adjusted") & (out["measure"] == "FLEX_HOURS")]
-    flex = adj.set_index("outcome").loc["wfc_score"]
-    assert flex["estimate"] < 0
-    assert flex["companies_with"] == 4 and flex["companies_without"] == 4
+    assert not out.duplicated(["measure", "outcome"]).any()
+    flex = out[out["measure"] == "FLEX_HOURS"].set_index("outcome").loc["wfc_score"]
+    assert flex["estimate"] < 0 and flex["ci_low"] < flex["estimate"] < flex["ci_high"]
+    assert flex["companies_with"] == 4 and flex["companies_without"] == 6
+    assert flex["test_valid"] and "randomisation" in flex["method"]
+    # the estimate is the weighted least-squares coefficient (svyglm's point estimate),
+    # checked against statsmodels: with equal post-strata weights inside each company
+    import statsmodels.formula.api as smf
+
+    data = workers.assign(flex=worker_exposure(workers, survey, "FLEX_HOURS").astype(float))
+    wls = smf.wls("wfc_score ~ flex + gender + n_children_u14 + work_time", data,
+                  weights=np.full(len(data), 20 / 8)).fit()
+    assert flex["estimate"] == pytest.approx(wls.params["flex"], rel=1e-9)
+    # the p-value is exact: C(10, 4) = 210 reassignments, all enumerated
+    assert "every reassignment" in flex["method"]
+    assert (flex["p_value"] * 210) == pytest.approx(round(flex["p_value"] * 210))
     # effect size: the difference over the pooled within-group SD, by hand
     y = workers["wfc_score"].to_numpy()
-    g = worker_exposure(workers, survey, "FLEX_HOURS").to_numpy(dtype=bool)
+    g = data["flex"].to_numpy(dtype=bool)
     a, b = y[g], y[~g]
     sd = np.sqrt(((len(a) - 1) * a.var(ddof=1) + (len(b) - 1) * b.var(ddof=1))
                  / (len(y) - 2))
     assert flex["effect_size"] == pytest.approx(flex["estimate"] / sd)
-    assert flex["effect_ci_low"] == pytest.approx(flex["ci_low"] / sd)
+    assert flex["effect_ci_low"] < flex["ci_low"] / sd < flex["ci_high"] / sd < flex[
+        "effect_ci_high"]
+    # design-based means: equal weights within equal companies, the plain group means
+    assert flex["mean_with"] == pytest.approx(a.mean())
+    assert flex["mean_without"] == pytest.approx(b.mean())
     # HOUR_BANK was not asked: withheld like a too small comparison
     assert out[out["measure"] == "HOUR_BANK"]["too_few_companies"].all()
-    # Holm and BH over the family of the adjusted tests, checked against statsmodels
+    # Holm and BH over the valid tests, checked against statsmodels
     from statsmodels.stats.multitest import multipletests
 
-    fam = out[(out["analysis"] == "adjusted") & out["p_value"].notna()]
+    fam = out[out["p_value"].notna()]
     assert len(fam) == 3
     assert fam["p_holm"].to_numpy() == pytest.approx(
         multipletests(fam["p_value"], method="holm")[1])
     assert fam["p_bh"].to_numpy() == pytest.approx(
         multipletests(fam["p_value"], method="fdr_bh")[1])
-    design_rows = out[(out["analysis"] == "design") & (out["measure"] == "FLEX_HOURS")]
-    # design-based means: with equal weights within a company of equal size, the plain
-    # means of the two groups
-    wfc = design_rows.set_index("outcome").loc["wfc_score"]
-    assert wfc["mean_with"] == pytest.approx(a.mean())
-    assert wfc["mean_without"] == pytest.approx(b.mean())
+    assert (out["significant"] == (out["p_holm"] < 0.05)).all()
+    assert out["adjustment"].str.contains("3 valid tests").all()
+
+
+def test_too_few_ways_to_place_a_measure_give_no_p_value():
+    # 3 of 8 companies: 56 ways to choose them, fewer than the 100 a test needs
+    workers, companies, survey = _workers(8, {"C0", "C1", "C2"})
+    out = outcome_comparisons(workers, survey, companies, measures=["FLEX_HOURS"])
+    assert out["estimate"].notna().all() and out["ci_low"].notna().all()
+    assert out["p_value"].isna().all() and not out["test_valid"].any()
+    assert not out["significant"].any()
+    assert out["method"].str.contains("no test").all()
 
 
 def test_a_comparison_with_too_few_companies_is_withheld():
     workers, companies, survey = _workers(6, {"C0", "C1", "C2"})
-    out = outcome_comparisons(workers, survey, cluster_design(workers, companies),
+    out = outcome_comparisons(workers, survey, companies,
                               measures=["FLEX_HOURS", "SMART_WORKING"], min_companies=3)
     smart = out[out["measure"] == "SMART_WORKING"]  # active in C0 only
-    assert smart["too_few_companies"].all() and len(smart) == 6
+    assert smart["too_few_companies"].all() and len(smart) == 3
     values = ["estimate", "se", "ci_low", "ci_high", "p_value", "p_holm", "mean_with",
               "effect_size", "n", "n_with", "n_without"]
     assert smart[values].isna().all().all()  # not even the one company's respondents
     flex = out[out["measure"] == "FLEX_HOURS"]
     assert not flex["too_few_companies"].any() and flex["estimate"].notna().all()
     # with a stricter rule the 3-vs-3 comparison goes too
-    out4 = outcome_comparisons(workers, survey, cluster_design(workers, companies),
-                               measures=["FLEX_HOURS"], min_companies=4)
+    out4 = outcome_comparisons(workers, survey, companies, measures=["FLEX_HOURS"],
+                               min_companies=4)
     assert out4["too_few_companies"].all()
 
 
 def test_outcomes_not_asked_are_left_out():
     workers, companies, survey = _workers(6, {"C0", "C1", "C2"})
     workers = workers.drop(columns=["sat_wlb"]).assign(wlb_fit_good=pd.NA)
-    out = outcome_comparisons(workers, survey, cluster_design(workers, companies),
-                              measures=["FLEX_HOURS"])
+    out = outcome_comparisons(workers, survey, companies, measures=["FLEX_HOURS"])
     assert set(out["outcome"]) == {"wfc_score"}
 
 
 def test_oriented_effects_point_to_better():
     comp = pd.DataFrame({
         "measure": ["M", "M"], "outcome": ["wfc_score", "sat_wlb"],
-        "analysis": ["adjusted", "adjusted"], "too_few_companies": [False, False],
+        "too_few_companies": [False, False],
         "effect_size": [-0.4, 0.2], "effect_ci_low": [-0.6, 0.1],
         "effect_ci_high": [-0.2, 0.3], "better": [-1, 1], "p_holm": [0.01, 0.2],
         "p_bh": [0.01, 0.2]})
@@ -277,21 +296,16 @@ def demo(demo_waves):
 def test_flexible_hours_go_with_lower_conflict(demo):
     t = demo["demo-2013"]
     workers = t["worker_survey"]
-    out = outcome_comparisons(workers, t["company_survey"],
-                              cluster_design(workers, t["companies"]))
-    rows = out[(out["measure"] == "FLEX_HOURS") & (out["outcome"] == "wfc_score")]
-    adjusted = rows[rows["analysis"] == "adjusted"].iloc[0]
-    design = rows[rows["analysis"] == "design"].iloc[0]
+    out = outcome_comparisons(workers, t["company_survey"], t["companies"])
+    flex = out[(out["measure"] == "FLEX_HOURS") & (out["outcome"] == "wfc_score")].iloc[0]
     # built in: latent WFC -0.6 where FLEX_HOURS or SMART_WORKING is active (about -0.5
-    # on the observed items)
-    assert -0.8 < adjusted["estimate"] < -0.25
-    assert adjusted["ci_high"] < 0 and adjusted["p_holm"] < 0.05
-    assert design["estimate"] < 0 and design["p_holm"] < 0.05
-    assert design["mean_with"] < design["mean_without"]
-    assert adjusted["effect_size"] < -0.2
+    # on the observed items); found by the calibrated test, after Holm
+    assert -0.9 < flex["estimate"] < -0.25
+    assert flex["ci_high"] < 0 and flex["significant"] and flex["p_holm"] < 0.05
+    assert flex["mean_with"] < flex["mean_without"]
+    assert flex["effect_size"] < -0.2
     # the better fit goes the same way
-    fit = out[(out["measure"] == "FLEX_HOURS") & (out["outcome"] == "wlb_fit_good")
-              & (out["analysis"] == "adjusted")].iloc[0]
+    fit = out[(out["measure"] == "FLEX_HOURS") & (out["outcome"] == "wlb_fit_good")].iloc[0]
     assert fit["estimate"] > 0
     # one company with a nursery at baseline: that comparison is withheld
     nursery = out[out["measure"] == "NURSERY_SHARED"]
@@ -356,6 +370,6 @@ def test_notebook_writes_its_tables(tmp_path, monkeypatch):
     published = pd.read_csv(tables / "maturity_classes.csv")
     assert "score" not in published.columns and "company_id" not in published.columns
     outcomes = pd.read_csv(tables / "measures_outcomes.csv")
-    flex = outcomes[(outcomes["measure"] == "FLEX_HOURS") & (outcomes["outcome"] == "wfc_score")
-                    & (outcomes["analysis"] == "adjusted")].iloc[0]
+    flex = outcomes[(outcomes["measure"] == "FLEX_HOURS")
+                    & (outcomes["outcome"] == "wfc_score")].iloc[0]
     assert flex["estimate"] < 0 and flex["p_holm"] < 0.05

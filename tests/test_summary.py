@@ -32,8 +32,8 @@ def tables(tmp_path):
                   "estimate": [0.9, 0.4], "n": [60, 700], "suppressed": False}).to_csv(
         tmp_path / "unmet_need.csv", index=False)
     pd.DataFrame({"measure": ["FLEX_HOURS", "HOUR_BANK"], "outcome": "wfc_score",
-                  "analysis": "adjusted", "estimate": [-0.45, -0.1],
-                  "p_holm": [0.01, 0.4]}).to_csv(tmp_path / "measures_outcomes.csv",
+                  "estimate": [-0.45, -0.1], "p_holm": [0.01, 0.4],
+                  "significant": [True, False]}).to_csv(tmp_path / "measures_outcomes.csv",
                                                  index=False)
     pd.DataFrame({"measure": ["NURSERY_SHARED", "NURSERY_SHARED", "CONCIERGE"],
                   "area": ["VERONA", "ALL", "ALL"], "users": [40.2, 80.0, 70.0],
@@ -80,3 +80,24 @@ def test_italian_articles_and_labels():
     assert article_nel("63\u00a0%") == "nel 63\u00a0%"
     assert lower_first("Nido aziendale") == "nido aziendale"
     assert lower_first("CAF in azienda") == "CAF in azienda"
+
+
+def test_monitoring_changes_use_the_flags_against_the_previous_wave(tables):
+    pd.DataFrame({
+        "indicator": ["wfc_score", "sat_wlb", "wlb_fit_good", "wfc_score", "wfc_score"],
+        "scope": ["all", "all", "all", "all", "common"],
+        "comparison": ["previous", "previous", "previous", "first", "previous"],
+        "estimate": [-0.3, -0.2, 0.01, -0.5, -0.4],
+        "p_value": [0.001, 0.004, 0.03, 0.001, 0.001],
+        "p_adjusted": [0.006, 0.02, 0.09, 0.003, 0.006],
+        "improved": [True, False, False, True, True],
+        "worse": [False, True, False, False, False],
+        "n": [900, 900, 900, 900, 700],
+    }).to_csv(tables / "monitoring_changes.csv", index=False)
+    facts = summary_facts(tables, "en")
+    # the first-wave and the panel rows are left out; raw p < 0.05 alone is not "clear"
+    assert [(c["improved"], c["significant"]) for c in facts["changes"]] == [
+        (True, True), (False, True), (False, False)]
+    text = render_summary(facts, "en", wave="w2")
+    assert "a statistically clear worsening" in text
+    assert "a change that cannot be told from chance" in text

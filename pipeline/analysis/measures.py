@@ -49,23 +49,28 @@ Three questions, three groups of functions:
 3. **Outcomes** (:func:`outcome_comparisons`): workers' work-to-family conflict
    (``wfc_score``), hours that fit well (``wlb_fit_good``) and satisfaction with their
    work-life balance (``sat_wlb``) in companies with and without each measure active.
-   The measure is a company attribute, so workers of one company are not independent
-   observations; two analyses are given for every pair (measure, outcome):
+   The measure is a company attribute: the *company* is the unit of replication, and
+   with 20-40 surveyed companies, a few of them on one side, the ordinary cluster-robust
+   test (CR1, t with companies - 1 df) rejected a true null in 15-30 % of placebo waves.
+   One row per (measure, outcome), from one calibrated method (:func:`measure_effect`):
+   survey-weighted regression (the post-stratification weights of the contract's design,
+   the point estimate of R's ``svyglm``) of the outcome on the measure, adjusted for
+   gender, children under 14 and working time; the p-value and the interval by
+   randomisation inference over companies (:func:`pipeline.stats.permutation_test`: the
+   measure reassigned to the same number of companies, every way or 1,999 at random).
+   Its rejection rate under null waves of this design was measured by simulation
+   (``benchmarks/bench_calibration.py``, ``benchmarks/README.md``); CR2 with
+   Bell-McCaffrey df, the other candidate, was too conservative there (1-4 %). When the
+   measure can be placed among the companies in fewer than
+   :data:`pipeline.stats.MIN_ASSIGNMENTS` ways no test reaches its size: such rows show
+   the estimate and interval but no p-value. Holm (the one that decides
+   ``significant``) and Benjamini-Hochberg adjust over the valid tests of the table.
 
-   * ``adjusted``: OLS of the outcome on the measure, adjusted for gender, number of
-     children under 14 and working time, with CR1 cluster-robust standard errors by
-     company and t with companies - 1 degrees of freedom
-     (:func:`pipeline.stats.cluster_robust_ols`). This is the family on which Holm and
-     Benjamini-Hochberg adjusted p-values are computed (``p_holm``, ``p_bh``).
-   * ``design``: the design-based difference of means on the design the caller passes
-     (the notebook passes :func:`pipeline.stats.cluster_design`: companies as clusters, the
-     right design for a company attribute), :func:`pipeline.stats.design_mean_difference`;
-     adjusted over its own family.
-
-   Effect size: the difference divided by the pooled within-group standard deviation of
-   the outcome among the workers of the comparison (a Cohen's d; for the yes/no outcome a
-   standardised difference of proportions). The comparison is observational: companies
-   that adopt a measure differ in other ways too.
+   Effect size: the adjusted difference over the pooled within-group SD of the outcome
+   (a Cohen's d; for the yes/no outcome a standardised difference of proportions); its
+   interval combines the difference's with a company-jackknife interval of the SD
+   (:func:`standardised_effect`). The
+   comparison is observational: companies that adopt a measure differ in other ways too.
 
    Disclosure: a comparison is withheld (``too_few_companies``) unless at least
    ``min_companies`` companies are on each side (otherwise the "with" mean could be one
@@ -82,13 +87,20 @@ from scipy import stats
 
 from pipeline.codebook import Codebook, load_codebook
 from pipeline.stats import (
+    ALPHA,
+    MIN_ASSIGNMENTS,
+    MIN_POSTSTRATUM,
     SurveyDesign,
     adjust_pvalues,
-    cluster_robust_ols,
+    cluster_design,
     design_mean_difference,
     kruskal_wallis,
+    permutation_test,
+    poststrat_weights,
+    survey_design,
     survey_mean,
     survey_proportion,
+    survey_regression,
     unweighted_design,
 )
 
@@ -424,67 +436,182 @@ def worker_exposure(workers: pd.DataFrame, company_survey: pd.DataFrame,
     return out.rename(measure)
 
 
-def _pooled_sd(y: np.ndarray, g: np.ndarray) -> float:
-    a, b = y[g == 1], y[g == 0]
-    n1, n0 = len(a), len(b)
-    if n1 < 2 or n0 < 2:
-        return np.nan
-    return float(np.sqrt(((n1 - 1) * a.var(ddof=1) + (n0 - 1) * b.var(ddof=1)) / (n1 + n0 - 2)))
+OUTCOME_COLUMNS = ["measure", "outcome", "estimate", "se", "ci_low", "ci_high", "p_value", "p_holm", "p_bh", "significant", "test_valid",
+                   "effect_size", "effect_ci_low", "effect_ci_high", "mean_with",
+                   "mean_without", "n", "n_with", "n_without", "companies_with",
+                   "companies_without", "too_few_companies", "better", "method",
+                   "adjustment"]
 
 
-OUTCOME_COLUMNS = ["measure", "outcome", "analysis", "estimate", "se", "ci_low", "ci_high",
-                   "statistic", "df", "p_value", "p_holm", "p_bh", "effect_size",
-                   "effect_ci_low", "effect_ci_high", "mean_with", "mean_without", "n",
-                   "n_with", "n_without", "companies_with", "companies_without",
-                   "too_few_companies", "better", "method"]
+def measure_effect(
+    data: pd.DataFrame,
+    outcome: str,
+    exposure: str,
+    *,
+    covariates: Sequence[str] = COVARIATES,
+    weights: str | None = "weight",
+    cluster: str = "company_id",
+    n_resamples: int = 1999,
+    level: float = 0.95,
+    interval: bool = True,
+) -> dict[str, float | str | bool]:
+    """The published test of one measure on one worker outcome (the calibrated method).
+
+    Survey-weighted regression of the outcome on the company's measure (0/1) and the
+    worker covariates (the point estimate of R's ``svyglm`` with the contract's weights);
+    the p-value and the interval come from randomisation inference over companies
+    (:func:`pipeline.stats.permutation_test`), whose rejection rate under null waves of
+    this design was measured in ``benchmarks/bench_calibration.py``. When the companies
+    on the two sides can be chosen in fewer than :data:`pipeline.stats.MIN_ASSIGNMENTS`
+    ways no test reaches its nominal size: the estimate and interval are returned, the
+    p-value is NaN and ``test_valid`` False.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Workers with the outcome, the exposure (0/1, a company attribute), the covariates,
+        the weights and the cluster column.
+    outcome, exposure : str
+        Column names; the estimate is in the unit of the outcome (points of the scale, or
+        proportion points for a 0/1 outcome: a linear probability model).
+    interval : bool
+        Compute the interval (off in the calibration study, which needs p-values only).
+
+    Returns
+    -------
+    dict
+        ``estimate, se, ci_low, ci_high, p_value, n, test_valid, method``.
+    """
+    res = permutation_test(data, outcome, exposure, covariates=covariates, cluster=cluster,
+                           weights=weights, n_resamples=n_resamples, level=level,
+                           interval=interval).iloc[0]
+    valid = bool(res["assignments"] >= MIN_ASSIGNMENTS)
+    method = f"{res['method']}; adjusted for {', '.join(covariates) or 'nothing'}"
+    if not valid:
+        method += (f"; no test: the measure can be placed in only {res['assignments']} ways "
+                   f"among these companies (at least {MIN_ASSIGNMENTS} needed)")
+    return {"estimate": res["estimate"], "se": res["se"], "ci_low": res["ci_low"],
+            "ci_high": res["ci_high"], "p_value": res["p_value"] if valid else np.nan,
+            "n": int(res["n"]), "test_valid": valid, "method": method}
+
+
+def standardised_effect(
+    data: pd.DataFrame,
+    outcome: str,
+    exposure: str,
+    *,
+    estimate: float,
+    ci_low: float,
+    ci_high: float,
+    cluster: str = "company_id",
+    level: float = 0.95,
+) -> dict[str, float]:
+    """Standardised difference (a Cohen's d) with an interval that carries the clustering.
+
+    ``d = b / s``: ``b`` the adjusted difference and its interval ``[l, h]`` from
+    :func:`measure_effect` (randomisation over companies), ``s`` the pooled within-group
+    standard deviation of the outcome (unweighted, the workers of the comparison). ``s``
+    is estimated too: its delete-one-company jackknife interval ``[s_lo, s_hi]`` (t with
+    companies - 1 df) is combined with the difference's, ``d`` in ``[min(l/s_lo, l/s_hi),
+    max(h/s_lo, h/s_hi)]`` (conservative: both uncertainties at their worst). The interval
+    excludes 0 exactly when the difference's does.
+
+    Returns
+    -------
+    dict
+        ``effect_size, effect_ci_low, effect_ci_high`` (units of standard deviations).
+    """
+    d = data[[outcome, exposure, cluster]].dropna()
+    y = d[outcome].astype("float64").to_numpy()
+    g = d[exposure].astype(float).to_numpy().astype(np.int64)
+    codes, _ = pd.factorize(d[cluster])
+    J = int(codes.max()) + 1
+    key = codes * 2 + g
+    cnt = np.bincount(key, minlength=2 * J).reshape(J, 2).astype(float)
+    s1 = np.bincount(key, weights=y, minlength=2 * J).reshape(J, 2)
+    s2 = np.bincount(key, weights=y * y, minlength=2 * J).reshape(J, 2)
+
+    def pooled(c: np.ndarray, t1: np.ndarray, t2: np.ndarray) -> float:
+        ss = t2 - t1 * t1 / np.where(c > 0, c, 1)
+        dfp = c.sum() - 2
+        return float(np.sqrt(ss.sum() / dfp)) if dfp > 0 else np.nan
+
+    s = pooled(cnt.sum(0), s1.sum(0), s2.sum(0))
+    reps = np.array([pooled(cnt.sum(0) - cnt[j], s1.sum(0) - s1[j], s2.sum(0) - s2[j])
+                     for j in range(J)])
+    se_s = float(np.sqrt((J - 1) / J * np.sum((reps - reps.mean()) ** 2)))
+    q = float(stats.t.ppf(0.5 + level / 2, J - 1))
+    s_lo, s_hi = max(s - q * se_s, s / 10), s + q * se_s
+    ends_lo = [ci_low / s_lo, ci_low / s_hi]
+    ends_hi = [ci_high / s_lo, ci_high / s_hi]
+    return {"effect_size": estimate / s, "effect_ci_low": min(ends_lo),
+            "effect_ci_high": max(ends_hi)}
 
 
 def outcome_comparisons(
     workers: pd.DataFrame,
     company_survey: pd.DataFrame,
-    design: SurveyDesign,
+    companies: pd.DataFrame,
     *,
     measures: Sequence[str] = COMPARED_MEASURES,
     outcomes: Sequence[str] = tuple(OUTCOMES),
     covariates: Sequence[str] = COVARIATES,
     min_companies: int = 3,
     min_cell: int = 5,
+    min_poststratum: int = MIN_POSTSTRATUM,
+    alpha: float = ALPHA,
     level: float = 0.95,
 ) -> pd.DataFrame:
-    """Worker outcomes in companies with and without each measure, two ways, corrected.
+    """Worker outcomes in companies with and without each measure: one row per comparison.
+
+    The measure is a company attribute, so the company is the unit of replication: the
+    test is :func:`measure_effect` (survey-weighted regression adjusted for the worker
+    covariates, randomisation inference over companies), whose size was measured under
+    null waves with company effects (``benchmarks/bench_calibration.py``). The comparison is
+    observational: companies that adopt a measure differ in other ways too.
 
     Parameters
     ----------
     workers
-        The typed worker table (``company_id``, the outcomes, the covariates).
+        The typed worker table (``company_id``, ``gender``, the outcomes, the covariates).
     company_survey
         The company questionnaire (``m_<MEASURE>``).
-    design
-        Design for the design-based differences, built on ``workers`` (the notebook
-        passes :func:`pipeline.stats.cluster_design`).
+    companies
+        The territorial mapping (``n_employees``, ``share_women``: the post-strata).
     measures, outcomes, covariates
-        What to compare and what to adjust the regression for; outcomes the wave did not
-        ask (no column, or no answer) are left out.
-    min_companies
-        Fewest companies on each side of a comparison; with fewer it is withheld (every
-        value NA, ``too_few_companies`` true), so no figure is one company's figure.
-    min_cell
-        Fewest workers on each side.
+        What to compare and what to adjust for; outcomes the wave did not ask (no column,
+        or no answer) are left out.
+    min_companies, min_cell
+        Disclosure: fewest companies and workers on each side; with fewer the comparison
+        is withheld (every value NA, ``too_few_companies`` true), so no figure is one
+        company's figure.
+    min_poststratum
+        Fewest respondents of a gender post-stratum before it collapses into the company
+        (:func:`pipeline.stats.poststrat_weights`).
+    alpha
+        Level under which a Holm-adjusted p-value makes the row ``significant``.
 
     Returns
     -------
     pandas.DataFrame
-        One row per measure, outcome and analysis (``adjusted``, ``design``):
-        ``estimate`` (with - without, unit of the outcome: points of the 1-7 or 1-5
-        scale, or a difference of proportions), ``se``, ``ci_low``, ``ci_high``,
-        ``statistic``, ``df``, ``p_value``, ``p_holm`` and ``p_bh`` (adjusted within the
-        analysis over all the comparisons not withheld), ``effect_size`` (difference /
-        pooled SD) with its interval, ``mean_with``/``mean_without`` (design-based
-        means; NA for the adjusted rows), ``n`` (workers), ``n_with``, ``n_without``,
-        ``companies_with``, ``companies_without``, ``too_few_companies``, ``better``
-        (+1 if higher is better, -1 if lower), ``method``.
+        One row per measure and outcome: ``estimate`` (with - without, adjusted; unit of
+        the outcome: points of the 1-7 or 1-5 scale, or proportion points; the
+        coefficient of R's ``svyglm`` with the contract's weights), ``se`` (its
+        design-based standard error with companies as clusters,
+        :func:`pipeline.stats.survey_regression`, for reference), ``ci_low``, ``ci_high`` (inverted
+        randomisation test), ``p_value`` (randomisation over companies), ``p_holm`` and
+        ``p_bh`` (over every valid test of the table, named in ``adjustment``),
+        ``significant`` (Holm-adjusted p < alpha), ``test_valid``, ``effect_size`` (the
+        estimate in pooled within-group SDs) with its interval,
+        ``mean_with``/``mean_without`` (design-based means on the default design,
+        unadjusted), ``n``, ``n_with``, ``n_without`` (workers), ``companies_with``,
+        ``companies_without``, ``too_few_companies``, ``better`` (+1 if higher is
+        better, -1 if lower), ``method`` (in words).
     """
     outcomes = [o for o in outcomes if o in workers.columns and workers[o].notna().any()]
+    weights = poststrat_weights(workers, companies, min_poststratum=min_poststratum)["weight"]
+    design = survey_design(workers, companies, min_poststratum=min_poststratum)
+    clusters = cluster_design(workers, companies, min_poststratum=min_poststratum)
     rows = []
     for m in measures:
         exposure = worker_exposure(workers, company_survey, m)
@@ -498,65 +625,51 @@ def outcome_comparisons(
             base = {"measure": m, "outcome": outcome, "companies_with": c1,
                     "companies_without": c0, "n_with": n1, "n_without": n0,
                     "n": n1 + n0, "better": OUTCOMES.get(outcome, 1)}
-            withheld = min(c1, c0) < min_companies or min(n1, n0) < min_cell
-            if withheld:
+            if min(c1, c0) < min_companies or min(n1, n0) < min_cell:
                 # not even the counts of workers: they would be one company's respondents
-                hidden = {**base, "n": np.nan, "n_with": np.nan, "n_without": np.nan}
-                for analysis in ("adjusted", "design"):
-                    rows.append({**hidden, "analysis": analysis, "too_few_companies": True,
-                                 "method": "withheld: fewer than "
-                                           f"{min_companies} companies or {min_cell} "
-                                           "workers on one side"})
+                rows.append({**base, "n": np.nan, "n_with": np.nan, "n_without": np.nan,
+                             "too_few_companies": True, "test_valid": False,
+                             "method": f"withheld: fewer than {min_companies} companies "
+                                       f"or {min_cell} workers on one side"})
                 continue
-            yv = y[ok].to_numpy(dtype=float)
-            sd = _pooled_sd(yv, g.to_numpy(dtype=int))
-            data = workers[[outcome, "company_id", *covariates]].assign(
-                **{outcome: y, "_exposure": exposure.astype("Float64")})
-            fit = cluster_robust_ols(data, outcome, "_exposure", covariates=covariates,
-                                     cluster="company_id", level=level).iloc[0]
-            rows.append({**base, "analysis": "adjusted", "too_few_companies": False,
-                         "estimate": fit["estimate"], "se": fit["se"],
-                         "ci_low": fit["ci_low"], "ci_high": fit["ci_high"],
-                         "statistic": fit["statistic"], "df": fit["df"],
-                         "p_value": fit["p_value"], "n": int(fit["n"]),
-                         "effect_size": fit["estimate"] / sd,
-                         "effect_ci_low": fit["ci_low"] / sd,
-                         "effect_ci_high": fit["ci_high"] / sd,
-                         "method": fit["method"]})
+            data = workers[["company_id", *covariates]].assign(
+                **{"_y": y.astype("float64"), "_exposure": exposure.astype("float64"),
+                   "weight": weights})
+            fit = measure_effect(data, "_y", "_exposure", covariates=covariates, level=level)
+            # the design-based standard error of the same coefficient (svyglm, companies
+            # as clusters), for reference beside the randomisation p-value and interval
+            svy = survey_regression(clusters, data, "_y", ["_exposure", *covariates],
+                                    level=level).set_index("term").loc["_exposure"]
+            fit["se"] = float(svy["se"])
+            eff = standardised_effect(data, "_y", "_exposure", estimate=fit["estimate"],
+                                      ci_low=fit["ci_low"], ci_high=fit["ci_high"],
+                                      level=level)
             diff = design_mean_difference(design, y, exposure.astype("Float64"),
                                           level=level).iloc[0]
-            rows.append({**base, "analysis": "design", "too_few_companies": False,
-                         "estimate": diff["estimate"], "se": diff["se"],
-                         "ci_low": diff["ci_low"], "ci_high": diff["ci_high"],
-                         "statistic": diff["statistic"], "df": diff["df"],
-                         "p_value": diff["p_value"], "mean_with": diff["mean_1"],
-                         "mean_without": diff["mean_0"],
-                         "effect_size": diff["estimate"] / sd,
-                         "effect_ci_low": diff["ci_low"] / sd,
-                         "effect_ci_high": diff["ci_high"] / sd,
-                         "method": f"{diff['method']}; {diff['design']}"})
+            rows.append({**base, **fit, **eff, "too_few_companies": False,
+                         "mean_with": diff["mean_1"], "mean_without": diff["mean_0"]})
     out = pd.DataFrame(rows).reindex(columns=OUTCOME_COLUMNS)
     out["too_few_companies"] = out["too_few_companies"].astype(bool)
-    for col in ("p_holm", "p_bh"):
-        out[col] = np.nan
-    for analysis in ("adjusted", "design"):
-        sel = out["analysis"] == analysis
-        if sel.any():
-            p = out.loc[sel, "p_value"].astype("float64")
-            out.loc[sel, "p_holm"] = adjust_pvalues(p, "holm")["p_adjusted"].to_numpy()
-            out.loc[sel, "p_bh"] = adjust_pvalues(p, "fdr_bh")["p_adjusted"].to_numpy()
+    out["test_valid"] = out["test_valid"].astype(bool)
+    p = out["p_value"].astype("float64")
+    n_tests = int(p.notna().sum())
+    out["p_holm"] = adjust_pvalues(p, "holm")["p_adjusted"].to_numpy()
+    out["p_bh"] = adjust_pvalues(p, "fdr_bh")["p_adjusted"].to_numpy()
+    out["significant"] = (out["p_holm"] < alpha).fillna(False).astype(bool)
+    out["adjustment"] = (f"Holm (p_holm) and Benjamini-Hochberg (p_bh) over the {n_tests} "
+                         "valid tests of this table")
     return out
 
 
-def oriented_effects(comparisons: pd.DataFrame, *, analysis: str = "adjusted") -> pd.DataFrame:
+def oriented_effects(comparisons: pd.DataFrame) -> pd.DataFrame:
     """Effect sizes oriented so that positive means a better outcome, for one chart.
 
-    Takes :func:`outcome_comparisons` and returns, for the rows of ``analysis`` that were
-    not withheld, ``measure, outcome, estimate, ci_low, ci_high`` where estimate is
-    ``effect_size * better`` (work-to-family conflict is lower-is-better, so its sign is
+    Takes :func:`outcome_comparisons` and returns, for the rows that were not withheld,
+    ``measure, outcome, estimate, ci_low, ci_high`` where estimate is ``effect_size *
+    better`` (work-to-family conflict is lower-is-better, so its sign is
     flipped) and the interval flipped with it, plus ``p_holm`` and ``p_bh``.
     """
-    d = comparisons[(comparisons["analysis"] == analysis) & ~comparisons["too_few_companies"]]
+    d = comparisons[~comparisons["too_few_companies"].astype(bool)]
     sign = d["better"].astype(float)
     lo, hi = d["effect_ci_low"] * sign, d["effect_ci_high"] * sign
     return pd.DataFrame({"measure": d["measure"], "outcome": d["outcome"],

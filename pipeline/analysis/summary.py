@@ -25,8 +25,6 @@ from pipeline.report.formatting import format_number, format_percent
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 #: How many items each list of the summary names at most.
 TOP = 5
-#: Adjusted p-value under which an association is called clear.
-ALPHA = 0.05
 
 
 def _read(tables_dir: Path, name: str) -> pd.DataFrame | None:
@@ -91,9 +89,8 @@ def summary_facts(tables_dir: Path, lang: str = "it") -> dict[str, Any]:
 
     outcomes = _read(tables_dir, "measures_outcomes")
     if outcomes is not None:
-        better = outcomes[(outcomes["analysis"] == "adjusted")
-                          & (outcomes["outcome"] == "wfc_score")
-                          & (outcomes["p_holm"] < ALPHA) & (outcomes["estimate"] < 0)]
+        better = outcomes[(outcomes["outcome"] == "wfc_score")
+                          & outcomes["significant"].astype(bool) & (outcomes["estimate"] < 0)]
         facts["better_balance"] = [
             {"measure": label[m], "difference": format_number(-e, lang, decimals=2)}
             for m, e in zip(better["measure"], better["estimate"], strict=True)]
@@ -119,12 +116,17 @@ def summary_facts(tables_dir: Path, lang: str = "it") -> dict[str, Any]:
 
     changes = _read(tables_dir, "monitoring_changes")
     if changes is not None and len(changes):
-        rows = _published(changes[changes["scope"] == "all"])
+        # Against the previous wave (not the first of the chain), all respondents; the
+        # monitoring's flags already use the Holm-adjusted p-values.
+        keep = changes["scope"] == "all"
+        if "comparison" in changes.columns:
+            keep &= changes["comparison"] == "previous"
+        rows = _published(changes[keep])
         facts["changes"] = [
             {"indicator": codebook_indicator(i, lang), "improved": bool(imp),
-             "significant": bool(p < ALPHA)}
-            for i, imp, p in zip(rows["indicator"], rows["improved"], rows["p_value"],
-                                 strict=True)]
+             "significant": bool(imp) or bool(worse)}
+            for i, imp, worse in zip(rows["indicator"], rows["improved"], rows["worse"],
+                                     strict=True)]
     return facts
 
 

@@ -9,15 +9,20 @@ design    the contract's survey design (company strata with fpc, gender post-str
 likert    Likert distributions, top-box shares (the needs table), Cronbach's alpha, scores
 crosstab  Pearson / Fisher exact tests with Cramér's V, Rao-Scott design-based test
 compare   Welch t with d and g, Mann-Whitney with rank-biserial r, Kruskal-Wallis with
-          epsilon squared, cluster-robust OLS, design-based difference of domain means
-multiple  Holm and Benjamini-Hochberg adjustment
+          epsilon squared, design-based difference of domain means
+clustered few-cluster regression: WLS with CR2 standard errors and Bell-McCaffrey df (the
+          calibrated test of every company-level contrast)
+multiple  Holm and Benjamini-Hochberg adjustment; ALPHA, the reports' one level
+regression survey-weighted regression (R's svyglm: gaussian and quasibinomial) on any design
+resampling randomisation inference over companies, wild cluster restricted bootstrap: the
+          published tests of company-level contrasts and of changes between waves
 
 Every function is checked against independent reference values (R's survey, psych,
 effectsize and sandwich packages; scipy; statsmodels) in ``tests/stats``.
 """
 
+from pipeline.stats.clustered import few_cluster_regression
 from pipeline.stats.compare import (
-    cluster_robust_ols,
     design_mean_difference,
     kruskal_wallis,
     mann_whitney,
@@ -25,6 +30,7 @@ from pipeline.stats.compare import (
 )
 from pipeline.stats.crosstab import association_test, crosstab, fisher_exact_rxc, rao_scott
 from pipeline.stats.design import (
+    MIN_POSTSTRATUM,
     SurveyDesign,
     cluster_design,
     poststrat_weights,
@@ -34,28 +40,42 @@ from pipeline.stats.design import (
     unweighted_design,
 )
 from pipeline.stats.likert import cronbach_alpha, likert_distribution, scale_score, top_box
-from pipeline.stats.multiple import adjust_pvalues
+from pipeline.stats.multiple import ALPHA, adjust_pvalues
+from pipeline.stats.regression import survey_regression
+from pipeline.stats.resampling import (
+    MIN_ASSIGNMENTS,
+    MIN_TEST_COMPANIES,
+    permutation_test,
+    wild_cluster_bootstrap,
+)
 
 __all__ = [
+    "ALPHA",
+    "MIN_POSTSTRATUM",
+    "MIN_TEST_COMPANIES",
+    "MIN_ASSIGNMENTS",
     "SurveyDesign",
     "adjust_pvalues",
     "association_test",
     "cluster_design",
-    "cluster_robust_ols",
     "cronbach_alpha",
     "crosstab",
     "design_mean_difference",
+    "few_cluster_regression",
     "fisher_exact_rxc",
     "kruskal_wallis",
     "likert_distribution",
     "mann_whitney",
+    "permutation_test",
     "poststrat_weights",
     "rao_scott",
     "scale_score",
     "survey_design",
     "survey_mean",
     "survey_proportion",
+    "survey_regression",
     "top_box",
     "unweighted_design",
     "welch_ttest",
+    "wild_cluster_bootstrap",
 ]
