@@ -58,8 +58,10 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
     written = write_demo_wave(
         args.wave, dest, seed=args.seed, n_companies=args.companies, n_workers=args.workers,
         n_surveyed=args.surveyed, phase=args.phase, reference_csv=paths.municipalities_csv,
+        no_effects=args.no_effects, icc=args.icc,
     )
-    print(f"wrote demo wave {args.wave} ({len(written)} files) in {dest}")
+    kind = "placebo wave" if args.no_effects else "demo wave"
+    print(f"wrote {kind} {args.wave} ({len(written)} files) in {dest}")
     return 0
 
 
@@ -201,6 +203,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="network companies that answered the company questionnaire (default 30)")
     p.add_argument("--phase", type=int, default=None,
                    help="0 baseline, 1 follow-up (default: from the label's year)")
+    p.add_argument("--no-effects", action="store_true",
+                   help="placebo wave: no company measure (active or newly introduced) "
+                        "affects any worker outcome; workers of a company still share a "
+                        "company effect (see --icc)")
+    p.add_argument("--icc", type=float, default=None, metavar="FLOAT",
+                   help="with --no-effects: intra-company correlation of every worker "
+                        "outcome on the latent scale, 0 <= icc < 1 (default 0.2)")
     p.set_defaults(func=_cmd_demo_data)
 
     p = sub.add_parser(

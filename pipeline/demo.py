@@ -53,6 +53,15 @@ smaller because answers are rounded and cut to their scales; docs/demo-data.md h
    the lower WFC of effect 2.
 WFC and FWC items are a latent score plus item noise N(0, 0.85), rounded and cut to 1-7
 (Cronbach's alpha about 0.87).
+
+Placebo waves (``no_effects=True``, ``welfare demo-data <wave> --no-effects [--icc 0.2]``)
+------------------------------------------------------------------------------------------
+The same files, territory, adoption, needs and roughness as the normal wave of the same seed
+and sizes (every other column is identical), but the measure effects (effect 2, its follow-up
+form in 6, and sat_measures' rise with the active measures) are exactly 0.0
+(:func:`outcome_model`), and every worker outcome gets a company effect with intra-company
+correlation ``icc`` on its latent scale (:func:`placebo_company_sd`). ``wave.yaml`` keeps
+``synthetic: true`` and says in its notes that the wave is a placebo.
 """
 
 from __future__ import annotations
@@ -209,7 +218,20 @@ WFC_ITEM_SHIFT = (0.2, 0.0, -0.1, 0.1, -0.2)
 FWC_MEAN = 2.7
 #: wlb_fit = 1 + number of these cut points below latent WFC + N(0, 0.9).
 WLB_FIT_CUTS = (2.4, 4.3, 5.6)
+WLB_FIT_SD = 0.9
 FWC_ITEM_SHIFT = (0.1, -0.1, 0.0, 0.2, -0.2)
+#: Family-to-work conflict latent = FWC_MEAN + 0.35 (WFC latent - WFC_MEAN) + 0.45 parent
+#: + 0.35 caregiver + N(0, 0.85).
+FWC_FROM_WFC, FWC_CHILD, FWC_CAREGIVER, FWC_PERSON_SD = 0.35, 0.45, 0.35, 0.85
+#: sat_wlb latent = 3.4 - 0.45 (WFC latent - WFC_MEAN) + N(0, 0.8), rounded and cut to 1-5.
+SAT_WLB_MEAN, SAT_WLB_FROM_WFC, SAT_WLB_SD = 3.4, 0.45, 0.8
+#: sat_measures latent = 2.5 + 0.12 per active asked measure + N(0, 0.9), cut to 1-5.
+SAT_MEASURES_MEAN, SAT_MEASURES_PER_ACTIVE, SAT_MEASURES_SD = 2.5, 0.12, 0.9
+#: intent_leave latent = 2.1 + 0.3 (WFC latent - WFC_MEAN) - 0.25 (sat_measures - 3)
+#: + 0.5 temporary contract + N(0, 0.9), cut to 1-5.
+INTENT_MEAN, INTENT_FROM_WFC, INTENT_FROM_SAT, INTENT_TEMP, INTENT_SD = 2.1, 0.3, 0.25, 0.5, 0.9
+#: Intra-company correlation of the worker outcomes in a placebo wave (``no_effects``).
+DEFAULT_ICC = 0.2
 
 #: Importance of each asked measure (1-4 scale) for a man without children or caregiving.
 NEED_BASE: dict[str, float] = {
@@ -293,6 +315,9 @@ PROPOSALS = (
 # ---- streams -----------------------------------------------------------------------------
 
 _S_BASE, _S_EVOLVE, _S_COMPANY, _S_WORKERS, _S_MESSY, _S_SERVICES, _S_NETWORK = range(1, 8)
+#: Company effects of a placebo wave: a stream of their own, so that every other number of a
+#: placebo wave is the one of the normal wave with the same seed and sizes.
+_S_PLACEBO = 8
 
 
 class DemoDataError(PipelineError, ValueError):
@@ -344,6 +369,116 @@ def _scale(x: np.ndarray, lo: int, hi: int) -> np.ndarray:
     return np.clip(np.rint(x), lo, hi).astype(np.int8)
 
 
+# ---- worker outcomes: effects of the measures, company effects ---------------------------
+
+#: Worker outcomes whose latent score carries a company effect in a placebo wave: the WFC
+#: latent (wfc_1..5, wfc_score), the FWC latent (fwc_1..5, fwc_score), wlb_fit (and
+#: wlb_fit_good), sat_wlb, sat_measures, intent_leave.
+OUTCOME_LATENTS = ("wfc", "fwc", "wlb_fit", "sat_wlb", "sat_measures", "intent_leave")
+
+
+@dataclass(frozen=True)
+class OutcomeModel:
+    """How company measures and the company itself move the worker outcomes.
+
+    Attributes
+    ----------
+    measure_effects
+        Every path from a company measure to a worker outcome in the generating model,
+        with its coefficient: ``wfc_flex`` (FLEX_HOURS or SMART_WORKING active -> latent
+        WFC; also the effect of introducing them between waves) and
+        ``sat_measures_per_active`` (each active asked measure -> latent sat_measures). All
+        other outcomes depend on measures only through these two. Exactly 0.0 in a placebo
+        wave.
+    company_sd
+        Standard deviation of each outcome's own company effect (keys
+        :data:`OUTCOME_LATENTS`). Normal waves: only ``wfc`` (WFC_COMPANY_SD, shared with
+        the outcomes built from the WFC latent). Placebo waves: chosen by
+        :func:`placebo_company_sd` so that every outcome's latent has an intra-company
+        correlation of ``icc``.
+    placebo
+        True for a placebo wave (``no_effects``).
+    icc
+        The requested intra-company correlation of a placebo wave, else None.
+    """
+
+    measure_effects: dict[str, float]
+    company_sd: dict[str, float]
+    placebo: bool = False
+    icc: float | None = None
+
+
+def placebo_company_sd(icc: float) -> dict[str, float]:
+    """Standard deviations of the company effects that give every outcome latent ``icc``.
+
+    A worker outcome's latent is its worker characteristics' terms (part-time, commute,
+    children, caregiving, temporary contract: kept as in a normal wave), a company effect
+    and the worker's own noise. ``icc`` is the share of the company effect in the variance of
+    the latent once the characteristics are held fixed, ``var(company) / (var(company) +
+    var(worker noise))``:
+
+    * ``wfc``: the latent of ``wfc_score`` before rounding, i.e. the WFC latent plus the mean
+      of the five item noises N(0, 0.85): worker variance 0.95^2 + 0.85^2 / 5;
+    * ``fwc``: likewise for ``fwc_score``;
+    * ``wlb_fit``: the continuous latent that is cut at 2.4, 4.3, 5.6 into wlb_fit (and at
+      4.3 into wlb_fit_good): a threshold model;
+    * ``sat_wlb``, ``sat_measures``, ``intent_leave``: the continuous latent rounded and cut
+      to 1-5.
+
+    Outcomes built from the WFC latent (fwc, wlb_fit, sat_wlb, intent_leave) inherit part of
+    its company effect; their own effect tops it up to the same ``icc``. sat_measures is
+    approximated by its latent inside intent_leave (the rounding adds 0.25^2 / 12 to the
+    worker variance: negligible).
+    """
+    if not 0.0 <= icc < 1.0:
+        raise DemoDataError(f"icc must be at least 0 and below 1, not {icc!r}")
+    r = icc / (1.0 - icc)
+    person = WFC_PERSON_SD ** 2
+    items = ITEM_SD ** 2 / len(WFC_ITEM_SHIFT)
+    wfc_company = r * (person + items)
+
+    def top_up(noise: float, from_wfc: float = 0.0, extra_within: float = 0.0,
+               extra_company: float = 0.0) -> float:
+        within = from_wfc ** 2 * person + noise + extra_within
+        inherited = from_wfc ** 2 * wfc_company + extra_company
+        return float(np.sqrt(max(0.0, r * within - inherited)))
+
+    sat_measures = SAT_MEASURES_SD ** 2
+    return {
+        "wfc": float(np.sqrt(wfc_company)),
+        "fwc": top_up(FWC_PERSON_SD ** 2, FWC_FROM_WFC, ITEM_SD ** 2 / len(FWC_ITEM_SHIFT)),
+        "wlb_fit": top_up(WLB_FIT_SD ** 2, 1.0),
+        "sat_wlb": top_up(SAT_WLB_SD ** 2, SAT_WLB_FROM_WFC),
+        "sat_measures": top_up(sat_measures),
+        "intent_leave": top_up(INTENT_SD ** 2, INTENT_FROM_WFC,
+                               INTENT_FROM_SAT ** 2 * sat_measures,
+                               INTENT_FROM_SAT ** 2 * r * sat_measures),
+    }
+
+
+def outcome_model(no_effects: bool = False, icc: float | None = None) -> OutcomeModel:
+    """The outcome model of a normal wave, or of a placebo wave when ``no_effects``.
+
+    A placebo wave has every measure effect exactly 0.0 (no measure, active or introduced
+    between waves, moves any worker outcome) and a company effect on every outcome with an
+    intra-company correlation ``icc`` (default :data:`DEFAULT_ICC`) on the latent scale
+    (:func:`placebo_company_sd`). ``icc`` is refused for a normal wave.
+    """
+    if not no_effects:
+        if icc is not None:
+            raise DemoDataError("icc applies only to placebo waves (no_effects, --no-effects)")
+        return OutcomeModel(
+            measure_effects={"wfc_flex": WFC_FLEX,
+                             "sat_measures_per_active": SAT_MEASURES_PER_ACTIVE},
+            company_sd={k: WFC_COMPANY_SD if k == "wfc" else 0.0 for k in OUTCOME_LATENTS})
+    icc = DEFAULT_ICC if icc is None else icc
+    if isinstance(icc, bool) or not isinstance(icc, int | float | np.floating) or np.isnan(icc):
+        raise DemoDataError(f"icc must be a number, not {icc!r}")
+    icc = float(icc)
+    return OutcomeModel(measure_effects={"wfc_flex": 0.0, "sat_measures_per_active": 0.0},
+                        company_sd=placebo_company_sd(icc), placebo=True, icc=icc)
+
+
 # ---- labels and phases -------------------------------------------------------------------
 
 _YEAR = re.compile(r"(\d{4})$")
@@ -371,20 +506,31 @@ def previous_wave_label(wave: str, phase: int) -> str | None:
 
 def wave_metadata(wave: str, phase: int | None = None, *, seed: int = 2013,
                   n_companies: int = 400, n_workers: int = 1500,
-                  n_surveyed: int = 30) -> dict[str, object]:
-    """The content of ``wave.yaml`` for a demo wave."""
+                  n_surveyed: int = 30, no_effects: bool = False,
+                  icc: float | None = None) -> dict[str, object]:
+    """The content of ``wave.yaml`` for a demo wave (a placebo wave says so in its notes)."""
     phase = infer_phase(wave) if phase is None else phase
+    model = outcome_model(no_effects, icc)
     year = wave_year(wave, phase)
     start = dt.date(year, 10, 1)
     start += dt.timedelta(days=(7 - start.weekday()) % 7)      # first Monday of October
+    sizes = (f"seed {seed}, phase {phase}{' baseline' if phase == 0 else ' follow-up'}, "
+             f"{n_companies} companies, {n_workers} worker questionnaires requested, "
+             f"{n_surveyed} surveyed companies at baseline")
+    if model.placebo:
+        notes = (f"SYNTHETIC PLACEBO WAVE, not real answers: generated by pipeline.demo with "
+                 f"no_effects ({sizes}). No company measure, active or introduced since the "
+                 f"previous wave, affects any worker outcome; workers of a company share a "
+                 f"company effect on every outcome (intra-company correlation {model.icc:g} "
+                 f"on the latent scale). See docs/demo-data.md (Placebo waves).")
+    else:
+        notes = (f"SYNTHETIC DEMO DATA, not real answers: generated by pipeline.demo "
+                 f"({sizes}). See docs/demo-data.md.")
     meta: dict[str, object] = {
         "label": wave,
         "fieldwork_start": start,
         "fieldwork_end": start + dt.timedelta(days=53),          # a Friday, late November
-        "notes": (f"SYNTHETIC DEMO DATA, not real answers: generated by pipeline.demo "
-                  f"(seed {seed}, phase {phase}{' baseline' if phase == 0 else ' follow-up'}, "
-                  f"{n_companies} companies, {n_workers} worker questionnaires requested, "
-                  f"{n_surveyed} surveyed companies at baseline). See docs/demo-data.md."),
+        "notes": notes,
     }
     prev = previous_wave_label(wave, phase)
     if prev is not None:
@@ -774,8 +920,19 @@ def _it_labels(codebook: Codebook, table: str, column: str) -> list[str]:
     return [col.code_label(c, "it") for c in col.codes]
 
 
-def _worker_columns(world: _World, snap: _Snapshot,
-                    codebook: Codebook) -> dict[str, _Cat | _Int | _Num | _Text]:
+def _company_effects(world: _World, model: OutcomeModel) -> dict[str, np.ndarray]:
+    """Each outcome's company effect per company (persistent over the phases)."""
+    if not model.placebo:
+        zero = np.zeros(world.n)
+        return {k: world.wfc_company if k == "wfc" else zero for k in OUTCOME_LATENTS}
+    z = _rng(world.seed, _S_PLACEBO).standard_normal((world.n, len(OUTCOME_LATENTS)))
+    return {k: model.company_sd[k] * z[:, j] for j, k in enumerate(OUTCOME_LATENTS)}
+
+
+def _worker_columns(world: _World, snap: _Snapshot, codebook: Codebook,
+                    model: OutcomeModel | None = None,
+                    ) -> dict[str, _Cat | _Int | _Num | _Text]:
+    model = model or outcome_model()
     rng = _rng(world.seed, _S_WORKERS, snap.phase)
     table = codebook.tables["worker_survey"]
     cols = table.columns
@@ -838,22 +995,35 @@ def _worker_columns(world: _World, snap: _Snapshot,
                    rng.choice(len(world.munis.pop), size=n,
                               p=world.munis.pop / world.munis.pop.sum()))
 
-    # Work-to-family conflict (latent) and its items.
+    # Work-to-family conflict (latent) and its items. Measures move the outcomes only through
+    # model.measure_effects (all 0.0 in a placebo wave); company effects come from
+    # model.company_sd (in a normal wave only the WFC latent has one).
+    effects = model.measure_effects
+    company = {k: v[comp] for k, v in _company_effects(world, model).items()}
+    own = {k: model.placebo and model.company_sd[k] > 0 for k in OUTCOME_LATENTS}
     flex = active("FLEX_HOURS") | active("SMART_WORKING")
-    latent = (WFC_MEAN + world.wfc_company[comp] + WFC_FLEX * flex
+    latent = (WFC_MEAN + company["wfc"] + effects["wfc_flex"] * flex
               + WFC_PART_TIME * part_time
               + WFC_COMMUTE * (np.minimum(commute, 120) - 20)
               + WFC_CHILD * parent + WFC_CAREGIVER * caregiver
               + WFC_PERSON_SD * rng.standard_normal(n))
-    fwc_latent = (FWC_MEAN + 0.35 * (latent - WFC_MEAN) + 0.45 * parent + 0.35 * caregiver
-                  + 0.85 * rng.standard_normal(n))
+    fwc_latent = (FWC_MEAN + FWC_FROM_WFC * (latent - WFC_MEAN) + FWC_CHILD * parent
+                  + FWC_CAREGIVER * caregiver + FWC_PERSON_SD * rng.standard_normal(n))
+    if own["fwc"]:
+        fwc_latent = fwc_latent + company["fwc"]
     wfc = [_scale(latent + d + ITEM_SD * rng.standard_normal(n), 1, 7) for d in WFC_ITEM_SHIFT]
     fwc = [_scale(fwc_latent + d + ITEM_SD * rng.standard_normal(n), 1, 7)
            for d in FWC_ITEM_SHIFT]
-    fit_x = latent + 0.9 * rng.standard_normal(n)
+    fit_x = latent + WLB_FIT_SD * rng.standard_normal(n)
+    if own["wlb_fit"]:
+        fit_x = fit_x + company["wlb_fit"]
     wlb_fit = (1 + (fit_x >= WLB_FIT_CUTS[0]).astype(np.int8) + (fit_x >= WLB_FIT_CUTS[1])
                + (fit_x >= WLB_FIT_CUTS[2])).astype(np.int8)
-    sat_wlb = _scale(3.4 - 0.45 * (latent - WFC_MEAN) + 0.8 * rng.standard_normal(n), 1, 5)
+    sat_x = (SAT_WLB_MEAN - SAT_WLB_FROM_WFC * (latent - WFC_MEAN)
+             + SAT_WLB_SD * rng.standard_normal(n))
+    if own["sat_wlb"]:
+        sat_x = sat_x + company["sat_wlb"]
+    sat_wlb = _scale(sat_x, 1, 5)
 
     # Needs and availability.
     public = mode == mode_codes.index("public")
@@ -886,10 +1056,18 @@ def _worker_columns(world: _World, snap: _Snapshot,
                                     [need_col.code_label(c) for c in need_col.codes] + ["non so"])
         out[f"avail_{m}"] = _Cat(avail, avail_codes,
                                  _it_labels(codebook, "worker_survey", f"avail_{m}"))
-    sat_measures = _scale(2.5 + 0.12 * n_active_asked + 0.9 * rng.standard_normal(n), 1, 5)
+    sat_x = (SAT_MEASURES_MEAN + effects["sat_measures_per_active"] * n_active_asked
+             + SAT_MEASURES_SD * rng.standard_normal(n))
+    if own["sat_measures"]:
+        sat_x = sat_x + company["sat_measures"]
+    sat_measures = _scale(sat_x, 1, 5)
     temp = np.isin(contract, [1, 2])
-    intent = _scale(2.1 + 0.3 * (latent - WFC_MEAN) - 0.25 * (sat_measures - 3.0) + 0.5 * temp
-                    + 0.9 * rng.standard_normal(n), 1, 5)
+    intent_x = (INTENT_MEAN + INTENT_FROM_WFC * (latent - WFC_MEAN)
+                - INTENT_FROM_SAT * (sat_measures - 3.0) + INTENT_TEMP * temp
+                + INTENT_SD * rng.standard_normal(n))
+    if own["intent_leave"]:
+        intent_x = intent_x + company["intent_leave"]
+    intent = _scale(intent_x, 1, 5)
 
     # Top three needs: the three most important asked measures (some list fewer).
     order = np.argsort(-need_latent, axis=1, kind="stable")[:, :3].astype(np.int64)
@@ -1206,8 +1384,9 @@ def _check_args(wave: str, seed: int, n_companies: int, n_workers: int, n_survey
 
 def build_demo_tables(wave: str = "demo-2013", *, seed: int = 2013, n_companies: int = 400,
                       n_workers: int = 1500, n_surveyed: int = 30, phase: int | None = None,
-                      reference_csv: Path | None = None,
-                      messy: bool = False) -> dict[str, pd.DataFrame]:
+                      reference_csv: Path | None = None, messy: bool = False,
+                      no_effects: bool = False,
+                      icc: float | None = None) -> dict[str, pd.DataFrame]:
     """The tables of a demo wave as DataFrames, without writing anything.
 
     Parameters
@@ -1215,7 +1394,7 @@ def build_demo_tables(wave: str = "demo-2013", *, seed: int = 2013, n_companies:
     wave
         Wave label; gives the phase (``demo-2014`` -> 1) and the calendar year of the
         network events when ``phase`` is None.
-    seed, n_companies, n_workers, n_surveyed, phase, reference_csv
+    seed, n_companies, n_workers, n_surveyed, phase, reference_csv, no_effects, icc
         As :func:`write_demo_wave`.
     messy
         False (default): canonical columns and codes, typed: worker categories as
@@ -1231,11 +1410,12 @@ def build_demo_tables(wave: str = "demo-2013", *, seed: int = 2013, n_companies:
         ``network_activity``.
     """
     phase = _check_args(wave, seed, n_companies, n_workers, n_surveyed, phase)
+    model = outcome_model(no_effects, icc)
     codebook = load_codebook()
     munis = load_municipalities(reference_csv)
     world = _build_world(int(seed), n_companies, n_workers, n_surveyed, munis, codebook)
     snap = _snapshot(world, phase)
-    columns = _worker_columns(world, snap, codebook)
+    columns = _worker_columns(world, snap, codebook, model)
     if messy:
         workers = _messy_frame(columns, _rng(world.seed, _S_MESSY, phase))
         workers.columns = _export_headers("worker_survey", list(workers.columns))
@@ -1268,9 +1448,12 @@ def _columns_yaml() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _wave_yaml(meta: dict[str, object]) -> str:
+def _wave_yaml(meta: dict[str, object], placebo: bool = False) -> str:
     head = ("# Synthetic demo wave written by `welfare demo-data` (pipeline/demo.py).\n"
             "# Not real data: every output built from it is marked as synthetic.\n")
+    if placebo:
+        head += ("# PLACEBO wave (--no-effects): company measures have no effect on worker "
+                 "outcomes.\n")
     return head + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=88)
 
 
@@ -1326,7 +1509,8 @@ def _csv_text(df: pd.DataFrame, sep: str, line_end: str, decimal: str = ".") -> 
 
 def write_demo_wave(wave: str, dest: Path, *, seed: int = 2013, n_companies: int = 400,
                     n_workers: int = 1500, n_surveyed: int = 30, phase: int | None = None,
-                    reference_csv: Path | None = None) -> list[Path]:
+                    reference_csv: Path | None = None, no_effects: bool = False,
+                    icc: float | None = None) -> list[Path]:
     """Write the raw files of a synthetic demo wave into ``dest`` and return their paths.
 
     Parameters
@@ -1350,6 +1534,15 @@ def write_demo_wave(wave: str, dest: Path, *, seed: int = 2013, n_companies: int
         0 baseline, 1 first follow-up, ... (at most 10).
     reference_csv
         The ISTAT municipalities (default: ``get_paths().municipalities_csv``).
+    no_effects
+        Write a placebo wave: same files, territory, adoption and needs as the normal wave of
+        the same seed and sizes, but no company measure (active, or introduced since the
+        previous wave) affects any worker outcome, while workers of a company share a
+        company effect on every outcome (:func:`outcome_model`). ``wave.yaml`` says so.
+    icc
+        Intra-company correlation of the outcomes of a placebo wave on the latent scale
+        (default 0.2; :func:`placebo_company_sd` says exactly what it means). Only with
+        ``no_effects``.
 
     Raises
     ------
@@ -1358,6 +1551,7 @@ def write_demo_wave(wave: str, dest: Path, *, seed: int = 2013, n_companies: int
     """
     dest = Path(dest)
     phase = _check_args(wave, seed, n_companies, n_workers, n_surveyed, phase)
+    outcome_model(no_effects, icc)
     if dest.exists():
         if not dest.is_dir():
             raise DemoDataError(f"{dest} exists and is not a folder: demo data not written")
@@ -1369,9 +1563,11 @@ def write_demo_wave(wave: str, dest: Path, *, seed: int = 2013, n_companies: int
                 "remove the folder or choose another label")
     tables = build_demo_tables(wave, seed=seed, n_companies=n_companies, n_workers=n_workers,
                                n_surveyed=n_surveyed, phase=phase,
-                               reference_csv=reference_csv, messy=True)
+                               reference_csv=reference_csv, messy=True,
+                               no_effects=no_effects, icc=icc)
     meta = wave_metadata(wave, phase, seed=seed, n_companies=n_companies,
-                         n_workers=n_workers, n_surveyed=n_surveyed)
+                         n_workers=n_workers, n_surveyed=n_surveyed, no_effects=no_effects,
+                         icc=icc)
     services = tables["local_services"].copy()
     services["monthly_fee_eur"] = services["monthly_fee_eur"].map(
         lambda v: f"{v:.2f}".replace(".", ","))
@@ -1383,7 +1579,7 @@ def write_demo_wave(wave: str, dest: Path, *, seed: int = 2013, n_companies: int
         "network_activity.csv": _csv_text(tables["network_activity"], ",", "\n").encode(
             "utf-8"),
         "columns.yaml": _columns_yaml().encode("utf-8"),
-        "wave.yaml": _wave_yaml(meta).encode("utf-8"),
+        "wave.yaml": _wave_yaml(meta, placebo=no_effects).encode("utf-8"),
     }
     with staged_folder(dest) as stage:
         for name in FILES:

@@ -6,7 +6,8 @@ A run is a small dependency graph. Each step has a key, the hash of its inputs:
 * a section (one notebook, rendered to HTML and PDF): the notebook's source, the code, the
   run's parameters (language, ``min_cell``), the processed tables the notebook declares it
   reads (``welfare: tables:`` in its jupytext header) and, for notebooks that compare with
-  the previous wave (``welfare: previous_wave: true``), that wave's processed tables;
+  earlier waves (``welfare: previous_wave: true``), the labels and processed tables of every
+  processed wave of the ``previous_wave`` chain (:func:`previous_chain`);
 * the site index: the keys of all sections.
 
 A step whose key is unchanged since the last successful run is reused; ``force`` redoes
@@ -36,8 +37,8 @@ import yaml
 
 from pipeline.atomic import staged_folder, write_text_atomic
 from pipeline.config import TEMPLATES_DIR as PACKAGE_TEMPLATES
-from pipeline.config import Paths, get_paths, min_cell
-from pipeline.errors import PipelineError
+from pipeline.config import WAVE_PATTERN, Paths, get_paths, min_cell
+from pipeline.errors import PipelineError, display_path
 from pipeline.fingerprint import code_version, folder_hashes, hash_value, sha256_file
 from pipeline.progress import Progress
 
@@ -195,23 +196,95 @@ def _publish_quality(paths: Paths, wave: str, lang: str, stage_root: Path) -> di
     return json.loads(summary_path.read_text(encoding="utf-8")).get(lang)
 
 
+# --- the chain of earlier waves -----------------------------------------------------------------
+
+def _previous_link(paths: Paths, label: str, manifest: dict[str, Any] | None) -> str | None:
+    """The ``previous_wave`` of ``label``: from its processed manifest (what its processed
+    tables were built from), else from its raw ``wave.yaml``; None when there is none."""
+    if manifest is not None:
+        prev = (manifest.get("meta") or {}).get("previous_wave")
+    else:
+        path = paths.raw / label / "wave.yaml"
+        try:
+            meta = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            meta = None
+        prev = meta.get("previous_wave") if isinstance(meta, dict) else None
+    if prev is None or not WAVE_PATTERN.match(str(prev)):
+        return None
+    return str(prev)
+
+
+def previous_chain(paths: Paths, wave: str, manifest: dict[str, Any] | None = None,
+                   ) -> list[str]:
+    """Every earlier wave of ``wave``'s ``previous_wave`` chain that is processed.
+
+    The chain follows ``previous_wave`` from ``wave`` (its ``manifest`` when given, else its
+    processed manifest or raw ``wave.yaml``) back to a wave without one; a wave of the chain
+    that is not processed is left out of the list but its own link is still followed (from
+    its raw ``wave.yaml``). Oldest first, so the list ends with the immediate previous wave
+    when that one is processed; ``[]`` for a baseline.
+
+    Raises
+    ------
+    PipelineError
+        The chain comes back to a wave it already passed: one line naming the ``wave.yaml``
+        whose ``previous_wave`` closes the cycle.
+    """
+    if manifest is None:
+        manifest = read_manifest(paths, wave)
+    trail = [wave]
+    found: list[str] = []
+    label = _previous_link(paths, wave, manifest)
+    while label is not None:
+        if label in trail:
+            where = display_path(paths.raw / trail[-1] / "wave.yaml")
+            raise PipelineError(
+                f"{where}: previous_wave '{label}' makes a cycle of waves "
+                f"({' -> '.join([*trail, label])}); every wave must come after its "
+                "previous_wave")
+        trail.append(label)
+        earlier = read_manifest(paths, label)
+        if earlier is not None:
+            found.append(label)
+        label = _previous_link(paths, label, earlier)
+    return found[::-1]
+
+
 # --- section keys -------------------------------------------------------------------------------
 
+#: Parameters that are folders: their content enters the keys through the tables' hashes.
+_PATH_PARAMETERS = ("processed_dir", "tables_dir", "previous_processed_dir",
+                    "previous_processed_dirs")
+
+
 def section_key(section: Section, manifest: dict[str, Any], previous: dict[str, Any] | None,
-                parameters: dict[str, Any]) -> str:
+                parameters: dict[str, Any],
+                chain: dict[str, dict[str, Any]] | None = None) -> str:
+    """The cache key of a section.
+
+    ``previous`` is the manifest of the immediate previous wave and ``chain`` the manifests
+    of every processed wave of the ``previous_wave`` chain, oldest first
+    (:func:`previous_chain`): for sections with ``previous_wave: true`` their labels and
+    tables' hashes enter the key, so a change in any earlier wave reruns the section.
+    """
     tables = {t: manifest["tables"][t]["sha256"] for t in section.tables
               if t in manifest["tables"]} if section.tables else {
         t: info["sha256"] for t, info in manifest["tables"].items()}
     prev = None
     if section.previous_wave and previous is not None:
         prev = {t: info["sha256"] for t, info in previous["tables"].items()}
+    earlier = None
+    if section.previous_wave and chain:
+        earlier = [[label, {t: info["sha256"] for t, info in m["tables"].items()}]
+                   for label, m in chain.items()]
     return hash_value({
         "source": sha256_file(section.source),
         "code": code_version()["source_sha256"],
         "tables": tables,
         "previous": prev,
-        "parameters": {k: v for k, v in parameters.items()
-                       if k not in ("processed_dir", "tables_dir", "previous_processed_dir")},
+        "chain": earlier,
+        "parameters": {k: v for k, v in parameters.items() if k not in _PATH_PARAMETERS},
     })
 
 
@@ -320,6 +393,13 @@ def _plan(wave: str, lang: str, paths: Paths, manifest: dict[str, Any],
 
     previous_label = manifest["meta"].get("previous_wave")
     previous = read_manifest(paths, previous_label) if previous_label else None
+    # Notebooks comparing with earlier waves get the whole chain of processed earlier waves.
+    chain: dict[str, dict[str, Any]] = {}
+    if any(s.previous_wave for s in sections):
+        for label in previous_chain(paths, wave, manifest):
+            earlier = read_manifest(paths, label)
+            if earlier is not None:
+                chain[label] = earlier
     synthetic = bool(manifest["synthetic"])
     # The reference data (municipalities, boundaries) feed the maps and areas: a new
     # version of them must refresh the reports too. Notebooks do not declare this name, so
@@ -341,6 +421,10 @@ def _plan(wave: str, lang: str, paths: Paths, manifest: dict[str, Any],
                       "processed_dir": str(paths.processed_wave(wave)),
                       "previous_processed_dir": str(paths.processed_wave(previous_label))
                       if previous else None}
+        if section.previous_wave:
+            parameters["previous_waves"] = list(chain)
+            parameters["previous_processed_dirs"] = [str(paths.processed_wave(label))
+                                                     for label in chain]
         job = NotebookJob(
             source=section.source, executed=executed_dir / f"{section.name}.ipynb",
             parameters=parameters, name=f"section {section.name}",
@@ -348,7 +432,7 @@ def _plan(wave: str, lang: str, paths: Paths, manifest: dict[str, Any],
                     "title": text(f"{section.text_key}.title", lang), "wave": wave,
                     "lang": lang, "synthetic": synthetic, **cover})
         units.append(Unit(f"section {section.name}",
-                          section_key(section, manifest, previous, parameters), job,
+                          section_key(section, manifest, previous, parameters, chain), job,
                           (f"{section.name}.html", f"{section.name}.pdf")))
     summary_nb = paths.notebooks / "summary" / "sintesi.py"
     if summary_nb.exists():
@@ -577,8 +661,11 @@ def wave_status(paths: Paths, wave: str, lang: str = "it") -> tuple[str, str]:
         return "new", f"no {lang} report yet"
     from pipeline.text import text
 
-    units = _plan(wave, lang, paths, manifest, discover_sections(paths),
-                  paths.runs() / wave / lang, text)
+    try:
+        units = _plan(wave, lang, paths, manifest, discover_sections(paths),
+                      paths.runs() / wave / lang, text)
+    except PipelineError as err:  # e.g. a cycle of previous waves: the next run fails too
+        return "failed", str(err)
     for unit in units:
         if lang_state.get("units", {}).get(unit.step) != unit.key:
             return "stale", f"{unit.step} changed (notebook, code or its input tables)"

@@ -21,7 +21,8 @@ from pipeline.config import get_paths
 from pipeline.errors import PipelineError
 from pipeline.run import list_waves, run_all, run_wave, wave_status
 
-pytestmark = pytest.mark.slow
+# End-to-end runs are marked slow one by one; the chain of earlier waves and the cache keys
+# at the end of the module are fast unit tests.
 
 NOTEBOOK = """# ---
 # jupyter:
@@ -88,6 +89,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
             if p.is_file()}
 
 
+@pytest.mark.slow
 def test_cache_reruns_only_what_changed(tiny_project):
     paths = get_paths()
     first = run_wave("w1", jobs=1, progress_stream=None)
@@ -131,6 +133,7 @@ def test_cache_reruns_only_what_changed(tiny_project):
     assert wave_status(paths, "w1") == ("reported", wave_status(paths, "w1")[1])
 
 
+@pytest.mark.slow
 def test_failed_run_keeps_the_last_good_report(tiny_project):
     paths = get_paths()
     run_wave("w1", jobs=1, progress_stream=None)
@@ -148,6 +151,7 @@ def test_failed_run_keeps_the_last_good_report(tiny_project):
     assert [p.name for p in paths.reports.iterdir()] == ["w1"], "no staging folder left"
 
 
+@pytest.mark.slow
 def test_bad_raw_file_keeps_processed_and_report(tiny_project):
     paths = get_paths()
     run_wave("w1", jobs=1, progress_stream=None)
@@ -160,6 +164,7 @@ def test_bad_raw_file_keeps_processed_and_report(tiny_project):
     assert (_snapshot(paths.report_wave("w1")), _snapshot(paths.processed_wave("w1"))) == before
 
 
+@pytest.mark.slow
 def test_kill_during_rendering_leaves_the_previous_report(tiny_project):
     paths = get_paths()
     run_wave("w1", jobs=1, progress_stream=None)
@@ -188,6 +193,7 @@ def test_kill_during_rendering_leaves_the_previous_report(tiny_project):
     assert sorted(p.name for p in paths.reports.iterdir()) == ["w1"]
 
 
+@pytest.mark.slow
 def test_all_runs_waves_in_order_and_status_lists_them(tiny_project):
     paths = get_paths()
     for label, prev in (("2014-autunno", "2013"), ("2013", None), ("2014-primavera", "2013")):
@@ -204,6 +210,7 @@ def test_all_runs_waves_in_order_and_status_lists_them(tiny_project):
     assert {wave_status(paths, w)[0] for w in list_waves(paths)} == {"reported"}
 
 
+@pytest.mark.slow
 def test_english_reports_go_to_their_own_folder(tiny_project):
     paths = get_paths()
     run_wave("w1", jobs=1, progress_stream=None)
@@ -215,6 +222,7 @@ def test_english_reports_go_to_their_own_folder(tiny_project):
     assert all(_snapshot(site)[k] == v for k, v in italian.items()), "Italian site kept"
 
 
+@pytest.mark.slow
 def test_a_wave_with_warnings_is_reported_and_says_so(tiny_project):
     paths = get_paths()
     tables = minimal_tables()
@@ -229,6 +237,7 @@ def test_a_wave_with_warnings_is_reported_and_says_so(tiny_project):
     assert "data_quality.html" in index and (site / "data_quality.html").exists()
 
 
+@pytest.mark.slow
 def test_a_notebook_opened_by_hand_runs_on_the_latest_wave(project):
     """As in JupyterLab: no parameters injected, the defaults pick the latest processed wave."""
     from pipeline.batch import KernelRunner, NotebookJob
@@ -251,3 +260,254 @@ def test_a_notebook_opened_by_hand_runs_on_the_latest_wave(project):
     assert "**2014**" in printed
     assert (project / "data" / "work" / "notebook-tables" / "2014" /
             "companies_by_sector.csv").exists(), "tables of a hand run stay out of reports/"
+
+
+# --- the chain of earlier waves (notebooks with ``previous_wave: true``) -------------------------
+
+MONITORING = """# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+#   welfare:
+#     previous_wave: true
+#     tables: [companies]
+# ---
+
+# %% tags=["parameters"]
+wave = "w"
+lang = "it"
+processed_dir = None
+tables_dir = None
+min_cell = 5
+previous_wave = None
+previous_processed_dir = None
+previous_waves = None
+previous_processed_dirs = None
+
+# %%
+import json
+from pathlib import Path
+Path(tables_dir).mkdir(parents=True, exist_ok=True)
+seen = {"previous_wave": previous_wave, "previous_processed_dir": previous_processed_dir,
+        "previous_waves": previous_waves, "previous_processed_dirs": previous_processed_dirs}
+Path(tables_dir, "chain.json").write_text(json.dumps(seen))
+
+# %% [markdown]
+# ## monitoring
+"""
+
+
+@pytest.fixture
+def fixed_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys computed twice must not see other edits of pipeline/ made meanwhile."""
+    monkeypatch.setattr("pipeline.run.code_version",
+                        lambda: {"package": "test", "source_sha256": "fixed"})
+
+
+def _processed(project: Path, wave: str, previous: str | None = None,
+               companies: str = "aaa") -> dict:
+    """A processed wave as far as the chain and the keys care: its manifest."""
+    manifest = {"meta": {"label": wave, **({"previous_wave": previous} if previous else {})},
+                "synthetic": False,
+                "tables": {"companies": {"sha256": companies, "rows": 1},
+                           "worker_survey": {"sha256": f"w-{wave}", "rows": 1}}}
+    folder = project / "data" / "processed" / wave
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    return manifest
+
+
+def _raw_link(project: Path, wave: str, previous: str) -> Path:
+    folder = project / "data" / "raw" / wave
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "wave.yaml").write_text(f"previous_wave: '{previous}'\n")
+    return folder / "wave.yaml"
+
+
+def test_previous_chain_lists_processed_earlier_waves_oldest_first(project):
+    from pipeline.run import previous_chain
+
+    paths = get_paths()
+    _processed(project, "2011")
+    _processed(project, "2012", "2011")
+    _processed(project, "2013", "2012")
+    current = _processed(project, "2014", "2013")
+    assert previous_chain(paths, "2011") == []
+    assert previous_chain(paths, "2012") == ["2011"]
+    assert previous_chain(paths, "2014") == ["2011", "2012", "2013"]
+    assert previous_chain(paths, "2014", current) == ["2011", "2012", "2013"]
+    # the manifest passed in is what the chain starts from
+    assert previous_chain(paths, "2014", {**current, "meta": {"previous_wave": "2012"}}) == [
+        "2011", "2012"]
+    # a link to a wave that exists nowhere ends the chain
+    assert previous_chain(paths, "x", _processed(project, "x", "nowhere")) == []
+
+
+def test_previous_chain_skips_unprocessed_waves_but_follows_their_links(project):
+    from pipeline.run import previous_chain
+
+    paths = get_paths()
+    _processed(project, "2011")
+    _raw_link(project, "2012", "2011")            # not processed: raw wave.yaml only
+    _processed(project, "2013", "2012")
+    _processed(project, "2014", "2013")
+    assert previous_chain(paths, "2014") == ["2011", "2013"]
+    (project / "data" / "raw" / "2012" / "wave.yaml").write_text("label: 2012\n")
+    assert previous_chain(paths, "2014") == ["2013"]
+    # the immediate previous wave not processed: the list ends with what is
+    _processed(project, "2016", "2015")
+    _raw_link(project, "2015", "2014")
+    assert previous_chain(paths, "2016") == ["2013", "2014"]
+
+
+def test_a_cycle_of_previous_waves_is_one_clear_error(project):
+    from pipeline.run import previous_chain
+
+    paths = get_paths()
+    _processed(project, "2012", "2014")
+    _processed(project, "2013", "2012")
+    _processed(project, "2014", "2013")
+    with pytest.raises(PipelineError) as err:
+        previous_chain(paths, "2014")
+    message = str(err.value)
+    assert "\n" not in message
+    assert message.startswith(str(project / "data" / "raw" / "2012" / "wave.yaml"))
+    assert ("previous_wave '2014' makes a cycle of waves (2014 -> 2013 -> 2012 -> 2014)"
+            in message)
+    # a wave that names itself, through its raw wave.yaml
+    _raw_link(project, "solo", "solo")
+    with pytest.raises(PipelineError, match=r"solo.wave\.yaml: previous_wave 'solo' makes a"):
+        previous_chain(paths, "solo")
+    # a cycle further back, not through the wave itself: 2014's link closes it
+    _processed(project, "2020", "2013")
+    with pytest.raises(PipelineError,
+                       match=r"2014.wave\.yaml: .*\(2020 -> 2013 -> 2012 -> 2014 -> 2013\)"):
+        previous_chain(paths, "2020")
+
+
+def _sections(project: Path) -> list:
+    from pipeline.run import Section
+
+    nb = project / "notebooks"
+    nb.mkdir(exist_ok=True)
+    (nb / "01_context.py").write_text(NOTEBOOK.format(table="companies", name="context"))
+    (nb / "05_monitoring.py").write_text(MONITORING)
+    return [Section("01_context", nb / "01_context.py", ("companies",)),
+            Section("05_monitoring", nb / "05_monitoring.py", ("companies",), True)]
+
+
+def _planned(project: Path, wave: str) -> dict[str, object]:
+    from pipeline.run import _plan, read_manifest
+
+    paths = get_paths()
+    units = _plan(wave, "it", paths, read_manifest(paths, wave), _sections(project),
+                  project / "executed", lambda key, lang, **kw: key)
+    return {u.step: u for u in units}
+
+
+def test_monitoring_gets_the_chain_and_the_other_sections_do_not(project, fixed_code):
+    processed = project / "data" / "processed"
+    _processed(project, "2012")
+    _processed(project, "2013", "2012")
+    _processed(project, "2014", "2013")
+    units = _planned(project, "2014")
+    monitoring = units["section 05_monitoring"].job.parameters
+    assert monitoring["previous_wave"] == "2013"
+    assert monitoring["previous_processed_dir"] == str(processed / "2013")
+    assert monitoring["previous_waves"] == ["2012", "2013"]
+    assert monitoring["previous_processed_dirs"] == [str(processed / "2012"),
+                                                     str(processed / "2013")]
+    context = units["section 01_context"].job.parameters
+    assert "previous_waves" not in context and "previous_processed_dirs" not in context
+    assert context["previous_wave"] == "2013"          # as before: every section gets it
+    baseline = _planned(project, "2012")["section 05_monitoring"].job.parameters
+    assert baseline["previous_waves"] == [] and baseline["previous_processed_dirs"] == []
+    assert baseline["previous_wave"] is None and baseline["previous_processed_dir"] is None
+
+
+def test_a_change_in_any_earlier_wave_reruns_monitoring_only(project, fixed_code):
+    _processed(project, "2012")
+    _processed(project, "2013", "2012")
+    _processed(project, "2014", "2013")
+    before = {step: u.key for step, u in _planned(project, "2014").items()}
+    assert before == {step: u.key for step, u in _planned(project, "2014").items()}
+    _processed(project, "2012", companies="changed")   # the oldest wave was reprocessed
+    after = {step: u.key for step, u in _planned(project, "2014").items()}
+    assert after["section 05_monitoring"] != before["section 05_monitoring"]
+    assert after["section 01_context"] == before["section 01_context"]
+    # an earlier wave appearing in the chain (processed for the first time) reruns it too
+    _processed(project, "2011")
+    _processed(project, "2012", "2011", companies="changed")
+    linked = {step: u.key for step, u in _planned(project, "2014").items()}
+    assert linked["section 05_monitoring"] != after["section 05_monitoring"]
+    assert linked["section 01_context"] == before["section 01_context"]
+
+
+def test_section_key_covers_the_chain_but_not_where_it_lies(project, fixed_code):
+    from pipeline.run import section_key
+
+    sections = _sections(project)
+    manifest = _processed(project, "2014", "2013")
+    m12, m13 = _processed(project, "2012"), _processed(project, "2013", "2012")
+    chain = {"2012": m12, "2013": m13}
+    params = {"wave": "2014", "previous_waves": ["2012", "2013"],
+              "previous_processed_dirs": ["/a/2012", "/a/2013"]}
+    monitoring, context = sections[1], sections[0]
+    key = section_key(monitoring, manifest, m13, params, chain)
+    moved = {**params, "previous_processed_dirs": ["/b/2012", "/b/2013"]}
+    assert section_key(monitoring, manifest, m13, moved, chain) == key
+    changed = {"2012": {**m12, "tables": {"companies": {"sha256": "new"}}}, "2013": m13}
+    assert section_key(monitoring, manifest, m13, params, changed) != key
+    assert section_key(monitoring, manifest, m13, {**params, "previous_waves": ["2013"]},
+                       {"2013": m13}) != key
+    # sections that do not compare waves ignore the chain; the old call still works
+    assert (section_key(context, manifest, m13, {"wave": "2014"}, chain)
+            == section_key(context, manifest, m13, {"wave": "2014"}, changed)
+            == section_key(context, manifest, m13, {"wave": "2014"}))
+
+
+def test_status_reports_a_cycle_as_the_reason_the_wave_fails(project, fixed_code):
+    from pipeline.run import _save_json, ingest_key, state_path
+
+    paths = get_paths()
+    _sections(project)
+    _processed(project, "2013", "2014")
+    _processed(project, "2014", "2013")
+    _raw_link(project, "2014", "2013")
+    _save_json(state_path(paths, "2014"), {"status": "reported",
+                                           "ingest_key": ingest_key(paths, "2014"),
+                                           "langs": {"it": {"units": {}}}})
+    status, reason = wave_status(paths, "2014")
+    assert status == "failed" and "makes a cycle of waves" in reason
+
+
+@pytest.mark.slow
+def test_monitoring_notebook_receives_the_chain_and_reruns_when_an_earlier_wave_changes(
+        tiny_project):
+    paths = get_paths()
+    (paths.notebooks / "05_monitoring.py").write_text(MONITORING)
+    for wave, prev in (("2012", None), ("2013", "2012"), ("2014", "2013")):
+        raw = write_wave(tiny_project, wave)
+        if prev:
+            (raw / "wave.yaml").write_text(f"previous_wave: '{prev}'\n")
+        run_wave(wave, jobs=2, progress_stream=None)
+    seen = json.loads((paths.report_wave("2014") / "tables" / "chain.json").read_text())
+    processed = paths.processed
+    assert seen == {"previous_wave": "2013",
+                    "previous_processed_dir": str(processed / "2013"),
+                    "previous_waves": ["2012", "2013"],
+                    "previous_processed_dirs": [str(processed / "2012"),
+                                                str(processed / "2013")]}
+    baseline = json.loads((paths.report_wave("2012") / "tables" / "chain.json").read_text())
+    assert baseline["previous_waves"] == [] and baseline["previous_wave"] is None
+
+    tables = minimal_tables()
+    tables["companies"].loc[0, "n_employees"] = "46"
+    write_csv(tables["companies"], paths.raw_wave("2012") / "companies.csv")
+    run_wave("2012", jobs=1, progress_stream=None)
+    again = run_wave("2014", jobs=1, progress_stream=None)
+    assert _steps(again) == {"ingest": True, "section 01_context": True,
+                             "section 02_needs": True, "section 05_monitoring": False,
+                             "company C01": True, "company C02": True, "publish": False}
