@@ -247,29 +247,34 @@ def permutation_test(
     if k == 0 or k == G:
         raise ValueError(f"{treatment}: every company is on the same side")
     mult = d[interact].astype("float64").to_numpy() if interact else np.ones(len(d))
-    # A = M_Z C_int: the partialled regressor of "company j treated" (n x G)
-    C = np.zeros((len(d), G))
-    C[np.arange(len(d)), codes] = mult
-    A = _partial(Z, w, C)
-    yt = _partial(Z, w, y[:, None])[:, 0]
-    x_obs = A @ treated
-    T, exhaustive = _assignments(G, treated, n_resamples, np.random.default_rng(seed))
-    R = T.shape[1]
-    # per resample r: g_y[r] = x_r' W y~, g_x[r] = x_r' W x_obs, D[r] = x_r' W x_r, and
-    # company sums Sy = C'(W x_r y~), Sx = C'(W x_r x_obs), S2 = C'(W x_r^2)
+    # The partialled regressor of an assignment t (G zeros and ones) is
+    # x_t = M_Z (mult * t[company]) = mult * t[company] - Z B t, with B = (Z'WZ)^+ Z'W C
+    # (C the n x G company indicators times mult): never an n x G matrix in memory.
     srt = np.argsort(codes, kind="stable")
     grp = np.searchsorted(codes[srt], np.arange(G))
 
     def csum(v: np.ndarray) -> np.ndarray:  # per-company sums of the rows of v
         return np.add.reduceat(v[srt], grp, axis=0)
 
+    ZW = Z * w[:, None]
+    B = np.linalg.lstsq(Z.T @ ZW, csum(ZW * mult[:, None]).T, rcond=None)[0]  # p x G
+
+    def partialled(Tc: np.ndarray) -> np.ndarray:  # n x columns of Tc
+        return mult[:, None] * Tc[codes] - Z @ (B @ Tc)
+
+    yt = _partial(Z, w, y[:, None])[:, 0]
+    x_obs = partialled(treated[:, None])[:, 0]
+    T, exhaustive = _assignments(G, treated, n_resamples, np.random.default_rng(seed))
+    R = T.shape[1]
+    # per resample r: g_y[r] = x_r' W y~, g_x[r] = x_r' W x_obs, D[r] = x_r' W x_r, and
+    # company sums Sy = C'(W x_r y~), Sx = C'(W x_r x_obs), S2 = C'(W x_r^2)
     g_y, g_x, D = np.empty(R), np.empty(R), np.empty(R)
     Sy, Sx, S2 = np.empty((G, R)), np.empty((G, R)), np.empty((G, R))
     step = max(1, _CHUNK_CELLS // max(1, len(d)))
     wy, wx = w * yt, w * x_obs
     for a in range(0, R, step):
         sl = slice(a, a + step)
-        Xr = A @ T[:, sl]
+        Xr = partialled(T[:, sl])
         WX = Xr * w[:, None]
         g_y[sl] = wy @ Xr
         g_x[sl] = wx @ Xr
