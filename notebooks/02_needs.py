@@ -34,7 +34,14 @@ min_cell = 5
 # %%
 import pandas as pd
 
-from pipeline.analysis.needs import GROUPINGS, balance_table, needs_table, unmet_need
+from pipeline.analysis.needs import (
+    GROUPINGS,
+    balance_table,
+    needs_distribution,
+    needs_table,
+    unmet_need,
+)
+from pipeline.analysis.survey import wave_design
 from pipeline.analysis.themes import theme_counts
 from pipeline.codebook import load_codebook
 from pipeline.notebook import open_wave, show_figure
@@ -42,7 +49,7 @@ from pipeline.plots import set_theme
 from pipeline.plots.bars import share_bars
 from pipeline.plots.estimates import diverging_likert, dot_ci
 from pipeline.report.formatting import format_number, format_percent
-from pipeline.stats import cronbach_alpha, likert_distribution, survey_design
+from pipeline.stats import cronbach_alpha
 from pipeline.text import say, text
 
 set_theme()
@@ -51,7 +58,7 @@ ctx = open_wave(wave, lang, processed_dir, tables_dir, min_cell)
 wave = ctx.wave
 workers, companies = ctx.tables["worker_survey"], ctx.tables["companies"]
 measures = codebook.measure_codes("asked_workers")
-design = survey_design(workers, companies)
+design = wave_design(workers, companies)
 label = {m: codebook.measure_label(m, lang) for m in measures}
 
 # %%
@@ -81,11 +88,7 @@ for group_var in ("gender", "has_child_u14", "caregiver"):
 
 # %%
 say("needs.distribution", lang)
-dist = pd.concat([likert_distribution(workers[f"need_imp_{m}"], design=design).assign(measure=m)
-                  for m in measures], ignore_index=True)
-dist = ctx.save_table(
-    dist[["measure", "category", "estimate", "se", "ci_low", "ci_high", "n", "count"]],
-    "needs_distribution")
+dist = ctx.save_table(needs_distribution(workers, design, measures), "needs_distribution")
 dist = dist.assign(label=dist["measure"].map(label))
 dist["order"] = dist["measure"].map({m: i for i, m in enumerate(order)})
 scale = codebook.scales["importance4"]["labels"]
@@ -111,6 +114,11 @@ say("needs.balance_text", lang,
     fit=format_percent(fit_all["estimate"].iloc[0], lang, decimals=0),
     wfc=format_number(wfc_all["estimate"].iloc[0], lang, decimals=2),
     alpha=format_number(alpha["estimate"], lang, decimals=2))
+say("needs.balance_design", lang,
+    icc=format_number(wfc_all["icc"].iloc[0], lang, decimals=2),
+    deff=format_number(wfc_all["deff"].iloc[0], lang, decimals=2),
+    icc_fit=format_number(fit_all["icc"].iloc[0], lang, decimals=2),
+    deff_fit=format_number(fit_all["deff"].iloc[0], lang, decimals=2))
 wfc = balance[balance["indicator"] == "wfc_score"].copy()
 wfc["label"] = [text(f"group.{v}.{g}", lang) for v, g in zip(wfc["group_var"], wfc["group"],
                                                                 strict=True)]

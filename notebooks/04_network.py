@@ -66,6 +66,7 @@ from pipeline.analysis.network import (
     viability,
     viable_areas,
 )
+from pipeline.analysis.survey import wave_design
 from pipeline.codebook import load_codebook
 from pipeline.config import get_paths
 from pipeline.notebook import open_wave, show_figure, show_table
@@ -74,7 +75,6 @@ from pipeline.plots.bars import share_bars
 from pipeline.plots.estimates import dot_ci
 from pipeline.plots.network import activity_chart, gap_chart, viability_grid
 from pipeline.report.formatting import Formatter
-from pipeline.stats import survey_design
 from pipeline.text import say, text
 
 set_theme()
@@ -93,7 +93,7 @@ order = list(AREA_LABELS)
 labels_of_area = {**{a: area_label(a, lang) for a in order},
                   ALL: text("network.all_areas", lang), "OUTSIDE": text("network.outside", lang)}
 located = company_areas(companies, areas)
-design = survey_design(workers, companies)
+design = wave_design(workers, companies)
 
 # %%
 network = located[located["in_network"]]

@@ -9,8 +9,13 @@ Three pages, written by :func:`write_site` into the (staging) site folder of one
     on the first screen when it has warnings), to the methods appendix and to the
     provenance page. It never links ``confidential/`` (the per-company reports).
 ``methods.html`` + ``methods.pdf``
-    The survey design as DATA_CONTRACT.md defines it, the definitions of the indicators,
-    the suppression rule with the run's ``min_cell``, and the design's figures for the wave.
+    The survey design as DATA_CONTRACT.md defines it and the pipeline builds it
+    (:mod:`pipeline.analysis.survey`: the minimum respondents per post-stratum, the
+    Korn-Graubard interval), the design's figures for the wave, the headline indicators'
+    standard errors with and without the finite population correction, how comparisons are
+    tested and their size as the calibration study measured it
+    (:mod:`pipeline.stats.calibration`), the definitions of the indicators and the
+    suppression rule with the run's ``min_cell``.
 ``provenance.html`` + ``provenance.pdf``
     Run id and time, code version, hashes of the raw input files, parameters and the
     versions of the libraries that computed and rendered the results.
@@ -236,22 +241,161 @@ def _result_tiles(tables_dir: Path, lang: str, min_cell: int) -> list[tuple[str,
 
 
 def _design_facts(data: WaveData) -> dict[str, int] | None:
-    """The design of the worker survey in this wave: strata, respondents, degrees of freedom."""
+    """The design of the worker survey in this wave: strata, respondents, degrees of freedom,
+    the minimum respondents per post-stratum, the companies post-stratified as one cell
+    (with that minimum, as every report's design) and those where more than half of the
+    employees answered."""
     workers = data.tables.get("worker_survey")
     companies = data.tables.get("companies")
     if workers is None or companies is None or not len(workers):
         return None
+    from pipeline.analysis.survey import MIN_POSTSTRATUM, wave_weights
+
     strata = int(workers["company_id"].nunique())
     facts = {"strata": strata, "respondents": len(workers),
-             "df": len(workers) - strata, "df_cluster": max(strata - 1, 0)}
+             "df": len(workers) - strata, "df_cluster": max(strata - 1, 0),
+             "min_poststratum": MIN_POSTSTRATUM}
     try:
-        from pipeline.stats.design import poststrat_weights
-
-        weights = poststrat_weights(workers, companies)
-        facts["collapsed"] = int(weights.loc[weights["collapsed"], "company_id"].nunique())
-    except (ImportError, KeyError, ValueError):  # the quality gate reports bad data
-        pass
+        weights = wave_weights(workers, companies)
+    except (KeyError, ValueError):  # the quality gate reports bad data
+        return facts
+    by_company = weights.groupby("company_id", observed=True).first()
+    facts["collapsed"] = int(by_company["collapsed"].sum())
+    facts["half"] = int((by_company["n_company"] > 0.5 * by_company["N"]).sum())
     return facts
+
+
+def _fpc_rows(data: WaveData, min_cell: int, lang: str) -> list[tuple[str, list[str]]]:
+    """The methods appendix's table of the headline indicators with and without the fpc:
+    ``(indicator label, [estimate, se, se without fpc, deff, icc, respondents])`` for each
+    indicator with at least ``min_cell`` respondents."""
+    workers = data.tables.get("worker_survey")
+    companies = data.tables.get("companies")
+    if workers is None or companies is None or not len(workers):
+        return []
+    from pipeline.analysis.survey import fpc_comparison
+    from pipeline.report.formatting import Formatter
+
+    try:
+        table = fpc_comparison(workers, companies, min_cell=min_cell)
+    except (KeyError, ValueError):  # the quality gate reports bad data
+        return []
+    fmt = Formatter(lang)
+
+    def se(value: float, kind: str) -> str:
+        if kind == "proportion":
+            return text("format.points", lang, value=fmt.number(100 * value, 2))
+        return fmt.number(value, 3)
+
+    rows = []
+    for r in table[~table["suppressed"]].itertuples():
+        estimate = (fmt.percent(r.estimate, 1) if r.kind == "proportion"
+                    else fmt.number(r.estimate, 2))
+        rows.append((site_text(f"site.fpc.indicator.{r.indicator}", lang)
+                     if has_text(f"site.fpc.indicator.{r.indicator}") else str(r.indicator),
+                     [estimate, se(r.se, r.kind), se(r.se_nofpc, r.kind),
+                      fmt.number(r.deff, 2), fmt.number(r.icc, 2),
+                      fmt.number(r.n, 0)]))
+    return rows
+
+
+#: Value columns of the methods page's fpc table, after the indicator (site.fpc.col.*).
+FPC_TABLE_COLUMNS = ("estimate", "se", "se_nofpc", "deff", "icc", "n")
+
+
+def _percent_in_words(share: float, lang: str) -> str:
+    """A rate as the methods prose writes it: ``il 4,6 %`` / ``l'8,2 %`` in Italian (the
+    article of the number as it is read), ``4.6%`` in English."""
+    value = format_percent(share, lang, decimals=1)
+    if lang != "it":
+        return value
+    whole = value.split(",")[0]
+    vowel = whole in ("1", "8", "11") or (len(whole) == 2 and whole.startswith("8"))
+    return ("l'" if vowel else "il ") + value
+
+
+def _short_number(x: float, lang: str) -> str:
+    """A grid value with no useless zeros: ``20``, ``0,05``, ``0,3``."""
+    value = format_number(x, lang, decimals=2)
+    point = "," if lang == "it" else "."
+    return value.rstrip("0").rstrip(point) if point in value else value
+
+
+def _span(low: float, high: float, lang: str) -> str:
+    low_text, high_text = _short_number(low, lang), _short_number(high, lang)
+    if low_text == high_text:
+        return low_text
+    return site_text("site.calibration.span", lang, low=low_text, high=high_text)
+
+
+def _rate_range(row, lang: str) -> str:
+    if row is None:
+        return site_text("site.calibration.not_measured", lang)
+    low, high = _percent_in_words(row.rate_min, lang), _percent_in_words(row.rate_max, lang)
+    if low == high:
+        return low
+    return site_text("site.calibration.range", lang, low=low, high=high)
+
+
+def _comparisons_values(lang: str) -> dict[str, str]:
+    """The published tests' settings, as the code has them: resamples and minimums."""
+    import inspect
+
+    from pipeline.stats.resampling import (
+        MIN_ASSIGNMENTS,
+        MIN_TEST_COMPANIES,
+        permutation_test,
+        wild_cluster_bootstrap,
+    )
+
+    def default(func, name: str) -> int:
+        return int(inspect.signature(func).parameters[name].default)
+
+    count = lambda v: format_number(v, lang, decimals=0)  # noqa: E731
+    return {"n_perm": count(default(permutation_test, "n_resamples")),
+            "n_boot": count(default(wild_cluster_bootstrap, "n_resamples")),
+            "min_assignments": count(MIN_ASSIGNMENTS),
+            "min_test_companies": count(MIN_TEST_COMPANIES)}
+
+
+def _comparisons_size(lang: str) -> Markup:
+    """The measured size of the published tests, from the calibration study's table."""
+    from pipeline.stats.calibration import (
+        COMPARISON_FAMILIES,
+        PUBLISHED_FAMILIES,
+        calibration_summary,
+        load_calibration,
+    )
+
+    try:
+        summary = calibration_summary(load_calibration())
+    except (OSError, ValueError):
+        return prose(site_text("site.methods.comparisons.unmeasured", lang))
+    published = summary[summary["family"].isin(PUBLISHED_FAMILIES)]
+    if published.empty:
+        return prose(site_text("site.methods.comparisons.unmeasured", lang))
+    of = {r.family: r for r in summary.itertuples()}
+    count = lambda v: format_number(v, lang, decimals=0)  # noqa: E731
+    draws_low, draws_high = published["draws_min"].min(), published["draws_max"].max()
+    values = {
+        "draws": (count(draws_low) if draws_low == draws_high else site_text(
+            "site.calibration.span", lang, low=count(draws_low), high=count(draws_high))),
+        "companies": _span(published["companies_min"].min(),
+                           published["companies_max"].max(), lang),
+        "on_one_side": _span(published["on_one_side_min"].min(),
+                             published["on_one_side_max"].max(), lang),
+        "icc": _span(published["icc_min"].min(), published["icc_max"].max(), lang),
+        "mc_se": format_number(100 * published["mc_se_max"].max(), lang, decimals=1),
+        **{family: _rate_range(of.get(family), lang) for family in PUBLISHED_FAMILIES},
+    }
+    body = site_text("site.methods.comparisons.size", lang, **values)
+    old = of.get(COMPARISON_FAMILIES[0])
+    if old is not None:
+        old_draws = (count(old.draws_min) if old.draws_min == old.draws_max else site_text(
+            "site.calibration.span", lang, low=count(old.draws_min), high=count(old.draws_max)))
+        body += "\n\n" + site_text("site.methods.comparisons.old", lang,
+                                    old_cr1=_rate_range(old, lang), old_draws=old_draws)
+    return prose(body)
 
 
 # --- page templates ---------------------------------------------------------------------------
@@ -386,6 +530,14 @@ _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
 <table class="list">
 <tbody>
 {% for label, value in facts %}<tr><th scope="row">{{ label }}</th><td class="num">{{ value }}</td></tr>
+{% endfor %}</tbody>
+</table>
+{% endif %}{% if s.id == "estimation" and fpc.rows %}<h3 id="fpc">{{ fpc.title }}</h3>
+{{ fpc.intro }}
+<table class="list fpc">
+<thead><tr><th scope="col">{{ fpc.indicator }}</th>{% for label in fpc.columns %}<th scope="col" class="num">{{ label }}</th>{% endfor %}</tr></thead>
+<tbody>
+{% for label, cells in fpc.rows %}<tr><th scope="row">{{ label }}</th>{% for value in cells %}<td class="num">{{ value }}</td>{% endfor %}</tr>
 {% endfor %}</tbody>
 </table>
 {% endif %}{% endfor %}
@@ -536,23 +688,43 @@ def _index_page(site: Path, data: WaveData, sections: Sequence[Mapping[str, Any]
     )
 
 
-METHODS_BLOCKS = ("design", "weights", "estimation", "sensitivity", "definitions",
-                  "suppression")
+METHODS_BLOCKS = ("design", "weights", "estimation", "comparisons", "sensitivity",
+                  "definitions", "suppression")
 
 
 def _methods_page(data: WaveData, common: dict[str, Any], min_cell: int, lang: str) -> str:
-    values = {"min_cell": format_number(min_cell, lang, decimals=0)}
+    from pipeline.analysis.survey import MIN_POSTSTRATUM
+
+    values = {"min_cell": format_number(min_cell, lang, decimals=0),
+              "min_poststratum": format_number(MIN_POSTSTRATUM, lang, decimals=0)}
+    more = {"comparisons": _comparisons_values(lang)}
     blocks = [{"id": b, "title": site_text(f"site.methods.{b}.title", lang),
-               "body": prose(site_text(f"site.methods.{b}", lang, **values))}
+               "body": prose(site_text(f"site.methods.{b}", lang, **values,
+                                       **more.get(b, {})))}
               for b in METHODS_BLOCKS]
+    for block in blocks:
+        if block["id"] == "comparisons":  # then the size the calibration study measured
+            block["body"] = Markup(f"{block['body']}\n{_comparisons_size(lang)}")
     facts = _design_facts(data)
     fact_rows = []
     if facts:
-        keys = ["strata", "respondents", "df", "collapsed", "df_cluster"]
+        keys = ["strata", "respondents", "df", "min_poststratum", "collapsed", "half",
+                "df_cluster"]
         fact_rows = [(site_text(f"site.facts.{k}", lang), format_number(facts[k], lang,
                                                                            decimals=0))
                      for k in keys if k in facts]
         fact_rows.append((site_text("site.facts.min_cell", lang), values["min_cell"]))
+    fpc = {"rows": _fpc_rows(data, min_cell, lang)}
+    if fpc["rows"]:
+        fpc.update(
+            title=site_text("site.methods.fpc.title", lang),
+            intro=prose(site_text(
+                "site.methods.fpc", lang, **values,
+                n_half=format_number((facts or {}).get("half", 0), lang, decimals=0),
+                n_companies=format_number((facts or {}).get("strata", 0), lang,
+                                          decimals=0))),
+            indicator=site_text("site.fpc.col.indicator", lang),
+            columns=[site_text(f"site.fpc.col.{c}", lang) for c in FPC_TABLE_COLUMNS])
     return _ENV.get_template("methods.html").render(
         **common,
         page="methods",
@@ -560,6 +732,7 @@ def _methods_page(data: WaveData, common: dict[str, Any], min_cell: int, lang: s
         intro=prose(site_text("site.methods.intro", lang, **values)),
         blocks=blocks,
         facts=fact_rows,
+        fpc=fpc,
     )
 
 

@@ -6,20 +6,28 @@ covers the whole typed path; the statistics themselves are checked against R in 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from waves import demo_copy
 
-from pipeline.analysis.needs import balance_table, needs_table, unmet_need
+from pipeline.analysis.needs import (
+    BALANCE_COLUMNS,
+    balance_table,
+    needs_distribution,
+    needs_table,
+    unmet_need,
+)
+from pipeline.analysis.survey import wave_design
 from pipeline.codebook import load_codebook
-from pipeline.stats import survey_design
+from pipeline.stats import survey_proportion
 
 
 @pytest.fixture(scope="module")
 def demo(demo_waves):
     tables = demo_copy(demo_waves)
     workers = tables["worker_survey"]
-    return workers, survey_design(workers, tables["companies"])
+    return workers, wave_design(workers, tables["companies"])
 
 
 def _row(table: pd.DataFrame, measure: str, group_var: str, group: str) -> pd.Series:
@@ -82,3 +90,43 @@ def test_unmet_need_follows_availability(demo):
     # flexible hours are common in the network, a company nursery is rare
     assert table.loc["NURSERY_SHARED", "estimate"] > table.loc["FLEX_HOURS", "estimate"]
     assert table["n"].max() <= len(workers)
+
+
+def test_balance_table_shows_design_effect_and_icc_on_the_overall_rows(demo):
+    workers, design = demo
+    balance = balance_table(workers, design)
+    assert list(balance.columns) == BALANCE_COLUMNS
+    overall = balance[balance["group_var"] == "all"].set_index("indicator")
+    assert set(overall.index) == {"wfc_score", "fwc_score", "wlb_fit_good"}
+    assert overall["deff"].between(0.5, 3).all() and overall["icc"].between(-0.1, 0.5).all()
+    # the demo builds company effects into conflict (docs/demo-data.md): colleagues resemble
+    assert overall.loc["wfc_score", "icc"] > 0.02
+    groups = balance[balance["group_var"] != "all"]
+    assert len(groups) and groups["deff"].isna().all() and groups["icc"].isna().all()
+    # the same estimates as without the extra columns
+    fit = survey_proportion(design, workers["wlb_fit_good"].astype("Float64"), method="beta",
+                            deff=True).iloc[0]
+    for q in ("estimate", "se", "ci_low", "ci_high", "deff"):
+        assert overall.loc["wlb_fit_good", q] == fit[q]
+
+
+def test_published_shares_have_intervals_at_zero(demo):
+    workers, design = demo
+    men = workers["gender"] == "M"
+    none = workers.assign(need_imp_SUMMER_CAMP=workers["need_imp_SUMMER_CAMP"].mask(
+        men & workers["need_imp_SUMMER_CAMP"].notna(), 1))
+    table = needs_table(none, design, ["SUMMER_CAMP"], groupings=("gender",))
+    row = table[table["group"] == "M"].iloc[0]
+    assert row["estimate"] == 0 and row["ci_low"] == 0 and 0 < row["ci_high"] < 0.05
+    assert "Korn-Graubard" in row["method"]
+
+
+def test_needs_distribution_adds_up_and_counts(demo):
+    workers, design = demo
+    dist = needs_distribution(workers, design, ["FLEX_HOURS", "NURSERY_SHARED"])
+    assert list(dist.columns) == ["measure", "category", "estimate", "se", "ci_low",
+                                  "ci_high", "n", "count"]
+    sums = dist.groupby("measure")["estimate"].sum()
+    np.testing.assert_allclose(sums, 1.0, rtol=1e-12)
+    flex = dist[dist["measure"] == "FLEX_HOURS"]
+    assert flex["count"].sum() == flex["n"].iloc[0] == workers["need_imp_FLEX_HOURS"].notna().sum()

@@ -3,7 +3,7 @@ viability, territorial agreement, activity over time.
 
 The pooled demand is checked against the design-based total computed by hand from the
 contract's formulas (weights N/n, stratified variance with the finite population
-correction); the rules (viability, agreement) on frames whose answer is known; the demo
+correction, the Korn-Graubard interval of the share times the headcount); the rules (viability, agreement) on frames whose answer is known; the demo
 wave shows the domain rules and the suppression of small areas at work.
 """
 
@@ -100,9 +100,16 @@ def test_pooled_demand_is_the_design_based_total(small):
     row = out[(out["measure"] == "NURSERY_SHARED") & (out["area"] == ALL)].iloc[0]
     assert row["estimate"] == pytest.approx(total)
     assert row["se"] == pytest.approx(se)
-    q = stats.t.ppf(0.975, row["df"])
-    assert row["ci_high"] == pytest.approx(total + q * se)
-    assert row["ci_low"] == pytest.approx(max(0.0, total - q * se))
+    # the interval: headcount x the Korn-Graubard interval of the share (effective n with
+    # the df factor of R's svyciprop(method = "beta"); nrow = every respondent)
+    p, v = total / 120, (se / 120) ** 2
+    ratio = (stats.t.ppf(0.025, len(workers) - 1) / stats.t.ppf(0.025, row["df"])) ** 2
+    n_eff = p * (1 - p) / v * ratio
+    assert row["df"] == 15 - 3
+    assert row["ci_low"] == pytest.approx(120 * stats.beta.ppf(0.025, n_eff * p,
+                                                               n_eff * (1 - p) + 1))
+    assert row["ci_high"] == pytest.approx(120 * stats.beta.ppf(0.975, n_eff * p + 1,
+                                                                n_eff * (1 - p)))
     assert row["domain"] == "has_child_u14" and row["n_companies"] == 3
     assert row["employees"] == pytest.approx(120)  # surveyed headcount
     assert row["n"] == 10  # valid answers among parents (A 3, B 3, C 4)
@@ -119,6 +126,17 @@ def test_pooled_demand_is_the_design_based_total(small):
     ya = (workers["need_imp_ADMIN_DESK"] >= 3).astype(float)
     assert admin["estimate"] == pytest.approx(_hand_total(workers, companies, ya)[0])
     assert admin["domain"] == "all" and admin["n"] == len(workers)
+
+
+def test_an_area_without_need_still_has_an_interval(small):
+    companies, workers = small
+    workers = workers.assign(need_imp_ADMIN_DESK=workers["need_imp_ADMIN_DESK"].where(
+        workers["company_id"] != "C", 1))
+    out = pooled_demand(workers, survey_design(workers, companies),
+                        company_areas(companies, AREAS), ["ADMIN_DESK"], min_companies=1)
+    south = out[out["area"] == "SOUTH"].iloc[0]  # C: nobody rates it important
+    assert south["estimate"] == 0 and south["ci_low"] == 0
+    assert 0 < south["ci_high"] < south["employees"]  # a t interval would be [0, 0]
 
 
 def test_small_areas_are_withheld(small):

@@ -11,6 +11,7 @@ import importlib.metadata
 import re
 import struct
 import zlib
+from html import unescape
 from pathlib import Path
 
 import nbformat
@@ -189,17 +190,25 @@ def test_methods_states_the_design_and_the_rule(tmp_path, site, sections):
     data = _wave(tmp_path, "demo-x")
     html = _read(_build(site, data, sections)["methods"])
     for phrase in ("strato", "correzione per popolazione finita", "post-stratificat",
-                   "Regola di accorpamento", "linearizzazione di Taylor", "scala logit",
-                   "gradi di libertà", "intero disegno", "analisi di sensibilità",
-                   "10-49", "50-249", "almeno 4 dei 5 item", "3 («importante») o 4",
-                   "Bisogno non soddisfatto", "meno di 7 rispondenti",
-                   "N × s × (1 − o/n)", "<code>svyciprop(method = \"logit\")</code>"):
+                   "Regola di accorpamento", "linearizzazione di Taylor", "Korn e Graubard",
+                   "0 % o 100 %", "gradi di libertà", "intero disegno",
+                   "analisi di sensibilità", "10-49", "50-249", "almeno 4 dei 5 item",
+                   "3 («importante») o 4", "Bisogno non soddisfatto", "meno di 7 rispondenti",
+                   "N × s × (1 − o/n)", "<code>svyciprop(method = \"beta\")</code>",
+                   "Almeno 3 rispondenti per cella", "sono meno di 3",
+                   "non aggiungerebbe nulla alla varianza"):
         assert phrase in html, f"methods page lacks {phrase!r}"
-    # the wave's own design: 2 companies with respondents, 12 respondents, 10 df
-    facts = dict(re.findall(r'<th scope="row">([^<]*)</th><td class="num">([^<]*)</td>', html))
+    assert "svyciprop(method = \"logit\")" not in html
+    # the wave's own design: 2 companies with respondents, 12 respondents, 10 df; each has
+    # only 2 men among its 6 respondents, so both are one cell under the minimum of 3
+    facts = {unescape(k): v for k, v in re.findall(
+        r'<th scope="row">([^<]*)</th><td class="num">([^<]*)</td>', html)}
     assert facts[site_text("site.facts.strata", "it")] == "2"
     assert facts[site_text("site.facts.respondents", "it")] == "12"
     assert facts[site_text("site.facts.df", "it")] == "10"
+    assert facts[site_text("site.facts.min_poststratum", "it")] == "3"
+    assert facts[site_text("site.facts.collapsed", "it")] == "2"
+    assert facts[site_text("site.facts.half", "it")] == "0"  # 6 of 45, 6 of 300
     assert facts[site_text("site.facts.min_cell", "it")] == "7"
 
 
@@ -240,6 +249,10 @@ def test_english_site(tmp_path, site, sections):
     assert "companies mapped" in index
     methods = _read(written["methods"])
     assert "Taylor linearisation" in methods and "fewer than 7 respondents" in methods
+    for phrase in ("Korn and Graubard", "At least 3 respondents per cell",
+                   "How comparisons are tested", "the unit of replication is",
+                   "Standard errors with and without the finite population correction"):
+        assert phrase in methods, phrase
 
 
 def test_other_language_is_linked_when_present(tmp_path, site, sections):
@@ -282,3 +295,113 @@ def test_every_site_text_has_both_languages():
     for key, entry in catalogue.items():
         assert set(entry) == {"it", "en"}, key
         assert all(isinstance(v, str) and v.strip() for v in entry.values()), key
+
+
+CALIBRATION = """family,companies,on_one_side,icc,effect_sd,draws,rejection_rate,mc_se,seconds
+measure_score,20,3,0.05,0,2000,0.046,0.0047,10
+measure_score,40,15,0.3,0,2000,0.054,0.0051,10
+measure_score,30,5,0.15,0,2000,0.05,0.0049,10
+measure_yesno,20,3,0.05,0,2000,0.041,0.0044,10
+did,20,3,0.05,0,2000,0.049,0.0048,10
+change_common,20,,0.05,0,2000,0.052,0.0050,10
+change_all,40,,0.3,0,2000,0.048,0.0048,10
+company_change,20,,0.05,0,2000,0.051,0.0049,10
+company_paired,20,,0.05,0,2000,0.05,0.0049,10
+old_cr1,20,3,0.05,0,500,0.082,0.0123,10
+old_cr1,40,15,0.3,0,500,0.113,0.0142,10
+cr2_bm,20,3,0.05,0,500,0.061,0.0107,10
+measure_score power,20,3,0.15,0.3,1000,0.31,0.0146,10
+"""
+
+
+@pytest.fixture
+def calibration(tmp_path, monkeypatch):
+    """A calibration table of the study (pipeline/stats/calibration.csv) with known ranges."""
+    from pipeline.stats import calibration as cal
+
+    path = tmp_path / "calibration.csv"
+    path.write_text(CALIBRATION)
+    monkeypatch.setattr(cal, "CALIBRATION_PATH", path)
+    return path
+
+
+def _blocks(html: str) -> list[str]:
+    return re.findall(r'<h2 id="([^"]+)"', html)
+
+
+def test_methods_explains_the_comparisons_and_their_measured_size(tmp_path, site, sections,
+                                                                 calibration):
+    data = _wave(tmp_path, "demo-x")
+    it = _read(_build(site, data, sections)["methods"])
+    en = _read(_build(site / "en", data, [], lang="en")["methods"])
+    for html in (it, en):
+        blocks = _blocks(html)
+        assert blocks.index("comparisons") == blocks.index("estimation") + 1
+    for phrase in ("Come sono verificati i confronti", "l'unità di replicazione è",
+                   "inferenza per", "randomizzazione sulle imprese", "1.999 modi",
+                   "wild cluster", "pesi di Webb e 9.999 campioni", "test t per dati appaiati",
+                   "meno di 100", "<strong>Holm</strong>", "Benjamini e Hochberg",
+                   "osservazionali",
+                   # the measured size, from the table: ranges, draws, grid, old method
+                   "punteggio (conflitto lavoro-famiglia): tra il 4,6\u00a0% e il 5,4\u00a0%",
+                   "risposta sì/no (orario che si concilia bene): il 4,1\u00a0%",
+                   "2.000 rilevazioni simulate", "numero di imprese (da 20 a 40)",
+                   "da un lato del confronto (da 3 a 15)", "stessa impresa (da 0,05 a 0,3)",
+                   "tra l'8,2\u00a0% e l'11,3\u00a0%", "500 rilevazioni simulate",
+                   "al più 0,5 punti percentuali"):
+        assert phrase in it, f"Italian methods page lacks {phrase!r}"
+    for phrase in ("How comparisons are tested", "randomisation inference over companies",
+                   "1,999 ways", "9,999 samples", "paired t test", "Benjamini-Hochberg",
+                   "score (work-to-family conflict): between 4.6% and 5.4%",
+                   "2,000 simulated waves", "(20 to 40)", "(3 to 15)", "(0.05 to 0.3)",
+                   "between 8.2% and 11.3%"):
+        assert phrase in en, f"English methods page lacks {phrase!r}"
+    size = it.split('id="comparisons"')[1].split('id="sensitivity"')[0]
+    assert "31,0" not in size and "1.000" not in size, "the power row is not a size row"
+
+
+def test_methods_without_the_calibration_table_says_so(tmp_path, site, sections,
+                                                        monkeypatch):
+    from pipeline.stats import calibration as cal
+
+    monkeypatch.setattr(cal, "CALIBRATION_PATH", tmp_path / "missing.csv")
+    data = _wave(tmp_path, "demo-x")
+    html = _read(_build(site, data, sections)["methods"])
+    assert "comparisons" in _blocks(html) and "1.999 modi" in html
+    assert "non è ancora disponibile per questa versione della pipeline" in html
+    assert "Quota di simulazioni" not in html
+
+
+def test_methods_compares_standard_errors_with_and_without_fpc(tmp_path, site, sections,
+                                                                calibration):
+    from pipeline.analysis.survey import fpc_comparison
+
+    data = _wave(tmp_path, "demo-x")
+    for lang in ("it", "en"):
+        html = _read(_build(site / lang, data, [], lang=lang)["methods"])
+        table = html.split('<h3 id="fpc">')[1].split("</table>")[0]
+        assert table.index("<table") > 0  # the explanation comes first
+        head = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', table)
+        assert head == [site_text(f"site.fpc.col.{c}", lang) for c in
+                        ("indicator", "estimate", "se", "se_nofpc", "deff", "icc", "n")]
+        rows = {label: cells for label, cells in re.findall(
+            r'<tr><th scope="row">([^<]*)</th>((?:<td class="num">[^<]*</td>)+)</tr>', table)}
+        # wfc_score and the share of good fit (12 respondents >= min_cell 7); no sat_wlb
+        assert set(rows) == {site_text("site.fpc.indicator.wfc_score", lang),
+                             site_text("site.fpc.indicator.wlb_fit_good", lang)}
+        wfc = re.findall(r">([^<]*)</td>", rows[site_text("site.fpc.indicator.wfc_score",
+                                                          lang)])
+        expected = fpc_comparison(data.tables["worker_survey"], data.tables["companies"],
+                                  min_cell=7).set_index("indicator").loc["wfc_score"]
+        from pipeline.report.formatting import format_number
+        assert wfc == [format_number(expected["estimate"], lang, 2),
+                       format_number(expected["se"], lang, 3),
+                       format_number(expected["se_nofpc"], lang, 3),
+                       format_number(expected["deff"], lang, 2),
+                       format_number(expected["icc"], lang, 2), "12"]
+    it = _read(site / "it" / "methods.html")
+    assert "in 0 imprese su 2" in it and "senza correzione</strong> è quindi quello prudente" in it
+    # above the publication threshold only
+    html = _read(_build(site, data, sections, run_info={**RUN_INFO, "parameters": {
+        **RUN_INFO["parameters"], "min_cell": 13}})["methods"])
+    assert 'id="fpc"' not in html

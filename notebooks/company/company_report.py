@@ -38,12 +38,12 @@ from pipeline.analysis.measures import (
     maturity_scores,
     surveyed_companies,
 )
+from pipeline.analysis.survey import wave_design
 from pipeline.codebook import load_codebook
 from pipeline.notebook import open_wave, show_figure, show_table
 from pipeline.plots import set_theme
 from pipeline.plots.estimates import dot_ci
 from pipeline.report.formatting import format_number, format_percent
-from pipeline.stats import survey_design
 from pipeline.text import say, text
 
 set_theme()
@@ -108,7 +108,7 @@ if compare:
 
 # %%
 say("company.needs", lang, min_cell=ctx.min_cell)
-design = survey_design(workers, ctx.tables["companies"])
+design = wave_design(workers, ctx.tables["companies"])
 needs = ctx.publishable(needs_vs_network(workers, design, company_id,
                                          codebook.measure_codes("asked_workers")))
 if compare and needs.loc[needs["scope"] == "company", "estimate"].notna().any():

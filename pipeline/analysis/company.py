@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from pipeline.analysis.survey import PROPORTION_INTERVAL
 from pipeline.codebook import Codebook
 from pipeline.derive import ACTIVE
 from pipeline.stats import SurveyDesign, survey_mean, survey_proportion, top_box
@@ -61,11 +62,14 @@ def areas_summary(measures: pd.DataFrame, codebook: Codebook, lang: str = "it") 
 
 
 def needs_vs_network(workers: pd.DataFrame, design: SurveyDesign, company_id: str,
-                     measures: Sequence[str], *, threshold: int = 3) -> pd.DataFrame:
+                     measures: Sequence[str], *, threshold: int = 3,
+                     method: str = PROPORTION_INTERVAL) -> pd.DataFrame:
     """Share rating each measure important: the company's workers and the whole network.
 
     Both are domain estimates on the full design (the company is a stratum, so its own
-    estimate is exactly its post-stratified share, with the finite population correction).
+    estimate is exactly its post-stratified share, with the finite population correction),
+    with the pipeline's interval (``method``, default Korn-Graubard: defined also when all
+    or none of the company's respondents rate a measure important).
 
     Returns
     -------
@@ -77,7 +81,7 @@ def needs_vs_network(workers: pd.DataFrame, design: SurveyDesign, company_id: st
     scope = pd.Series(np.where(workers["company_id"] == company_id, "company", "other"),
                       index=workers.index)
     own = top_box(workers.assign(scope=scope), columns, design=design, threshold=threshold,
-                  by="scope", include_overall=True)
+                  by="scope", include_overall=True, method=method)
     own = own[own["group"].isin(["company", "all"])].copy()
     own["scope"] = own["group"].map({"company": "company", "all": "network"})
     own["measure"] = own["variable"].str.removeprefix("need_imp_")
@@ -85,15 +89,18 @@ def needs_vs_network(workers: pd.DataFrame, design: SurveyDesign, company_id: st
         drop=True)
 
 
-def balance_vs_network(workers: pd.DataFrame, design: SurveyDesign,
-                       company_id: str) -> pd.DataFrame:
-    """Work-to-family conflict (mean, 1-7) and good fit of hours (share): company vs network."""
+def balance_vs_network(workers: pd.DataFrame, design: SurveyDesign, company_id: str, *,
+                       method: str = PROPORTION_INTERVAL) -> pd.DataFrame:
+    """Work-to-family conflict (mean, 1-7) and good fit of hours (share): company vs network.
+
+    The share's interval is ``method`` (default the pipeline's, Korn-Graubard).
+    """
     mine = (workers["company_id"] == company_id).to_numpy()
     frames = []
     for scope, domain in (("company", mine), ("network", None)):
         wfc = survey_mean(design, workers["wfc_score"], domain=domain)
         fit = survey_proportion(design, workers["wlb_fit_good"].astype("Float64"),
-                                domain=domain)
+                                domain=domain, method=method)
         frames += [wfc.assign(indicator="wfc_score", scope=scope),
                    fit.assign(indicator="wlb_fit_good", scope=scope)]
     out = pd.concat(frames, ignore_index=True)

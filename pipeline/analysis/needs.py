@@ -1,8 +1,11 @@
 """The workers' needs: importance of each measure, unmet need, work-life balance.
 
 Every estimate is design-based (:mod:`pipeline.stats.design`: companies as strata with the
-finite population correction, post-stratified by gender) and computed on the full design,
-groups as domains. The functions return tidy tables ready for
+finite population correction, post-stratified by gender; the notebooks pass
+:func:`pipeline.analysis.survey.wave_design`) and computed on the full design, groups as
+domains. Shares get the pipeline's interval,
+:data:`pipeline.analysis.survey.PROPORTION_INTERVAL` (Korn-Graubard), unless ``method`` says
+otherwise. The functions return tidy tables ready for
 :func:`pipeline.disclosure.suppress_small_cells`.
 """
 
@@ -12,7 +15,15 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from pipeline.stats import SurveyDesign, survey_mean, survey_proportion, top_box
+from pipeline.analysis.survey import PROPORTION_INTERVAL
+from pipeline.stats import (
+    SurveyDesign,
+    likert_distribution,
+    survey_mean,
+    survey_proportion,
+    top_box,
+)
+from pipeline.stats.design import intra_cluster_correlation
 
 #: Groupings of the needs table, in report order. ``all`` is the whole population.
 GROUPINGS = ("all", "gender", "has_child_u14", "caregiver", "age_band")
@@ -20,6 +31,9 @@ GROUPINGS = ("all", "gender", "has_child_u14", "caregiver", "age_band")
 PUBLISHED_GROUPS = {"gender": ("F", "M")}
 TIDY = ["measure", "group_var", "group", "estimate", "se", "ci_low", "ci_high", "n", "df",
         "method"]
+#: Columns of :func:`balance_table`.
+BALANCE_COLUMNS = ["indicator", "group_var", "group", "estimate", "se", "ci_low", "ci_high",
+                   "n", "df", "deff", "icc", "method"]
 
 
 def _group_labels(values: pd.Series) -> pd.Series:
@@ -48,6 +62,7 @@ def needs_table(
     *,
     groupings: Sequence[str] = GROUPINGS,
     threshold: int = 3,
+    method: str = PROPORTION_INTERVAL,
 ) -> pd.DataFrame:
     """Weighted share of workers rating each measure important (3 or 4 on 1-4).
 
@@ -62,6 +77,10 @@ def needs_table(
         Measure codes asked to workers.
     groupings
         ``all`` and/or worker columns to break down by.
+    threshold
+        Lowest rating counted as "important".
+    method
+        Interval of the shares (default the pipeline's, Korn-Graubard).
 
     Returns
     -------
@@ -74,17 +93,38 @@ def needs_table(
     frames = []
     for grouping in groupings:
         if grouping == "all":
-            table = top_box(workers, columns, design=design, threshold=threshold)
+            table = top_box(workers, columns, design=design, threshold=threshold,
+                            method=method)
         else:
             data = workers.assign(**{grouping: _group_labels(workers[grouping])})
             table = top_box(data, columns, design=design, threshold=threshold, by=grouping,
-                            include_overall=False)
+                            include_overall=False, method=method)
         frames.append(_tidy(table, measure_of, grouping))
     return pd.concat(frames, ignore_index=True)
 
 
+def needs_distribution(workers: pd.DataFrame, design: SurveyDesign,
+                       measures: Sequence[str], *,
+                       method: str = PROPORTION_INTERVAL) -> pd.DataFrame:
+    """Weighted share of each answer (1-4) to the importance of each measure.
+
+    Among the valid answers of each ``need_imp_<MEASURE>`` (missing and "don't know" are
+    outside the domain), with the pipeline's interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``measure, category, estimate, se, ci_low, ci_high, n, count``: ``n`` the valid
+        answers of the measure, ``count`` the respondents giving that answer.
+    """
+    frames = [likert_distribution(workers[f"need_imp_{m}"], design=design, method=method)
+              .assign(measure=m) for m in measures]
+    out = pd.concat(frames, ignore_index=True)
+    return out[["measure", "category", "estimate", "se", "ci_low", "ci_high", "n", "count"]]
+
+
 def unmet_need(workers: pd.DataFrame, design: SurveyDesign, measures: Sequence[str],
-               *, threshold: int = 3) -> pd.DataFrame:
+               *, threshold: int = 3, method: str = PROPORTION_INTERVAL) -> pd.DataFrame:
     """Among workers who rate a measure important, the share for whom it is not available.
 
     The domain of each measure is the workers with ``need_imp >= threshold`` and a valid
@@ -97,7 +137,8 @@ def unmet_need(workers: pd.DataFrame, design: SurveyDesign, measures: Sequence[s
         avail = workers[f"avail_{m}"]
         domain = (need >= threshold).fillna(False) & avail.notna() & (avail != "dont_know")
         y = (avail == "not_available").astype("float64").where(avail.notna(), other=pd.NA)
-        table = survey_proportion(design, y.astype("Float64"), domain=domain.astype(bool))
+        table = survey_proportion(design, y.astype("Float64"), domain=domain.astype(bool),
+                                  method=method)
         table["measure"] = m
         frames.append(table)
     out = pd.concat(frames, ignore_index=True)
@@ -106,27 +147,60 @@ def unmet_need(workers: pd.DataFrame, design: SurveyDesign, measures: Sequence[s
 
 
 def balance_table(workers: pd.DataFrame, design: SurveyDesign,
-                  *, groupings: Sequence[str] = GROUPINGS) -> pd.DataFrame:
-    """Work-life balance indicators overall and by group.
+                  *, groupings: Sequence[str] = GROUPINGS,
+                  method: str = PROPORTION_INTERVAL) -> pd.DataFrame:
+    """Work-life balance indicators overall and by group, with the design's imprint.
 
     Indicators: ``wfc_score`` and ``fwc_score`` (means, 1-7, higher = more conflict),
     ``wlb_fit_good`` (share whose hours fit family and social commitments well or very
-    well).
+    well; interval by ``method``, default the pipeline's Korn-Graubard).
+
+    Parameters
+    ----------
+    workers
+        The typed worker table the design was built on (the indicators, ``company_id``
+        and the grouping columns).
+    design
+        The wave's design (:func:`pipeline.analysis.survey.wave_design`).
+    groupings
+        ``all`` and/or worker columns to break down by.
+    method
+        Interval of the share.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`BALANCE_COLUMNS`: ``indicator, group_var, group, estimate, se,
+        ci_low, ci_high, n, df``, then, on the overall rows (``group_var`` "all") only,
+        ``deff`` (design effect, R's ``svymean(deff = TRUE)``: the design's variance over
+        that of a simple random sample of as many employees) and ``icc`` (intra-company
+        correlation of the answers, ANOVA estimator over companies, unweighted; may be
+        negative), NaN on the other rows; and ``method``.
     """
     frames = []
+    fit = workers["wlb_fit_good"].astype("Float64")
     for grouping in groupings:
-        by = None if grouping == "all" else _group_labels(workers[grouping])
+        overall = grouping == "all"
+        by = None if overall else _group_labels(workers[grouping])
         for indicator in ("wfc_score", "fwc_score"):
             if workers[indicator].notna().any():
-                t = survey_mean(design, workers[indicator], by=by)
+                t = survey_mean(design, workers[indicator], by=by, deff=overall)
                 t["indicator"] = indicator
                 frames.append(t.assign(group_var=grouping))
-        fit = workers["wlb_fit_good"].astype("Float64")
-        t = survey_proportion(design, fit, by=by)
+        t = survey_proportion(design, fit, by=by, method=method, deff=overall)
         frames.append(t.assign(indicator="wlb_fit_good", group_var=grouping))
     out = pd.concat(frames, ignore_index=True)
-    out.loc[out["group_var"] == "all", "group"] = "all"
+    if "deff" not in out.columns:
+        out["deff"] = float("nan")
+    is_all = out["group_var"] == "all"
+    out.loc[is_all, "group"] = "all"
+    icc = {name: intra_cluster_correlation(values.astype("Float64"),
+                                           workers["company_id"])["estimate"].iloc[0]
+           for name, values in (("wfc_score", workers["wfc_score"]),
+                                ("fwc_score", workers["fwc_score"]),
+                                ("wlb_fit_good", fit))}
+    out["icc"] = out["indicator"].map(icc).where(is_all).astype("float64")
+    out["deff"] = out["deff"].where(is_all).astype("float64")
     for grouping, keep in PUBLISHED_GROUPS.items():
         out = out[(out["group_var"] != grouping) | out["group"].isin(keep)]
-    return out[["indicator", "group_var", "group", "estimate", "se", "ci_low", "ci_high", "n",
-                "df", "method"]].reset_index(drop=True)
+    return out[BALANCE_COLUMNS].reset_index(drop=True)

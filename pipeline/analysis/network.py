@@ -20,11 +20,13 @@ The service only makes sense for some workers, and the need is counted in that d
 * CAREGIVER_DESK: workers caring for a dependent adult (``caregiver``);
 * CONCIERGE, COMPANY_SHUTTLE, ADMIN_DESK: every worker.
 
-Variance: the total of an area is ``W_a * mean_a`` where ``W_a``, the area's weights, is
-fixed by post-stratification (the surveyed companies' headcount), so its standard error is
-``W_a`` times the design-based standard error of the area's mean of the indicator
-(:func:`pipeline.stats.survey_mean` with ``by=area``; Taylor linearisation on the full
-design; t interval with the domain's degrees of freedom). ``rate`` is the total per
+Variance: the total of an area is ``W_a * p_a`` where ``W_a``, the area's weights, is
+fixed by post-stratification (the surveyed companies' headcount) and ``p_a`` the area's
+share of employees with the need, so its standard error and interval are ``W_a`` times the
+design-based ones of the share (:func:`pipeline.stats.survey_proportion` with ``by=area``;
+Taylor linearisation on the full design; the pipeline's interval,
+:data:`pipeline.analysis.survey.PROPORTION_INTERVAL`, Korn-Graubard, which stays defined
+when nobody, or everybody, in an area expresses the need). ``rate`` is the total per
 employee; ``projected_network`` applies that rate to the headcount of *all* the area's
 network companies, assuming the network companies that did not answer need the service as
 often as those that did (a projection, labelled as such).
@@ -73,7 +75,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pipeline.stats import SurveyDesign, survey_mean
+from pipeline.analysis.survey import PROPORTION_INTERVAL
+from pipeline.stats import SurveyDesign, survey_proportion
 
 ALL = "ALL"
 #: Area for companies outside the province's municipalities.
@@ -140,6 +143,7 @@ def pooled_demand(
     min_companies: int = 3,
     area_order: Sequence[str] | None = None,
     level: float = 0.95,
+    method: str = PROPORTION_INTERVAL,
 ) -> pd.DataFrame:
     """Estimated employees needing each shareable service, by area and for the province.
 
@@ -160,6 +164,9 @@ def pooled_demand(
         Worker column restricting each service's need (see :data:`NEED_DOMAINS`).
     min_companies
         Fewest surveyed companies in an area for its figures to be published.
+    level, method
+        Confidence level and interval of the share behind each total (default the
+        pipeline's, Korn-Graubard).
 
     Returns
     -------
@@ -190,8 +197,9 @@ def pooled_demand(
         y = ((need >= threshold).fillna(False).astype(bool) & in_domain).astype("float64")
         counted = valid & in_domain
         n_valid = counted.groupby(area).sum()
-        by_area = survey_mean(design, y, by=area, level=level).set_index("group")
-        overall = survey_mean(design, y, level=level).iloc[0]
+        by_area = survey_proportion(design, y, by=area, level=level,
+                                    method=method).set_index("group")
+        overall = survey_proportion(design, y, level=level, method=method).iloc[0]
         for a in [*order, ALL]:
             r = overall if a == ALL else by_area.loc[a]
             W = float(r["weighted_n"])

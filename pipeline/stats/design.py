@@ -54,7 +54,8 @@ respondents the cell is barely better. Merging the company's cells trades the ge
 calibration of that company (its weights then ignore ``share_women``) for weights and a
 variance that rest on more than one or two answers. The ``other`` cell (X, NR) is not
 subject to the rule. :data:`MIN_POSTSTRATUM` (3) is the pipeline's recommended value and
-what the pipeline passes; the functions' default stays 1, the contract's rule as written.
+what the pipeline passes (:func:`pipeline.analysis.survey.wave_design`, which every report
+uses); the functions' default stays 1, the contract's rule as written.
 A design built with a threshold above 1 says so in its label.
 
 Without the finite population correction

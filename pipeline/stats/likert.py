@@ -3,8 +3,9 @@
 Who computes what
 -----------------
 - Shares of categories and top-box shares are design-based proportions from
-  :mod:`pipeline.stats.design` (Taylor linearisation, logit intervals), so the needs
-  table and the Likert charts use exactly the contract's estimator. Without a design they
+  :mod:`pipeline.stats.design` (Taylor linearisation; logit intervals by default, as R's
+  ``svyciprop``, or Korn-Graubard with ``method="beta"``, the published choice), so the
+  needs table and the Likert charts use exactly the contract's estimator. Without a design they
   fall back to :func:`~pipeline.stats.design.unweighted_design` (equal weights).
 - Cronbach's alpha and Feldt's interval are two closed formulas (numpy, scipy's F
   quantile). pingouin computes the same, but it is not in the project's stack for one
@@ -46,6 +47,7 @@ def likert_distribution(
     by=None,
     domain=None,
     level: float = 0.95,
+    method: str = "logit",
 ) -> pd.DataFrame:
     """Weighted share of each answer category among the valid answers.
 
@@ -62,14 +64,17 @@ def likert_distribution(
     domain : boolean pandas.Series, optional
         Restriction of the domain (on the full design).
     level : float
-        Confidence level of the logit intervals.
+        Confidence level of the intervals.
+    method : {"logit", "beta"}
+        Interval of each share, as :func:`~pipeline.stats.design.survey_proportion`
+        (default logit; "beta" is Korn-Graubard, defined also at 0 and 1).
 
     Returns
     -------
     pandas.DataFrame
         One row per group and category: the columns of
         :func:`~pipeline.stats.design.survey_proportion` (``estimate`` = share 0-1,
-        ``se``, logit ``ci_low``/``ci_high``, ``df``, ``n`` = valid respondents of the
+        ``se``, ``ci_low``/``ci_high`` by ``method``, ``df``, ``n`` = valid respondents of the
         group, ``weighted_n``) plus ``category`` and ``count`` (unweighted respondents
         giving that answer, for small-cell suppression). Shares of a group add up to 1.
     """
@@ -83,7 +88,8 @@ def likert_distribution(
     frames = []
     for pos, k in enumerate(categories):
         ind = pd.Series(np.where(np.isnan(v), np.nan, v == k), index=design.index, name=ys.name)
-        out = survey_proportion(design, ind, by=by, domain=domain, level=level)
+        out = survey_proportion(design, ind, by=by, domain=domain, level=level,
+                                method=method)
         out.insert(3, "category", k)
         out["count"] = 0
         out["_g"] = np.arange(len(out))
@@ -113,12 +119,14 @@ def top_box(
     by: str | None = None,
     include_overall: bool = True,
     level: float = 0.95,
+    method: str = "logit",
 ) -> pd.DataFrame:
     """Share of valid answers at or above ``threshold`` (top-2-box of a 1-4 scale), per item.
 
     This is the project's needs table: for each ``need_imp_<MEASURE>`` the weighted share
     of workers rating it 3 or 4 among those with a valid 1-4 answer, overall and by
-    gender, with the design-based se and logit interval.
+    gender, with the design-based se and interval (the needs table uses
+    ``method="beta"``, :data:`pipeline.analysis.survey.PROPORTION_INTERVAL`).
 
     Parameters
     ----------
@@ -136,6 +144,8 @@ def top_box(
         With ``by``, also return the overall rows (``group`` = "all").
     level : float
         Confidence level.
+    method : {"logit", "beta"}
+        Interval, as :func:`~pipeline.stats.design.survey_proportion` (default logit).
 
     Returns
     -------
@@ -152,9 +162,11 @@ def top_box(
         v = _to_float(_as_series(design, data[col], col), col)
         y = np.where(np.isnan(v), np.nan, (v >= threshold).astype(float))
         if by is None or include_overall:
-            frames.append(_proportion(design, y, col, overall, everyone, level))
+            frames.append(_proportion(design, y, col, overall, everyone, level,
+                                      method=method))
         if grouped is not None:
-            frames.append(_proportion(design, y, col, grouped, everyone, level))
+            frames.append(_proportion(design, y, col, grouped, everyone, level,
+                                      method=method))
     out = pd.concat(frames, ignore_index=True)
     out["method"] = out["method"].str.replace("proportion", f"share >= {threshold}", n=1)
     return out
