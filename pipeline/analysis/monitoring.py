@@ -84,6 +84,7 @@ import pandas as pd
 from scipy import stats
 
 from pipeline.analysis.measures import maturity_scores, surveyed_companies
+from pipeline.analysis.survey import wave_design
 from pipeline.codebook import Codebook
 from pipeline.stats import (
     ALPHA,
@@ -92,7 +93,6 @@ from pipeline.stats import (
     SurveyDesign,
     adjust_pvalues,
     permutation_test,
-    survey_design,
     survey_mean,
     survey_proportion,
     wild_cluster_bootstrap,
@@ -170,7 +170,8 @@ def prepare_wave(
     workers : pandas.DataFrame
         The worker table, as given.
     design : SurveyDesign
-        Its default design (:func:`pipeline.stats.survey_design` with the mapping).
+        Its design as every report builds it (:func:`pipeline.analysis.survey.wave_design`:
+        the contract's default design with the minimum post-stratum).
     surveyed : pandas.DataFrame
         The company questionnaire with size and place from the mapping
         (:func:`pipeline.analysis.measures.surveyed_companies`) and the column
@@ -180,7 +181,7 @@ def prepare_wave(
     workers = tables["worker_survey"]
     surveyed = surveyed_companies(tables["company_survey"], tables["companies"])
     surveyed["maturity_score"] = maturity_scores(surveyed, codebook=codebook)["score"]
-    return workers, survey_design(workers, tables["companies"]), surveyed
+    return workers, wave_design(workers, tables["companies"]), surveyed
 
 
 def flex_available(workers: pd.DataFrame) -> pd.Series:
