@@ -60,7 +60,7 @@ REPORT_CSS_PATH = Path(__file__).resolve().parent / "report" / "templates" / "we
     / "report.css"
 
 #: Libraries whose versions the provenance page lists (distribution names).
-LIBRARIES = ("pandas", "numpy", "scipy", "statsmodels", "seaborn", "matplotlib", "pyarrow",
+LIBRARIES = ("pandas", "numpy", "scipy", "seaborn", "matplotlib", "pyarrow",
              "papermill", "jupytext", "nbconvert", "weasyprint", "great_expectations")
 
 #: Headline counts shown as tiles, in order.

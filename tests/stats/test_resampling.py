@@ -106,6 +106,7 @@ def test_interval_is_the_inverted_test():
         assert p_out <= 0.05 < p_in
 
 
+@pytest.mark.filterwarnings("ignore:2\\^G < the number of boot iterations")
 def test_wild_bootstrap_matches_wildboottest_unweighted():
     wildboottest = pytest.importorskip("wildboottest.wildboottest").wildboottest
     d = _panel()
