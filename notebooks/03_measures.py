@@ -42,6 +42,7 @@ from pipeline.analysis.measures import (
     MATURITY_POINTS,
     OUTCOMES,
     adoption_table,
+    all_network_members,
     maturity_components,
     maturity_distribution,
     maturity_scores,
@@ -81,8 +82,7 @@ say("measures.intro", lang, n_companies=fmt.number(len(surveyed), 0),
 
 # %%
 say("measures.areas", lang)
-if surveyed.get("m_NETWORK_MEMBERSHIP", pd.Series(dtype="str")).isin(
-        ["active_some", "active_all"]).all():
+if all_network_members(surveyed):
     say("measures.areas_network_note", lang)
 areas = ctx.save_table(welfare_area_table(surveyed, by="size_class", codebook=codebook),
                        "measures_areas")

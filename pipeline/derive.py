@@ -9,12 +9,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipeline.codebook import Codebook
+from pipeline.codebook import ACTIVE_STATUSES, Codebook
 
 #: Upper bounds of the EU SME size classes (employees), and their labels.
 SIZE_BINS = (0, 9, 49, 249, np.inf)
 SIZE_LABELS = ("1-9", "10-49", "50-249", "250+")
-ACTIVE = ("active_some", "active_all")
 #: A conflict score needs at least this many of its five items answered.
 MIN_SCALE_ITEMS = 4
 
@@ -56,7 +55,7 @@ def derive_company_survey(df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     area_of = codebook.area_of()
     measure_cols = [f"m_{m}" for m in codebook.measure_codes() if f"m_{m}" in out.columns]
     adoption = out[measure_cols]
-    active = adoption.isin(ACTIVE)
+    active = adoption.isin(ACTIVE_STATUSES)
     out["n_measures_asked"] = adoption.notna().sum(axis=1).astype("Int64")
     out["n_measures_active"] = active.sum(axis=1).astype("Int64")
     by_area = active.T.groupby([area_of[c[2:]] for c in measure_cols]).any().T

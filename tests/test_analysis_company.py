@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from waves import demo_copy
 
@@ -68,3 +69,14 @@ def test_balance_and_the_network_size_guard(demo):
         ("wlb_fit_good", "company"), ("wlb_fit_good", "network")}
     assert network_is_large_enough(tables["company_survey"])
     assert not network_is_large_enough(tables["company_survey"].head(2))
+
+
+def test_network_gaps_are_measures_most_of_the_network_has():
+    from pipeline.analysis.company import network_gaps
+
+    measures = pd.DataFrame({
+        "measure": ["A", "B", "C", "D"],
+        "status": ["none", "active_all", "planned", None],
+        "network_share_active": [0.5, 0.9, 0.49, 0.8]})
+    assert network_gaps(measures)["measure"].tolist() == ["A", "D"]
+    assert network_gaps(measures, share=0.8)["measure"].tolist() == ["D"]

@@ -373,3 +373,12 @@ def test_notebook_writes_its_tables(tmp_path, monkeypatch):
     flex = outcomes[(outcomes["measure"] == "FLEX_HOURS")
                     & (outcomes["outcome"] == "wfc_score")].iloc[0]
     assert flex["estimate"] < 0 and flex["p_holm"] < 0.05
+
+
+def test_all_network_members():
+    from pipeline.analysis.measures import all_network_members
+
+    yes = pd.DataFrame({"m_NETWORK_MEMBERSHIP": ["active_all", "active_some"]})
+    assert all_network_members(yes)
+    assert not all_network_members(yes.assign(m_NETWORK_MEMBERSHIP=["active_all", "none"]))
+    assert not all_network_members(pd.DataFrame({"company_id": ["A"]}))  # not asked

@@ -31,6 +31,7 @@ from pipeline.analysis.company import (
     balance_vs_network,
     company_measures,
     needs_vs_network,
+    network_gaps,
     network_is_large_enough,
 )
 from pipeline.analysis.measures import (
@@ -96,8 +97,7 @@ if compare:
 
 # %%
 if compare:
-    gaps = measures[~measures["status"].isin(["active_some", "active_all"])
-                    & (measures["network_share_active"] >= 0.5)]
+    gaps = network_gaps(measures)
     if len(gaps):
         say("company.gaps", lang)
         show_table(gaps.assign(share=gaps["network_share_active"].map(

@@ -14,8 +14,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.analysis.survey import PROPORTION_INTERVAL
-from pipeline.codebook import Codebook
-from pipeline.derive import ACTIVE
+from pipeline.codebook import ACTIVE_STATUSES, Codebook
 from pipeline.stats import SurveyDesign, survey_mean, survey_proportion, top_box
 
 #: Fewest surveyed companies for a network comparison that reveals no single other company.
@@ -46,15 +45,31 @@ def company_measures(company_survey: pd.DataFrame, company_id: str,
             "measure": m["measure_code"],
             "label": m[f"measure_label_{lang}"],
             "status": row[col].iloc[0],
-            "network_share_active": float(answers.isin(ACTIVE).sum() / answers.notna().sum())
+            "network_share_active": float(answers.isin(ACTIVE_STATUSES).sum() / answers.notna().sum())
             if answers.notna().any() else np.nan,
         })
     return pd.DataFrame(rows)
 
 
+#: Share of the network's companies offering a measure above which its absence in a company
+#: is pointed out to that company (a gap the network has mostly closed).
+GAP_NETWORK_SHARE = 0.5
+
+
+def network_gaps(measures: pd.DataFrame, *, share: float = GAP_NETWORK_SHARE) -> pd.DataFrame:
+    """Measures the company does not have active while most of the network does.
+
+    Takes the per-measure table of the company (``status``, ``network_share_active``) and
+    keeps the rows where the company's status is not active and at least ``share`` (0-1)
+    of the network's companies that answered have the measure active.
+    """
+    return measures[~measures["status"].isin(ACTIVE_STATUSES)
+                    & (measures["network_share_active"] >= share)]
+
+
 def areas_summary(measures: pd.DataFrame, codebook: Codebook, lang: str = "it") -> pd.DataFrame:
     """Per area: the company's active measures and the measures of the area."""
-    active = measures.assign(active=measures["status"].isin(ACTIVE))
+    active = measures.assign(active=measures["status"].isin(ACTIVE_STATUSES))
     table = active.groupby("area", sort=False).agg(
         active=("active", "sum"), measures=("measure", "size")).reset_index()
     table["area_label"] = table["area"].map({k: v[lang] for k, v in codebook.areas().items()})

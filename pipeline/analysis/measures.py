@@ -85,7 +85,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from pipeline.codebook import Codebook, load_codebook
+from pipeline.codebook import ACTIVE_STATUSES, Codebook, load_codebook
 from pipeline.stats import (
     ALPHA,
     MIN_ASSIGNMENTS,
@@ -104,7 +104,7 @@ from pipeline.stats import (
     unweighted_design,
 )
 
-ACTIVE = ("active_some", "active_all")
+ACTIVE = ACTIVE_STATUSES  # the codebook's definition
 #: Adoption statuses reported, in chart order; ``active`` = some + all employees.
 STATUSES = ("active", "active_all", "active_some", "planned", "none")
 SIZE_CLASSES = ("1-9", "10-49", "50-249", "250+")
@@ -151,6 +151,13 @@ def surveyed_companies(company_survey: pd.DataFrame, companies: pd.DataFrame) ->
                                how="left", validate="one_to_one")
     out.index = company_survey.index
     return out
+
+
+def all_network_members(surveyed: pd.DataFrame) -> bool:
+    """True when every surveyed company has network membership active (then the area
+    «territorial welfare and network» is covered by definition, which the report says)."""
+    status = surveyed.get("m_NETWORK_MEMBERSHIP", pd.Series(dtype="str"))
+    return bool(len(status)) and bool(status.isin(ACTIVE_STATUSES).all())
 
 
 def _measure_columns(company_survey: pd.DataFrame, measures: Iterable[str]) -> list[str]:

@@ -85,7 +85,7 @@ from scipy import stats
 
 from pipeline.analysis.measures import maturity_scores, surveyed_companies
 from pipeline.analysis.survey import wave_design
-from pipeline.codebook import Codebook
+from pipeline.codebook import ACTIVE_STATUSES, Codebook
 from pipeline.stats import (
     ALPHA,
     MIN_ASSIGNMENTS,
@@ -946,11 +946,9 @@ def activated(previous: pd.DataFrame, current: pd.DataFrame,
     Active = ``active_some`` or ``active_all``; "became" = not active (or not answered) in
     the previous wave and active now.
     """
-    act = ("active_some", "active_all")
-
     def any_active(cs: pd.DataFrame) -> pd.Series:
         cols = [f"m_{m}" for m in measures if f"m_{m}" in cs.columns]
-        return cs.set_index("company_id")[cols].isin(act).any(axis=1)
+        return cs.set_index("company_id")[cols].isin(ACTIVE_STATUSES).any(axis=1)
 
     a, b = any_active(previous), any_active(current)
     common = a.index.intersection(b.index)

@@ -76,6 +76,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.analysis.survey import PROPORTION_INTERVAL
+from pipeline.codebook import ACTIVE_STATUSES
 from pipeline.stats import SurveyDesign, survey_proportion
 
 ALL = "ALL"
@@ -98,7 +99,7 @@ DEFAULT_VIABILITY: dict[str, Any] = {
 DEFAULT_AGREEMENT_RULE: dict[str, float] = {
     "need_share": 0.5, "min_share_companies": 0.5, "max_active_share": 1 / 3,
 }
-ACTIVE = ("active_some", "active_all")
+ACTIVE = ACTIVE_STATUSES  # the codebook's definition
 INTEREST_THRESHOLD = 3
 ACTIVITY_TYPES = ("joined", "training", "convention_signed", "brand_affiliation",
                   "agreement_signed", "left")

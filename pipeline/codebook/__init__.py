@@ -19,6 +19,10 @@ import yaml
 
 CODEBOOK_DIR = Path(__file__).resolve().parent
 
+#: Codes of the ``adoption`` code list that count as an active measure (for all employees
+#: or for some): the one definition every stage uses.
+ACTIVE_STATUSES = ("active_some", "active_all")
+
 #: Column types the codebook may use (see the header of codebook.yaml).
 COLUMN_TYPES = (
     "id", "text", "category", "multi", "boolean", "integer", "number",
