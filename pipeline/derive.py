@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.codebook import ACTIVE_STATUSES, Codebook
+from pipeline.stats.likert import scale_score  # the score checked against R (tests/stats)
 
 #: Upper bounds of the EU SME size classes (employees), and their labels.
 SIZE_BINS = (0, 9, 49, 249, np.inf)
@@ -22,26 +23,6 @@ def size_class(n_employees: pd.Series) -> pd.Series:
     """EU SME size class (``1-9``, ``10-49``, ``50-249``, ``250+``) of a headcount."""
     classes = pd.cut(n_employees.astype("float64"), bins=SIZE_BINS, labels=SIZE_LABELS)
     return classes.astype("str").where(n_employees.notna())
-
-
-def scale_mean(items: pd.DataFrame, min_items: int = MIN_SCALE_ITEMS) -> pd.Series:
-    """Mean of the answered items of a scale, when at least ``min_items`` are answered.
-
-    Parameters
-    ----------
-    items
-        One column per item, numeric (nullable integers allowed), same scale for all.
-    min_items
-        Fewest answered items for a score; rows with fewer get NaN.
-
-    Returns
-    -------
-    pandas.Series
-        float64 score on the items' own scale.
-    """
-    values = items.astype("float64")
-    answered = values.notna().sum(axis=1)
-    return values.mean(axis=1, skipna=True).where(answered >= min_items)
 
 
 def derive_companies(df: pd.DataFrame) -> pd.DataFrame:
@@ -65,10 +46,11 @@ def derive_company_survey(df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
 
 def derive_worker_survey(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
-    out["wfc_score"] = scale_mean(out[[f"wfc_{i}" for i in range(1, 6)]])
+    out["wfc_score"] = scale_score(out[[f"wfc_{i}" for i in range(1, 6)]],
+                                    min_valid=MIN_SCALE_ITEMS).rename(None)
     fwc = [f"fwc_{i}" for i in range(1, 6)]
     if all(c in out.columns for c in fwc):
-        out["fwc_score"] = scale_mean(out[fwc])
+        out["fwc_score"] = scale_score(out[fwc], min_valid=MIN_SCALE_ITEMS).rename(None)
     else:
         out["fwc_score"] = np.nan
     fit = out["wlb_fit"].astype("Float64")
