@@ -17,91 +17,10 @@ import html
 from pathlib import Path
 from typing import Any
 
+from pipeline.text import has_text, text
 from pipeline.validate.result import CheckResult, ValidationResult, plain
 
 LANGS = ("it", "en")
-
-T: dict[str, dict[str, str]] = {
-    "title": {"it": "Controllo di qualità dei dati", "en": "Data-quality check"},
-    "wave": {"it": "Ondata", "en": "Wave"},
-    "status_passed": {"it": "Superato", "en": "Passed"},
-    "status_warnings": {"it": "Superato con avvisi: l'ondata è analizzata, gli avvisi vanno "
-                              "letti", "en": "Passed with warnings: the wave is analysed, "
-                                             "read the warnings"},
-    "status_failed": {"it": "Non superato: l'ondata si ferma qui e non viene pubblicata "
-                            "(restano pubblicati i dati e i report precedenti)",
-                      "en": "Failed: the wave stops here and is not published (the previous "
-                            "data and reports stay published)"},
-    "first": {"it": "Primo problema", "en": "First problem"},
-    "checked": {"it": "Verificato il", "en": "Checked on"},
-    "engine": {"it": "Motore", "en": "Engine"},
-    "raw": {"it": "Cartella dei dati grezzi", "en": "Raw data folder"},
-    "previous": {"it": "Confronto con l'ondata precedente", "en": "Compared with the previous "
-                                                                  "wave"},
-    "none": {"it": "nessuno", "en": "none"},
-    "synthetic": {"it": "Dati sintetici dimostrativi: non descrivono imprese né persone reali.",
-                  "en": "Synthetic demo data: they describe no real company or person."},
-    "summary": {"it": "Riepilogo per tabella", "en": "Summary by table"},
-    "table": {"it": "Tabella", "en": "Table"},
-    "file": {"it": "File", "en": "File"},
-    "rows": {"it": "Righe", "en": "Rows"},
-    "checks": {"it": "Controlli", "en": "Checks"},
-    "passed": {"it": "Superati", "en": "Passed"},
-    "warnings": {"it": "Avvisi", "en": "Warnings"},
-    "critical": {"it": "Critici", "en": "Critical"},
-    "na": {"it": "Non applicabili", "en": "Not applicable"},
-    "problems": {"it": "Problemi", "en": "Problems"},
-    "no_problems": {"it": "Nessun problema trovato.", "en": "No problem found."},
-    "all_checks": {"it": "Tutti i controlli", "en": "All checks"},
-    "check": {"it": "Controllo", "en": "Check"},
-    "column": {"it": "Colonna", "en": "Column"},
-    "expectation": {"it": "Aspettativa (great-expectations)", "en": "Expectation "
-                                                                    "(great-expectations)"},
-    "severity": {"it": "Gravità", "en": "Severity"},
-    "result": {"it": "Esito", "en": "Result"},
-    "observed": {"it": "Osservato", "en": "Observed"},
-    "values": {"it": "Valori non conformi", "en": "Failing values"},
-    "failing_rows": {"it": "Righe non conformi", "en": "Failing rows"},
-    "ok": {"it": "superato", "en": "passed"},
-    "ko": {"it": "non superato", "en": "failed"},
-    "skipped": {"it": "non applicabile", "en": "not applicable"},
-    "sev_critical": {"it": "critico", "en": "critical"},
-    "sev_warning": {"it": "avviso", "en": "warning"},
-    "sev_info": {"it": "informativo", "en": "info"},
-    "hidden": {"it": "non mostrati (dati personali)", "en": "not shown (personal data)"},
-    "of": {"it": "su", "en": "of"},
-    "in_all": {"it": "in tutto", "en": "in all"},
-    "not_applicable_list": {"it": "controlli non applicabili", "en": "checks not applicable"},
-    "no_previous_wave": {"it": "nessuna ondata precedente da confrontare",
-                         "en": "no previous wave to compare with"},
-    "column_absent": {"it": "colonna assente in questa ondata",
-                      "en": "column absent from this wave"},
-    "absent_tables": {"it": "Tabelle facoltative assenti", "en": "Optional tables absent"},
-    "notes": {"it": "Come leggere questo report", "en": "How to read this report"},
-    "note_rows": {
-        "it": "Le righe sono numerate come in un foglio di calcolo: l'intestazione è la riga 1, "
-              "il primo record la riga 2. Le righe vuote del file non sono contate.",
-        "en": "Rows are numbered as a spreadsheet shows them: the header is row 1, the first "
-              "record row 2. Blank rows of the file are not counted."},
-    "note_severity": {
-        "it": "Un controllo critico non superato ferma l'ondata: i dati elaborati e i report "
-              "precedenti restano come erano. Un avviso non la ferma ma va verificato; i report "
-              "dell'ondata lo segnalano in prima pagina.",
-        "en": "A failed critical check stops the wave: the previous processed data and "
-              "reports stay as they were. A warning does not stop it but should be checked; "
-              "the wave's reports mention it on their first page."},
-    "note_sample": {
-        "it": "Per ogni controllo sono elencati al massimo 20 valori e 20 righe non conformi; "
-              "il conteggio è sempre completo.",
-        "en": "Each check lists at most 20 failing values and 20 failing rows; the count is "
-              "always complete."},
-    "note_suites": {
-        "it": "I controlli sono le suite great-expectations di expectations/, generate dal "
-              "codebook; le soglie di completezza sono il parametro 'mostly'.",
-        "en": "The checks are the great-expectations suites of expectations/, generated from "
-              "the codebook; completeness thresholds are their 'mostly' parameter."},
-    "generated": {"it": "Generato da welfare-pipeline", "en": "Generated by welfare-pipeline"},
-}
 
 CSS = """
 :root{--ok:#1b7a3a;--warn:#9a6700;--bad:#b42318;--muted:#5f6b76;--line:#d8dee4}
@@ -136,7 +55,7 @@ h2{break-after:avoid}tr,.problem{break-inside:avoid}}
 
 
 def _t(key: str, lang: str) -> str:
-    return T[key][lang]
+    return text(f"quality.{key}", lang)
 
 
 def _e(value: Any) -> str:
@@ -170,7 +89,7 @@ def _value(v: Any, lang: str) -> str:
 
 
 def _severity(c: CheckResult, lang: str) -> str:
-    return _t(f"sev_{c.severity}", lang) if f"sev_{c.severity}" in T else c.severity
+    return _t(f"sev_{c.severity}", lang) if has_text(f"quality.sev_{c.severity}") else c.severity
 
 
 def _observed(c: CheckResult, lang: str) -> str:
@@ -205,7 +124,7 @@ def _rows_cell(c: CheckResult, lang: str) -> str:
 
 def _result_cell(c: CheckResult, lang: str) -> str:
     if c.success is None:
-        reason = _t(c.skipped, lang) if c.skipped in T else (c.skipped or "")
+        reason = _t(c.skipped, lang) if has_text(f"quality.{c.skipped}") else (c.skipped or "")
         return f'<td class="res muted">{_e(_t("skipped", lang))}: {_e(reason)}</td>'
     if c.success:
         return f'<td class="res ok">✓ {_e(_t("ok", lang))}</td>'
@@ -264,7 +183,7 @@ def _table_section(table: str, checks: list[CheckResult], lang: str) -> str:
     if skipped:
         by_reason: dict[str, list[str]] = {}
         for c in skipped:
-            reason = _t(c.skipped, lang) if c.skipped in T else (c.skipped or "")
+            reason = _t(c.skipped, lang) if has_text(f"quality.{c.skipped}") else (c.skipped or "")
             by_reason.setdefault(reason, [])
             label = c.column or c.check
             if label not in by_reason[reason]:
@@ -305,8 +224,6 @@ def quality_report_html(result: ValidationResult, lang: str = "it") -> str:
     if first:
         parts.append(f'<p>{_e(_t("first", lang))}: <span class="line">{_e(first)}</span></p>')
     if result.synthetic:
-        from pipeline.text import text
-
         parts.append(f'<p class="synthetic"><strong>{_e(text("synthetic_mark", lang))}</strong>'
                      f' {_e(_t("synthetic", lang))}</p>')
     parts.append('<dl class="meta">' + "".join(
