@@ -51,7 +51,7 @@ agreement_rule = {"need_share": 0.5, "min_share_companies": 0.5, "max_active_sha
 # %%
 import pandas as pd
 
-from pipeline.analysis.areas import AREA_LABELS, area_label, province_areas
+from pipeline.analysis.areas import TERRITORIAL_AREAS, area_label, province_areas
 from pipeline.analysis.network import (
     ALL,
     NEED_DOMAINS,
@@ -89,7 +89,7 @@ activity = ctx.tables.get("network_activity")
 services = codebook.measure_codes("shareable")
 service_label = {m: codebook.measure_label(m, lang) for m in codebook.measure_codes()}
 areas = province_areas(get_paths().municipalities_geojson)
-order = list(AREA_LABELS)
+order = list(TERRITORIAL_AREAS)
 labels_of_area = {**{a: area_label(a, lang) for a in order},
                   ALL: text("network.all_areas", lang), "OUTSIDE": text("network.outside", lang)}
 located = company_areas(companies, areas)

@@ -26,16 +26,12 @@ import numpy as np
 import pandas as pd
 
 from pipeline.plots.maps import load_boundaries
+from pipeline.text import has_text, text
 
 VERONA = "023091"
-AREA_LABELS = {
-    "VERONA": {"it": "Verona città", "en": "City of Verona"},
-    "CINTURA": {"it": "Cintura urbana e Villafranca", "en": "Urban belt and Villafranca"},
-    "GARDA_BALDO": {"it": "Garda e Baldo", "en": "Lake Garda and Monte Baldo"},
-    "VALPOLICELLA": {"it": "Valpolicella e Lessinia", "en": "Valpolicella and Lessinia"},
-    "EST": {"it": "Est veronese", "en": "Eastern Verona"},
-    "PIANURA": {"it": "Pianura veronese", "en": "Southern plain"},
-}
+#: The territorial areas of the province, in display order; their names are in the text
+#: catalogue (``territory.<CODE>``). Not the welfare areas of the taxonomy.
+TERRITORIAL_AREAS = ("VERONA", "CINTURA", "GARDA_BALDO", "VALPOLICELLA", "EST", "PIANURA")
 
 
 def _area(dx: float, dy: float) -> str:
@@ -64,4 +60,5 @@ def province_areas(boundaries: Path) -> pd.DataFrame:
 
 
 def area_label(area: str, lang: str = "it") -> str:
-    return AREA_LABELS.get(area, {}).get(lang, area)
+    key = f"territory.{area}"
+    return text(key, lang) if has_text(key) else area
