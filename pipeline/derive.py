@@ -10,13 +10,44 @@ import numpy as np
 import pandas as pd
 
 from pipeline.codebook import ACTIVE_STATUSES, Codebook
-from pipeline.stats.likert import scale_score  # the score checked against R (tests/stats)
 
 #: Upper bounds of the EU SME size classes (employees), and their labels.
 SIZE_BINS = (0, 9, 49, 249, np.inf)
 SIZE_LABELS = ("1-9", "10-49", "50-249", "250+")
 #: A conflict score needs at least this many of its five items answered.
 MIN_SCALE_ITEMS = 4
+
+
+def scale_score(items: pd.DataFrame, *, min_valid: int) -> pd.Series:
+    """Mean of the valid items of a scale, when at least ``min_valid`` items are valid.
+
+    The one scale score of the project: ingestion derives ``wfc_score``/``fwc_score``
+    with it, and ``pipeline.stats.likert`` exports it beside the other Likert tools
+    (checked against R in ``tests/stats/test_likert.py``). It lives here so that
+    ingesting a wave does not import the statistics package.
+
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        One column per item (numeric, NA = missing), already keyed in the same direction.
+    min_valid : int
+        Minimum number of valid items (the codebook: 4 of the 5 wfc/fwc items).
+
+    Returns
+    -------
+    pandas.Series
+        float64, NaN where fewer than ``min_valid`` items are valid; same index as
+        ``items``, in the unit of the items (e.g. 1-7).
+    """
+    if not 1 <= min_valid <= items.shape[1]:
+        raise ValueError(f"min_valid must be between 1 and {items.shape[1]}")
+    if any(isinstance(items[c].dtype, pd.CategoricalDtype) for c in items.columns):
+        raise TypeError("scale_score: expected numbers, got a categorical")
+    x = items.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    k = (~np.isnan(x)).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.nansum(x, axis=1) / k
+    return pd.Series(np.where(k >= min_valid, mean, np.nan), index=items.index, name="score")
 
 
 def size_class(n_employees: pd.Series) -> pd.Series:

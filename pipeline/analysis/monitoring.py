@@ -84,7 +84,7 @@ import pandas as pd
 from scipy import stats
 
 from pipeline.analysis.measures import maturity_scores, surveyed_companies
-from pipeline.analysis.survey import wave_design
+from pipeline.analysis.survey import PROPORTION_INTERVAL, wave_design
 from pipeline.codebook import ACTIVE_STATUSES, Codebook
 from pipeline.stats import (
     ALPHA,
@@ -292,7 +292,8 @@ def worker_indicators(
     -------
     pandas.DataFrame
         ``indicator, scope, estimate, se, ci_low, ci_high, df, n, n_companies, kind,
-        better``: means on the indicator's scale, proportions as shares (0-1); an
+        better``: means on the indicator's scale, proportions as shares (0-1, with the
+        published Korn-Graubard interval); an
         indicator without any answer in the scope (a question not asked in the wave) has
         NA estimates and ``n`` 0 (``df`` 0).
     """
@@ -307,7 +308,8 @@ def worker_indicators(
             y = _indicator_values(workers, ind)
             # not asked in this wave, or no answer in the scope: NA estimates and n 0
             if kind == "proportion":
-                t = survey_proportion(design, y.astype("Float64"), domain=domain, level=level)
+                t = survey_proportion(design, y.astype("Float64"), domain=domain, level=level,
+                                      method=PROPORTION_INTERVAL)
             else:
                 t = survey_mean(design, y.astype("Float64"), domain=domain, level=level)
             r = t.iloc[0]

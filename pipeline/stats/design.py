@@ -573,6 +573,71 @@ def _grouped_variance(
     return np.bincount(k_g, weights=design.unit_scale[k_unit] * ss, minlength=G)
 
 
+def _psu_totals_vcov(design: SurveyDesign, T: np.ndarray) -> np.ndarray:
+    """Stratified with-replacement covariance of PSU totals (one row per PSU of the
+    design, zeros for PSUs without rows), each centred on its stratum's mean, times the
+    stratum's ``f n/(n-1)``: R's ``onestrat`` for clustered designs."""
+    h = design.psu_stratum
+    H = len(design.unit_size)
+    m = np.column_stack([np.bincount(h, T[:, j], minlength=H) for j in range(T.shape[1])])
+    m /= design.unit_size[:, None]
+    R = T - m[h]
+    return (R * design.unit_scale[h][:, None]).T @ R
+
+
+def _influence_vcov(
+    design: SurveyDesign, Z: np.ndarray, rows: np.ndarray | None = None
+) -> np.ndarray:
+    """Linearisation variance-covariance matrix of p statistics with influence matrix Z.
+
+    R: ``svyrecvar(Z, design$cluster, design$strata, design$fpc, postStrata = ...)``.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+        The full design.
+    Z : numpy.ndarray
+        Influence values, ``design.n x p``, or ``len(rows) x p`` when ``rows`` is given
+        (the influence of every other row is then 0).
+    rows : numpy.ndarray of int, optional
+        Positions in the design of the rows of ``Z``.
+
+    Returns
+    -------
+    numpy.ndarray
+        p x p matrix. Rows of zero influence keep their place: they count in the
+        post-stratum (or stratum) means and in the number of PSUs of their stratum.
+    """
+    Z = np.asarray(Z, dtype=float)
+    if Z.ndim == 1:
+        Z = Z[:, None]
+    p = Z.shape[1]
+    if rows is None:
+        rows = np.arange(design.n)
+    if len(rows) == 0:
+        return np.zeros((p, p))
+    if design.psu is None:
+        # every row is a PSU; centre within its post-stratum (or stratum) "unit"
+        unit = design.units[rows]
+        U = len(design.unit_size)
+        n_u = design.unit_size.astype(float)
+        S = np.column_stack([np.bincount(unit, Z[:, j], minlength=U) for j in range(p)])
+        cnt = np.bincount(unit, minlength=U)
+        m = S / n_u[:, None]
+        R = Z - m[unit]
+        scale = design.unit_scale
+        V = (R * scale[unit][:, None]).T @ R
+        # the unit's rows of influence 0 (outside the domain): (0 - m)(0 - m)'
+        V += (m * (scale * (n_u - cnt))[:, None]).T @ m
+    else:
+        # PSU totals (every PSU of the design, zeros for those without rows used)
+        K = len(design.psu_stratum)
+        psu = design.psu[rows]
+        T = np.column_stack([np.bincount(psu, Z[:, j], minlength=K) for j in range(p)])
+        V = _psu_totals_vcov(design, T)
+    return (V + V.T) / 2
+
+
 def _category_shares_vcov(
     design: SurveyDesign, sel: np.ndarray, cat: np.ndarray, K: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -606,12 +671,7 @@ def _category_shares_vcov(
         psu = design.psu[sel]
         a1 = np.bincount(psu * K + cat, weights=w, minlength=Kp * K).reshape(Kp, K)
         T = (a1 - a1.sum(axis=1)[:, None] * P) / W  # PSU totals of the influence
-        h = design.psu_stratum
-        H = len(design.unit_size)
-        m = np.column_stack([np.bincount(h, T[:, j], minlength=H) for j in range(K)])
-        m /= design.unit_size[:, None]
-        R = T - m[h]
-        V = (R * design.unit_scale[h][:, None]).T @ R
+        V = _psu_totals_vcov(design, T)
     return P, V
 
 

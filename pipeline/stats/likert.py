@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from pipeline.derive import scale_score  # ingestion derives the scores with it
 from pipeline.stats.design import (
     SurveyDesign,
     _as_series,
@@ -170,31 +171,6 @@ def top_box(
     out = pd.concat(frames, ignore_index=True)
     out["method"] = out["method"].str.replace("proportion", f"share >= {threshold}", n=1)
     return out
-
-
-def scale_score(items: pd.DataFrame, *, min_valid: int) -> pd.Series:
-    """Mean of the valid items of a scale, when at least ``min_valid`` items are valid.
-
-    Parameters
-    ----------
-    items : pandas.DataFrame
-        One column per item (numeric, NA = missing), already keyed in the same direction.
-    min_valid : int
-        Minimum number of valid items (the codebook: 4 of the 5 wfc/fwc items).
-
-    Returns
-    -------
-    pandas.Series
-        float64, NaN where fewer than ``min_valid`` items are valid; same index as
-        ``items``, in the unit of the items (e.g. 1-7).
-    """
-    if not 1 <= min_valid <= items.shape[1]:
-        raise ValueError(f"min_valid must be between 1 and {items.shape[1]}")
-    x = np.column_stack([_to_float(items[c], c) for c in items.columns])
-    k = (~np.isnan(x)).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.nansum(x, axis=1) / k
-    return pd.Series(np.where(k >= min_valid, mean, np.nan), index=items.index, name="score")
 
 
 def cronbach_alpha(

@@ -57,11 +57,13 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, special, stats
 
+from pipeline.stats.clustered import model_matrix
 from pipeline.stats.design import (
     SurveyDesign,
     _as_series,
     _domain_mask,
     _grouped_degf,
+    _influence_vcov,
     _n_distinct_by_group,
     _to_float,
     _tq,
@@ -76,131 +78,36 @@ _IRLS_MAXIT = 100
 
 
 # --------------------------------------------------------------------------------------
-# Variance kernel
-# --------------------------------------------------------------------------------------
-def _influence_vcov(
-    design: SurveyDesign, Z: np.ndarray, rows: np.ndarray | None = None
-) -> np.ndarray:
-    """Linearisation variance-covariance matrix of p statistics with influence matrix Z.
-
-    R: ``svyrecvar(Z, design$cluster, design$strata, design$fpc, postStrata = ...)``.
-
-    Parameters
-    ----------
-    design : SurveyDesign
-        The full design.
-    Z : numpy.ndarray
-        Influence values, ``design.n x p``, or ``len(rows) x p`` when ``rows`` is given
-        (the influence of every other row is then 0).
-    rows : numpy.ndarray of int, optional
-        Positions in the design of the rows of ``Z``.
-
-    Returns
-    -------
-    numpy.ndarray
-        p x p matrix. Rows of zero influence keep their place: they count in the
-        post-stratum (or stratum) means and in the number of PSUs of their stratum.
-    """
-    Z = np.asarray(Z, dtype=float)
-    if Z.ndim == 1:
-        Z = Z[:, None]
-    p = Z.shape[1]
-    if rows is None:
-        rows = np.arange(design.n)
-    if len(rows) == 0:
-        return np.zeros((p, p))
-    if design.psu is None:
-        # every row is a PSU; centre within its post-stratum (or stratum) "unit"
-        unit = design.units[rows]
-        U = len(design.unit_size)
-        n_u = design.unit_size.astype(float)
-        S = np.column_stack([np.bincount(unit, Z[:, j], minlength=U) for j in range(p)])
-        cnt = np.bincount(unit, minlength=U)
-        m = S / n_u[:, None]
-        R = Z - m[unit]
-        scale = design.unit_scale
-        V = (R * scale[unit][:, None]).T @ R
-        # the unit's rows of influence 0 (outside the domain): (0 - m)(0 - m)'
-        V += (m * (scale * (n_u - cnt))[:, None]).T @ m
-    else:
-        # PSU totals (every PSU of the design, zeros for those without rows used),
-        # centred within their stratum
-        K = len(design.psu_stratum)
-        psu = design.psu[rows]
-        T = np.column_stack([np.bincount(psu, Z[:, j], minlength=K) for j in range(p)])
-        h = design.psu_stratum
-        H = len(design.unit_size)
-        mh = np.column_stack([np.bincount(h, T[:, j], minlength=H) for j in range(p)])
-        mh /= design.unit_size[:, None]
-        R = T - mh[h]
-        V = (R * design.unit_scale[h][:, None]).T @ R
-    return (V + V.T) / 2
-
-
-# --------------------------------------------------------------------------------------
 # Model matrix
 # --------------------------------------------------------------------------------------
-def _term_values(design: SurveyDesign, data: pd.DataFrame, col: str):
-    """("num", float array with NaN) or ("cat", (codes with -1 for NA, level strings))."""
-    if col not in data.columns:
-        raise ValueError(f"survey_regression: column {col!r} not in data")
-    s = _as_series(design, data[col], col)
-    if pd.api.types.is_bool_dtype(s.dtype):
-        b = s.astype("boolean").astype("Float64")
-        return "num", b.to_numpy(dtype=float, na_value=np.nan)
-    if pd.api.types.is_numeric_dtype(s.dtype) and not isinstance(s.dtype, pd.CategoricalDtype):
-        return "num", _to_float(s, col)
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        codes = s.cat.codes.to_numpy().astype(np.int64)
-        levels = list(s.cat.categories)
-    else:
-        codes, levels = pd.factorize(s, sort=False)
-        codes = codes.astype(np.int64)
-        levels = list(levels)
-    return "cat", (codes, [str(v) for v in levels])
-
-
 def _model_matrix(
     design: SurveyDesign, data: pd.DataFrame, terms: Sequence[str], valid: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Rows used, their model matrix (intercept first) and the column names.
 
     ``valid`` (rows in the domain with a valid outcome) is narrowed to complete cases of
-    the terms. Categorical levels are those present in the rows used, treatment-coded
-    with the first level in string order as reference (``pipeline.stats.compare``).
+    the terms; the matrix is :func:`pipeline.stats.clustered.model_matrix` of those rows
+    (categorical levels present there, treatment-coded, first in string order as
+    reference: R's coding).
     """
-    parsed = []
-    for t in terms:
-        kind, v = _term_values(design, data, t)
-        valid = valid & (~np.isnan(v) if kind == "num" else v[0] >= 0)
-        parsed.append((t, kind, v))
+    missing = [t for t in terms if t not in data.columns]
+    if missing:
+        raise ValueError(f"survey_regression: column {missing[0]!r} not in data")
+    d = pd.DataFrame({t: _as_series(design, data[t], t) for t in terms}, index=design.index)
+    valid = valid & d.notna().all(axis=1).to_numpy()
     rows = np.flatnonzero(valid)
-    m = len(rows)
-    cols = [np.ones(m)]
-    names = ["Intercept"]
-    for t, kind, v in parsed:
-        if kind == "num":
-            cols.append(v[rows])
-            names.append(t)
-            continue
-        codes, levels = v
-        c = codes[rows]
-        # map the level codes to the sorted distinct strings of the levels present
-        present = np.flatnonzero(np.bincount(c, minlength=len(levels)))
-        uniq = sorted({levels[i] for i in present})
-        if m and len(uniq) < 2:
+    used = d.iloc[rows]
+    for t in terms:
+        s = used[t]
+        categorical = not pd.api.types.is_numeric_dtype(s.dtype)  # bools are numeric
+        levels = sorted(pd.unique(s.astype(str))) if categorical else []
+        if categorical and len(rows) and len(levels) < 2:
             raise ValueError(
-                f"survey_regression: {t!r} has a single level ({uniq[0]!r}) in the rows "
+                f"survey_regression: {t!r} has a single level ({levels[0]!r}) in the rows "
                 "used; drop it from terms"
             )
-        remap = np.full(len(levels), -1, dtype=np.int64)
-        for i in present:
-            remap[i] = uniq.index(levels[i])
-        c = remap[c]
-        for k, lev in enumerate(uniq[1:], start=1):
-            cols.append((c == k).astype(float))
-            names.append(f"{t}[{lev}]")
-    return rows, np.column_stack(cols), names
+    X = model_matrix(used, terms)
+    return rows, X.to_numpy(dtype=float), list(X.columns)
 
 
 # --------------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 
 from pipeline.stats import design as sd
-from pipeline.stats.regression import _influence_vcov, survey_regression
+from pipeline.stats.design import _influence_vcov
+from pipeline.stats.regression import survey_regression
 
 REF = Path(__file__).parent / "reference"
 TERMS = ["flex_hours_active", "gender", "n_children_u14", "work_time"]

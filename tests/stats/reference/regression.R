@@ -38,13 +38,8 @@ args <- commandArgs(trailingOnly = FALSE)
 script <- sub("^--file=", "", args[grep("^--file=", args)])
 here <- if (length(script)) dirname(normalizePath(script)) else "."
 
-options(survey.lonely.psu = "remove")
-
-w <- read.csv(file.path(here, "fixture_workers.csv"), na.strings = "", stringsAsFactors = FALSE)
-co <- read.csv(file.path(here, "fixture_companies.csv"), stringsAsFactors = FALSE)
-d <- merge(w, co, by = "company_id", sort = FALSE)
-d <- d[order(d$resp_id), ]
-rownames(d) <- NULL
+# ---- the designs of reference.R (design_block.R) ----
+source(file.path(here, "design_block.R"))
 
 # ---- outcomes (scale score as reference.R: mean of the valid items, at least 4 of 5) ----
 score <- function(m, min_valid) {
@@ -55,38 +50,8 @@ d$wfc_score <- score(d[, paste0("wfc_", 1:5)], 4)
 d$wlb_fit_good <- as.numeric(d$wlb_fit >= 3)  # NA stays NA
 # flex_hours_active is the company-level binary regressor (0/1 in fixture_companies.csv)
 
-# ---- design-building block, copied from reference.R ----
-d$cell <- ifelse(d$gender %in% c("F", "M"), d$gender, "other")
-cnt <- as.data.frame.matrix(table(d$company_id, factor(d$cell, levels = c("F", "M", "other"))))
-cnt$company_id <- rownames(cnt)
-cnt <- merge(cnt, co, by = "company_id")
-cnt$n <- cnt$F + cnt$M + cnt$other
-N <- cnt$n_employees; s <- cnt$share_women; fo <- cnt$other / cnt$n
-cnt$popF <- N * s * (1 - fo)
-cnt$popM <- N * (1 - s) * (1 - fo)
-cnt$popO <- N * fo
-cnt$collapse <- (cnt$F == 0 & cnt$popF > 0) | (cnt$M == 0 & cnt$popM > 0) |
-  (cnt$F > 0 & cnt$popF == 0) | (cnt$M > 0 & cnt$popM == 0)
-d$collapse <- cnt$collapse[match(d$company_id, cnt$company_id)]
-d$cell[d$collapse] <- "all"
-d$cell_key <- paste(d$company_id, d$cell, sep = ":")
-pop <- rbind(
-  data.frame(cell_key = paste(cnt$company_id, "all", sep = ":"), Freq = N, keep = cnt$collapse),
-  data.frame(cell_key = paste(cnt$company_id, "F", sep = ":"), Freq = cnt$popF, keep = !cnt$collapse & cnt$F > 0),
-  data.frame(cell_key = paste(cnt$company_id, "M", sep = ":"), Freq = cnt$popM, keep = !cnt$collapse & cnt$M > 0),
-  data.frame(cell_key = paste(cnt$company_id, "other", sep = ":"), Freq = cnt$popO, keep = !cnt$collapse & cnt$other > 0)
-)
-pop <- pop[pop$keep, c("cell_key", "Freq")]
-stopifnot(setequal(pop$cell_key, unique(d$cell_key)))
-
-des0 <- svydesign(ids = ~1, strata = ~company_id, fpc = ~n_employees, data = d)
-des <- postStratify(des0, ~cell_key, population = pop)
-d$w <- weights(des)
-stopifnot(abs(sum(d$w) - sum(co$n_employees)) < 1e-8)
-
-# Cluster (province-level) sensitivity design: companies as sampled clusters.
-cdes <- svydesign(ids = ~company_id, weights = ~w, data = d)
-# ---- end of the copied block ----
+des <- update(des, wfc_score = d$wfc_score, wlb_fit_good = d$wlb_fit_good)
+cdes <- update(cdes, wfc_score = d$wfc_score, wlb_fit_good = d$wlb_fit_good)
 
 udes <- svydesign(ids = ~1, data = d)  # unweighted simple random sample, no fpc (warns)
 
