@@ -13,9 +13,8 @@
 # Output (next to this script):
 #   r_regression.csv  long table: model, term, quantity, value (17 significant digits)
 #
-# The designs are built exactly as in reference.R (its design-building block is copied
-# below unchanged); the outcomes are computed on `d` before the designs are built, which
-# does not change the designs.
+# The designs are built exactly as in reference.R (design_block.R, sourced); the outcomes
+# are then added to `d` and to the designs with update().
 #
 # What the survey 4.1-1 code does, and what the Python side matches:
 # - svyglm fits glm() with the design weights, then design[-na.action, ]: for the
