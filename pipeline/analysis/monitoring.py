@@ -414,7 +414,7 @@ def pool_waves(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
 
 def _fit(data: pd.DataFrame, outcome: str, term: str, *, weights: str | None,
          fixed_effects: str | None, level: float,
-         treatment: str | None = None) -> dict[str, float]:
+         treatment: str | None = None) -> tuple[dict[str, float], str, float]:
     """The calibrated test of one coefficient, NaN when it cannot be estimated.
 
     ``treatment`` None: ``term`` varies within companies (the wave), tested by the wild
@@ -424,8 +424,11 @@ def _fit(data: pd.DataFrame, outcome: str, term: str, *, weights: str | None,
     (:func:`pipeline.stats.permutation_test`); ``assignments`` is how many ways the
     treated companies could be chosen. ``statistic`` is the studentised coefficient;
     ``df`` is NaN (no t reference distribution is used).
+
+    Returns the values of :data:`_FIT`, the test in words ("" when none ran) and the
+    number of ways to choose the treated companies (NaN for the bootstrap).
     """
-    na = {**dict.fromkeys(_FIT, np.nan), "assignments": np.nan, "test": ""}
+    na = (dict.fromkeys(_FIT, np.nan), "", np.nan)
     try:
         if treatment is None:
             res = wild_cluster_bootstrap(data, outcome, term, cluster="company_id",
@@ -442,11 +445,10 @@ def _fit(data: pd.DataFrame, outcome: str, term: str, *, weights: str | None,
     out = {"estimate": float(r["estimate"]), "se": se,
            "statistic": float(r["estimate"]) / se if se > 0 else np.nan, "df": np.nan,
            "p_value": float(r["p_value"]), "ci_low": float(r["ci_low"]),
-           "ci_high": float(r["ci_high"]),
-           "assignments": float(r.get("assignments", np.nan)), "test": str(r["method"])}
+           "ci_high": float(r["ci_high"])}
     if not (np.isfinite(se) and se > 0):
         out.update(dict.fromkeys(("statistic", "p_value", "ci_low", "ci_high"), np.nan))
-    return out
+    return out, str(r["method"]), float(r.get("assignments", np.nan))
 
 
 def _weighted_mean(d: pd.DataFrame, outcome: str) -> float:
@@ -583,10 +585,10 @@ def worker_changes(
                 method = (f"withheld: fewer than {min_companies} companies in a wave "
                           "(the estimate would describe single companies)")
             else:
-                fit = _fit(d, ind, "post", weights="weight",
-                           fixed_effects="company_id" if within else None, level=level)
-                method += f"; {fit.pop('test')}" if fit["test"] else ""
-                fit.pop("assignments")
+                fit, test, _ = _fit(d, ind, "post", weights="weight",
+                                    fixed_effects="company_id" if within else None,
+                                    level=level)
+                method += f"; {test}" if test else ""
                 row.update(fit)
                 if carrying < min_test_companies:
                     row.update(dict.fromkeys(_TEST, np.nan))
@@ -690,11 +692,8 @@ def flexibility_change(
                 row["n"] = np.nan
                 row["method"] = f"withheld: fewer than {min_companies} companies in a wave"
             else:
-                fit = _fit(g, ind, "post", weights="weight", fixed_effects="company_id",
-                           level=level)
-                fit.pop("test")
-                fit.pop("assignments")
-                row.update(fit)
+                row.update(_fit(g, ind, "post", weights="weight",
+                                fixed_effects="company_id", level=level)[0])
                 row.update(dict.fromkeys(_TEST, np.nan))
                 row["method"] = (f"{lpm}descriptive (not tested; the test is the difference): "
                                  "within-company change of the group, weighted least squares "
@@ -719,10 +718,10 @@ def flexibility_change(
             method = (f"withheld: fewer than {min_companies} companies in a group and wave "
                       "(the estimate would describe single companies)")
         else:
-            fit = _fit(d, ind, "post", weights="weight", fixed_effects="company_id",
-                       level=level, treatment="introduced")
-            method += f"; {fit.pop('test')}" if fit["test"] else ""
-            ways = fit.pop("assignments")
+            fit, test, ways = _fit(d, ind, "post", weights="weight",
+                                   fixed_effects="company_id", level=level,
+                                   treatment="introduced")
+            method += f"; {test}" if test else ""
             row.update(fit)
             if not ways >= MIN_ASSIGNMENTS:
                 row.update(dict.fromkeys(_TEST, np.nan))
@@ -888,13 +887,11 @@ def company_change(
         na, nb = len(xa), len(xb)
         pooled_sd = (np.sqrt(((na - 1) * xa.var(ddof=1) + (nb - 1) * xb.var(ddof=1))
                              / (na + nb - 2)) if na > 1 and nb > 1 else np.nan)
-        fit = (_fit(d, ind, "post", weights=None, fixed_effects=None, level=level)
-               if na and nb else {**dict.fromkeys(_FIT, np.nan), "assignments": np.nan,
-                                  "test": ""})
+        fit, test, _ = (_fit(d, ind, "post", weights=None, fixed_effects=None, level=level)
+                        if na and nb else (dict.fromkeys(_FIT, np.nan), "", np.nan))
         method = ("regression of the company value on the wave (0/1) over the surveyed "
                   f"companies of both waves, equal weights ({_CLUSTER_WORDS}); "
-                  f"{fit.pop('test')}; Cohen's d with the pooled SD (descriptive)")
-        fit.pop("assignments")
+                  f"{test}; Cohen's d with the pooled SD (descriptive)")
         if min(na, nb) < min_test_companies:
             fit.update(dict.fromkeys(_TEST, np.nan))
             method += (f"; no valid test with fewer than {min_test_companies} companies in "
