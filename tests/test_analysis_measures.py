@@ -382,3 +382,26 @@ def test_all_network_members():
     assert all_network_members(yes)
     assert not all_network_members(yes.assign(m_NETWORK_MEMBERSHIP=["active_all", "none"]))
     assert not all_network_members(pd.DataFrame({"company_id": ["A"]}))  # not asked
+
+
+def test_standardised_effect_interval_by_brute_force():
+    from pipeline.analysis.measures import standardised_effect
+
+    workers, _, survey = _workers(10, {"C0", "C1", "C2", "C3"})
+    data = workers.assign(x=worker_exposure(workers, survey, "FLEX_HOURS").astype(float))
+
+    def pooled(d):
+        a, b = d.loc[d["x"] == 1, "wfc_score"], d.loc[d["x"] == 0, "wfc_score"]
+        return np.sqrt(((len(a) - 1) * a.var() + (len(b) - 1) * b.var()) / (len(d) - 2))
+
+    s = pooled(data)
+    reps = np.array([pooled(data[data["company_id"] != c])
+                     for c in sorted(data["company_id"].unique())])
+    J = len(reps)
+    se = np.sqrt((J - 1) / J * np.sum((reps - reps.mean()) ** 2))
+    q = stats.t.ppf(0.975, J - 1)
+    lo, hi = -0.9, -0.3  # any interval of the difference
+    out = standardised_effect(data, "wfc_score", "x", estimate=-0.6, ci_low=lo, ci_high=hi)
+    assert out["effect_size"] == pytest.approx(-0.6 / s)
+    assert out["effect_ci_low"] == pytest.approx(lo / (s - q * se))
+    assert out["effect_ci_high"] == pytest.approx(hi / (s + q * se))
