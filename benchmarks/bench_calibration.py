@@ -13,7 +13,7 @@ effect.
 Test families (what the reports publish):
 
 ``measure_score``   ``tables/measures_outcomes.csv``, a 1-7 score (work-to-family conflict):
-                    :func:`pipeline.analysis.measures.measure_effect` (survey-weighted
+                    :func:`pipeline.analyse.analysis.measures.measure_effect` (survey-weighted
                     regression adjusted for gender, children, working time;
                     randomisation inference over companies)
 ``measure_yesno``   the same table, a yes/no outcome (hours that fit well), linear
@@ -21,7 +21,7 @@ Test families (what the reports publish):
 ``old_cr1``         for comparison only, the method the reports used before: the same
                     regression with CR1 standard errors and t with companies - 1 df
 ``cr2_bm``          for comparison only, the other candidate: CR2 standard errors with
-                    Bell-McCaffrey degrees of freedom (:mod:`pipeline.stats.clustered`)
+                    Bell-McCaffrey degrees of freedom (:mod:`pipeline.analyse.stats.clustered`)
 ``did``             ``tables/monitoring_flexibility.csv``: companies that introduced a
                     measure between the waves vs the other panel companies,
                     difference in differences with company fixed effects,
@@ -42,14 +42,14 @@ five 1-7 items (steps of 0.2) from a latent normal with a company effect; yes/no
 come from a latent logistic with a company effect of the same intra-company correlation.
 Company headcounts are log-normal (median 40, 5-3,000), respondents 2 + Poisson(min(0.35
 N, 25)) capped at N, share of women Beta(4, 4), 3 % of respondents gender X or NR; the
-weights are :func:`pipeline.stats.poststrat_weights` with the pipeline's minimum
+weights are :func:`pipeline.analyse.stats.poststrat_weights` with the pipeline's minimum
 post-stratum. Between waves a company keeps 70 % of its effect's variance and draws the
 rest anew.
 
 Run: ``.venv/bin/python benchmarks/bench_calibration.py [--draws 2000] [--jobs 2]``
 (about an hour on the project's 2-core machine at 2,000 draws; ``--quick`` runs 200
 draws on a reduced grid in a few minutes). Prints a table per family; every cell is written to ``--out``,
-by default ``pipeline/stats/calibration.csv``, which the methods page of each wave reads to
+by default ``pipeline/analyse/stats/calibration.csv``, which the methods page of each wave reads to
 state the measured size of its tests.
 """
 
@@ -74,8 +74,8 @@ from scipy import stats  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.analysis.measures import measure_effect  # noqa: E402
-from pipeline.stats import (  # noqa: E402
+from pipeline.analyse.analysis.measures import measure_effect  # noqa: E402
+from pipeline.analyse.stats import (  # noqa: E402
     ALPHA,
     MIN_POSTSTRATUM,
     few_cluster_regression,
@@ -83,7 +83,8 @@ from pipeline.stats import (  # noqa: E402
     poststrat_weights,
     wild_cluster_bootstrap,
 )
-from pipeline.stats.clustered import model_matrix  # noqa: E402
+from pipeline.analyse.stats.clustered import model_matrix  # noqa: E402
+from pipeline.config import CALIBRATION_PATH  # noqa: E402
 
 SD = 1.2  # latent SD of the 1-7 score
 COVARIATES = ("gender", "n_children_u14", "work_time")
@@ -289,8 +290,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="effect for the power rows, in latent SDs of the score")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--quick", action="store_true", help="200 draws on a reduced grid")
-    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "pipeline"
-                    / "stats" / "calibration.csv",
+    ap.add_argument("--out", type=Path, default=CALIBRATION_PATH,
                     help="CSV of every cell (default: the package's copy, which the methods "
                          "page of each wave reads)")
     args = ap.parse_args(argv)

@@ -24,10 +24,10 @@ import json, resource, sys, time
 from pathlib import Path
 t0 = time.perf_counter()
 import pandas  # noqa: F401  (counted in 'imports')
-from pipeline.analysis.needs import needs_table
+from pipeline.analyse.analysis.needs import needs_table
 from pipeline.codebook import load_codebook
-from pipeline.ingest import ingest_wave
-from pipeline.stats import survey_design
+from pipeline.ingest.load import ingest_wave
+from pipeline.analyse.stats import survey_design
 timings = {"imports": time.perf_counter() - t0}
 raw = Path(sys.argv[1])
 t = time.perf_counter()

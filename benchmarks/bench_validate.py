@@ -60,7 +60,7 @@ def build(folder: Path, workers: int, companies: int) -> tuple[Path, float, floa
     import pickle
 
     from pipeline.demo import write_demo_wave
-    from pipeline.ingest import ingest_wave
+    from pipeline.ingest.load import ingest_wave
 
     raw = folder / "demo-2013"
     t = time.perf_counter()

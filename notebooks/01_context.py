@@ -32,15 +32,15 @@ tables_dir = None
 min_cell = 5
 
 # %%
-from pipeline.analysis.context import OTHER, count_by, headline_counts
+from pipeline.analyse.analysis.context import OTHER, count_by, headline_counts
+from pipeline.analyse.plots import set_theme
+from pipeline.analyse.plots.bars import count_bars, share_bars
+from pipeline.analyse.plots.maps import choropleth
 from pipeline.codebook import load_codebook
 from pipeline.config import get_paths
+from pipeline.i18n.formatting import format_number
+from pipeline.i18n.text import say, text
 from pipeline.notebook import open_wave, show_figure, show_table
-from pipeline.plots import set_theme
-from pipeline.plots.bars import count_bars, share_bars
-from pipeline.plots.maps import choropleth
-from pipeline.report.formatting import format_number
-from pipeline.text import say, text
 
 set_theme()
 codebook = load_codebook()

@@ -34,23 +34,23 @@ min_cell = 5
 # %%
 import pandas as pd
 
-from pipeline.analysis.needs import (
+from pipeline.analyse.analysis.needs import (
     GROUPINGS,
     balance_table,
     needs_distribution,
     needs_table,
     unmet_need,
 )
-from pipeline.analysis.survey import wave_design
-from pipeline.analysis.themes import theme_counts
+from pipeline.analyse.analysis.survey import wave_design
+from pipeline.analyse.analysis.themes import theme_counts
+from pipeline.analyse.plots import set_theme
+from pipeline.analyse.plots.bars import share_bars
+from pipeline.analyse.plots.estimates import diverging_likert, dot_ci
+from pipeline.analyse.stats import cronbach_alpha
 from pipeline.codebook import load_codebook
+from pipeline.i18n.formatting import format_number, format_percent
+from pipeline.i18n.text import say, text
 from pipeline.notebook import open_wave, show_figure
-from pipeline.plots import set_theme
-from pipeline.plots.bars import share_bars
-from pipeline.plots.estimates import diverging_likert, dot_ci
-from pipeline.report.formatting import format_number, format_percent
-from pipeline.stats import cronbach_alpha
-from pipeline.text import say, text
 
 set_theme()
 codebook = load_codebook()

@@ -36,7 +36,7 @@ min_companies = 3
 # %%
 import pandas as pd
 
-from pipeline.analysis.measures import (
+from pipeline.analyse.analysis.measures import (
     COMPARED_MEASURES,
     MATURITY_CUTS,
     MATURITY_POINTS,
@@ -53,15 +53,15 @@ from pipeline.analysis.measures import (
     surveyed_companies,
     welfare_area_table,
 )
+from pipeline.analyse.plots import set_theme
+from pipeline.analyse.plots.bars import count_bars
+from pipeline.analyse.plots.estimates import dot_ci
+from pipeline.analyse.plots.network import effect_dots, status_bars
+from pipeline.analyse.stats import ALPHA, MIN_ASSIGNMENTS
 from pipeline.codebook import load_codebook
+from pipeline.i18n.formatting import Formatter
+from pipeline.i18n.text import say, text
 from pipeline.notebook import open_wave, show_figure, show_table
-from pipeline.plots import set_theme
-from pipeline.plots.bars import count_bars
-from pipeline.plots.estimates import dot_ci
-from pipeline.plots.network import effect_dots, status_bars
-from pipeline.report.formatting import Formatter
-from pipeline.stats import ALPHA, MIN_ASSIGNMENTS
-from pipeline.text import say, text
 
 set_theme()
 fmt = Formatter(lang)

@@ -51,8 +51,8 @@ agreement_rule = {"need_share": 0.5, "min_share_companies": 0.5, "max_active_sha
 # %%
 import pandas as pd
 
-from pipeline.analysis.areas import TERRITORIAL_AREAS, area_label, province_areas
-from pipeline.analysis.network import (
+from pipeline.analyse.analysis.areas import TERRITORIAL_AREAS, area_label, province_areas
+from pipeline.analyse.analysis.network import (
     ALL,
     NEED_DOMAINS,
     activity_by_quarter,
@@ -66,16 +66,16 @@ from pipeline.analysis.network import (
     viability,
     viable_areas,
 )
-from pipeline.analysis.survey import wave_design
+from pipeline.analyse.analysis.survey import wave_design
+from pipeline.analyse.plots import set_theme
+from pipeline.analyse.plots.bars import share_bars
+from pipeline.analyse.plots.estimates import dot_ci
+from pipeline.analyse.plots.network import activity_chart, gap_chart, viability_grid
 from pipeline.codebook import load_codebook
 from pipeline.config import get_paths
+from pipeline.i18n.formatting import Formatter
+from pipeline.i18n.text import say, text
 from pipeline.notebook import open_wave, show_figure, show_table
-from pipeline.plots import set_theme
-from pipeline.plots.bars import share_bars
-from pipeline.plots.estimates import dot_ci
-from pipeline.plots.network import activity_chart, gap_chart, viability_grid
-from pipeline.report.formatting import Formatter
-from pipeline.text import say, text
 
 set_theme()
 fmt = Formatter(lang)

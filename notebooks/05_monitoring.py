@@ -44,7 +44,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.analysis.monitoring import (
+from pipeline.analyse.analysis.monitoring import (
     ALPHA,
     COMPANY_INDICATORS,
     INDICATORS,
@@ -61,16 +61,16 @@ from pipeline.analysis.monitoring import (
     worker_indicators,
     worker_outcomes,
 )
+from pipeline.analyse.plots import set_theme
+from pipeline.analyse.plots.estimates import dot_ci
+from pipeline.analyse.plots.network import effect_dots
+from pipeline.analyse.stats import MIN_ASSIGNMENTS, MIN_TEST_COMPANIES
 from pipeline.codebook import load_codebook
 from pipeline.config import get_paths
-from pipeline.ingest import read_processed
+from pipeline.i18n.formatting import Formatter
+from pipeline.i18n.text import say, text
+from pipeline.ingest.load import read_processed
 from pipeline.notebook import open_wave, show_figure, show_table
-from pipeline.plots import set_theme
-from pipeline.plots.estimates import dot_ci
-from pipeline.plots.network import effect_dots
-from pipeline.report.formatting import Formatter
-from pipeline.stats import MIN_ASSIGNMENTS, MIN_TEST_COMPANIES
-from pipeline.text import say, text
 
 set_theme()
 fmt = Formatter(lang)

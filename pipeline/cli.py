@@ -28,7 +28,7 @@ Typical use:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from pipeline.run import ingest_step
+    from pipeline.run.wave import ingest_step
 
     manifest = ingest_step(args.wave)
     rows = ", ".join(f"{t} {info['rows']:,}" for t, info in manifest["tables"].items())
@@ -66,7 +66,7 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from pipeline.run import run_all, run_wave
+    from pipeline.run.wave import run_all, run_wave
 
     if args.all == (args.wave is not None):
         raise UsageError("give a wave label or --all")
@@ -89,7 +89,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_status(args: argparse.Namespace) -> int:
     from pipeline.config import get_paths
-    from pipeline.run import list_waves, wave_status
+    from pipeline.run.wave import list_waves, wave_status
 
     paths = get_paths()
     waves = list_waves(paths)
@@ -115,7 +115,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 
 def _cmd_docs(args: argparse.Namespace) -> int:
-    from pipeline.docs import write_variables_doc
+    from pipeline.codebook.docs import write_variables_doc
 
     path = write_variables_doc()
     print(f"wrote {path}")

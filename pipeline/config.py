@@ -27,8 +27,18 @@ from pathlib import Path
 from pipeline.errors import PipelineError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+#: The codebook (tables, variables, code lists) and its CSV annexes.
 CODEBOOK_DIR = PACKAGE_DIR / "codebook"
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
+#: The one text catalogue: ``*texts*.yaml`` files, Italian and English side by side.
+TEXTS_DIR = PACKAGE_DIR / "i18n" / "texts"
+#: Templates of every page: ``welfare_report/`` (sections), ``site/``, ``quality/``, ``sintesi/``.
+TEMPLATES_DIR = PACKAGE_DIR / "render" / "templates"
+#: The open-text themes dictionary, edited by the researchers.
+THEMES_PATH = PACKAGE_DIR / "analyse" / "analysis" / "themes.yaml"
+#: Measured rejection rates of the published tests (benchmarks/bench_calibration.py).
+CALIBRATION_PATH = PACKAGE_DIR / "analyse" / "stats" / "calibration.csv"
+#: The expectation suites kept with the code (used when the project root has none).
+SUITES_DIR = PACKAGE_DIR.parent / "expectations"
 
 #: A wave label: letters, digits, ``-`` and ``_`` (DATA_CONTRACT.md).
 WAVE_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")

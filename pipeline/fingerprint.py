@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
+from pipeline.config import PACKAGE_DIR
 
-PACKAGE_DIR = Path(__file__).resolve().parent
 _CODE_SUFFIXES = (".py", ".yaml", ".csv", ".j2", ".tpl", ".css", ".json", ".html")
 
 

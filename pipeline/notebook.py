@@ -11,9 +11,9 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.analyse.disclosure import suppress_small_cells
 from pipeline.config import get_paths
-from pipeline.disclosure import suppress_small_cells
-from pipeline.ingest import read_processed
+from pipeline.ingest.load import read_processed
 
 
 @dataclass
@@ -39,7 +39,7 @@ class WaveContext:
     def publishable(self, df: pd.DataFrame, n_col: str = "n", **options) -> pd.DataFrame:
         """``df`` with every row built on fewer than ``min_cell`` respondents blanked.
 
-        ``options`` go to :func:`pipeline.disclosure.suppress_small_cells` (``value_cols``,
+        ``options`` go to :func:`pipeline.analyse.disclosure.suppress_small_cells` (``value_cols``,
         ``keep_zero`` for frequency tables such as companies per class).
         """
         if n_col not in df.columns:
@@ -60,7 +60,7 @@ class WaveContext:
 
 def latest_wave() -> str:
     """The last processed wave in wave order (what a notebook opened by hand looks at)."""
-    from pipeline.run import list_waves
+    from pipeline.run.wave import list_waves
 
     paths = get_paths()
     done = [w for w in list_waves(paths) if (paths.processed_wave(w) / "manifest.json").exists()]

@@ -29,7 +29,7 @@ def demo_waves(tmp_path_factory):
     Modules take their own copies (``waves.demo_copy``), so no test sees another's changes.
     """
     from pipeline.demo import write_demo_wave
-    from pipeline.ingest import ingest_wave
+    from pipeline.ingest.load import ingest_wave
 
     root = tmp_path_factory.mktemp("demo-raw")
     waves = {}

@@ -67,7 +67,7 @@ def _write_raw_wave(root: Path, wave: str) -> None:
     dest = root / "data" / "raw" / wave
     try:
         from pipeline.demo import write_demo_wave
-    except ImportError:  # before pipeline/demo.py exists: the tests' own tiny wave
+    except ImportError:  # before pipeline/demo/ exists: the tests' own tiny wave
         from waves import write_wave
 
         write_wave(root, wave)
@@ -81,7 +81,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     A project folder is made in a temporary directory (``data/``, ``reports/`` and a link to
     the repository's ``notebooks/``), a demo wave is written into it
     (``pipeline.demo.write_demo_wave``: 150 companies, 12 surveyed, 400 workers; without
-    that module, ``waves.write_wave``) and ``pipeline.run.run_wave`` builds the Italian site.
+    that module, ``waves.write_wave``) and ``pipeline.run.wave.run_wave`` builds the Italian site.
     The environment (``WELFARE_ROOT``, ``WELFARE_REFERENCE_DIR``) points at the project
     only while the site is built.
     """
@@ -103,7 +103,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
             mp.setenv("WELFARE_ROOT", str(root))
             mp.setenv("WELFARE_REFERENCE_DIR", str(reference))
             mp.setenv("MPLBACKEND", "Agg")
-            from pipeline.run import run_wave
+            from pipeline.run.wave import run_wave
 
             _write_raw_wave(root, WAVE)
             paths = Paths(root, reference)
@@ -113,7 +113,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     except BaseException as err:
         _BUILT["site"] = err
         raise
-    from pipeline.ingest import read_processed
+    from pipeline.ingest.load import read_processed
 
     processed = paths.processed_wave(WAVE)
     built = BuiltSite(root=root, wave=WAVE, site=paths.report_wave(WAVE), min_cell=cell,

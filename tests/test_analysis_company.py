@@ -7,15 +7,15 @@ import pandas as pd
 import pytest
 from waves import demo_copy
 
-from pipeline.analysis.company import (
+from pipeline.analyse.analysis.company import (
     areas_summary,
     balance_vs_network,
     company_measures,
     needs_vs_network,
     network_is_large_enough,
 )
+from pipeline.analyse.stats import poststrat_weights, survey_design
 from pipeline.codebook import load_codebook
-from pipeline.stats import poststrat_weights, survey_design
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,7 @@ def test_balance_and_the_network_size_guard(demo):
 
 
 def test_network_gaps_are_measures_most_of_the_network_has():
-    from pipeline.analysis.company import network_gaps
+    from pipeline.analyse.analysis.company import network_gaps
 
     measures = pd.DataFrame({
         "measure": ["A", "B", "C", "D"],

@@ -1,4 +1,4 @@
-"""The measures analysis (pipeline.analysis.measures): adoption, maturity score, outcomes.
+"""The measures analysis (pipeline.analyse.analysis.measures): adoption, maturity score, outcomes.
 
 Unit tests on small hand-made frames check every number against a hand calculation (or an
 independent library: scipy, statsmodels); the demo tests show that the analyses find the
@@ -17,7 +17,7 @@ import pytest
 from scipy import stats
 from waves import demo_copy
 
-from pipeline.analysis.measures import (
+from pipeline.analyse.analysis.measures import (
     MATURITY_CLASSES,
     adoption_table,
     maturity_class,
@@ -34,7 +34,7 @@ from pipeline.analysis.measures import (
 )
 from pipeline.codebook import load_codebook
 from pipeline.demo import write_demo_wave
-from pipeline.ingest import ingest_wave
+from pipeline.ingest.load import ingest_wave
 
 CODEBOOK = load_codebook()
 ROOT = Path(__file__).resolve().parents[1]
@@ -350,7 +350,7 @@ def test_notebook_writes_its_tables(tmp_path, monkeypatch):
     import papermill as pm
 
     from pipeline.config import get_paths
-    from pipeline.ingest import write_processed
+    from pipeline.ingest.load import write_processed
 
     reference = get_paths().reference_dir
     monkeypatch.setenv("WELFARE_ROOT", str(tmp_path))
@@ -376,7 +376,7 @@ def test_notebook_writes_its_tables(tmp_path, monkeypatch):
 
 
 def test_all_network_members():
-    from pipeline.analysis.measures import all_network_members
+    from pipeline.analyse.analysis.measures import all_network_members
 
     yes = pd.DataFrame({"m_NETWORK_MEMBERSHIP": ["active_all", "active_some"]})
     assert all_network_members(yes)
@@ -385,7 +385,7 @@ def test_all_network_members():
 
 
 def test_standardised_effect_interval_by_brute_force():
-    from pipeline.analysis.measures import standardised_effect
+    from pipeline.analyse.analysis.measures import standardised_effect
 
     workers, _, survey = _workers(10, {"C0", "C1", "C2", "C3"})
     data = workers.assign(x=worker_exposure(workers, survey, "FLEX_HOURS").astype(float))

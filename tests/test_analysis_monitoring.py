@@ -1,4 +1,4 @@
-"""Monitoring (pipeline.analysis.monitoring): the wave against the previous ones.
+"""Monitoring (pipeline.analyse.analysis.monitoring): the wave against the previous ones.
 
 Small synthetic panels built here check the regressions between waves independently: the
 change over all workers is the difference of the weighted means; the within-company change
@@ -22,8 +22,8 @@ import pytest
 from scipy import stats
 from waves import demo_copy
 
-from pipeline.analysis.measures import maturity_scores, surveyed_companies
-from pipeline.analysis.monitoring import (
+from pipeline.analyse.analysis.measures import maturity_scores, surveyed_companies
+from pipeline.analyse.analysis.monitoring import (
     ALPHA,
     activated,
     company_change,
@@ -39,9 +39,9 @@ from pipeline.analysis.monitoring import (
     worker_indicators,
     worker_outcomes,
 )
+from pipeline.analyse.stats import poststrat_weights, survey_design, survey_mean, unweighted_design
 from pipeline.demo import write_demo_wave
-from pipeline.ingest import ingest_wave
-from pipeline.stats import poststrat_weights, survey_design, survey_mean, unweighted_design
+from pipeline.ingest.load import ingest_wave
 
 ROOT = Path(__file__).resolve().parents[1]
 INDS = ["wfc_score", "wlb_fit_good"]
@@ -453,7 +453,7 @@ def test_notebook_baseline_follow_up_and_chain(tmp_path, monkeypatch):
     import papermill as pm
 
     from pipeline.config import get_paths
-    from pipeline.ingest import write_processed
+    from pipeline.ingest.load import write_processed
 
     reference = get_paths().reference_dir
     monkeypatch.setenv("WELFARE_ROOT", str(tmp_path))

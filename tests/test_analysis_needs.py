@@ -11,16 +11,16 @@ import pandas as pd
 import pytest
 from waves import demo_copy
 
-from pipeline.analysis.needs import (
+from pipeline.analyse.analysis.needs import (
     BALANCE_COLUMNS,
     balance_table,
     needs_distribution,
     needs_table,
     unmet_need,
 )
-from pipeline.analysis.survey import wave_design
+from pipeline.analyse.analysis.survey import wave_design
+from pipeline.analyse.stats import survey_proportion
 from pipeline.codebook import load_codebook
-from pipeline.stats import survey_proportion
 
 
 @pytest.fixture(scope="module")

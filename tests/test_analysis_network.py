@@ -1,4 +1,4 @@
-"""The network analysis (pipeline.analysis.network): pooled demand, local places, interest,
+"""The network analysis (pipeline.analyse.analysis.network): pooled demand, local places, interest,
 viability, territorial agreement, activity over time.
 
 The pooled demand is checked against the design-based total computed by hand from the
@@ -17,7 +17,7 @@ import pytest
 from scipy import stats
 from waves import demo_copy
 
-from pipeline.analysis.network import (
+from pipeline.analyse.analysis.network import (
     ALL,
     NEED_DOMAINS,
     activity_by_quarter,
@@ -31,10 +31,10 @@ from pipeline.analysis.network import (
     viability,
     viable_areas,
 )
+from pipeline.analyse.stats import survey_design
 from pipeline.codebook import load_codebook
 from pipeline.demo import write_demo_wave
-from pipeline.ingest import ingest_wave
-from pipeline.stats import survey_design
+from pipeline.ingest.load import ingest_wave
 
 CODEBOOK = load_codebook()
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,7 +73,7 @@ def small():
 
 
 def _hand_total(workers, companies, y):
-    """Design-based total and se from the contract's formulas, without pipeline.stats."""
+    """Design-based total and se from the contract's formulas, without pipeline.analyse.stats."""
     N = companies.set_index("company_id")["n_employees"].astype(float)
     total, var = 0.0, 0.0
     for c, part in workers.groupby("company_id"):
@@ -264,7 +264,7 @@ def test_activity_by_quarter_and_membership():
 # --------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def demo(demo_waves):
-    from pipeline.analysis.areas import province_areas
+    from pipeline.analyse.analysis.areas import province_areas
     from pipeline.config import get_paths
 
     tables = demo_copy(demo_waves)
@@ -339,7 +339,7 @@ def test_notebook_runs_with_and_without_the_optional_tables(tmp_path, monkeypatc
     import papermill as pm
 
     from pipeline.config import get_paths
-    from pipeline.ingest import write_processed
+    from pipeline.ingest.load import write_processed
 
     reference = get_paths().reference_dir
     monkeypatch.setenv("WELFARE_ROOT", str(tmp_path))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.analysis.areas import TERRITORIAL_AREAS, area_label, province_areas
+from pipeline.analyse.analysis.areas import TERRITORIAL_AREAS, area_label, province_areas
 from pipeline.config import get_paths
 
 

@@ -107,7 +107,7 @@ def test_every_page_opens_cleanly(site, visits):
 
 
 def test_pages_are_in_the_reports_language_and_marked_synthetic(site, visits):
-    from pipeline.text import text
+    from pipeline.i18n.text import text
 
     for page, visit in visits.items():
         lang = site.lang_of(page)

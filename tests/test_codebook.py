@@ -8,8 +8,8 @@ import re
 import yaml
 
 from pipeline.codebook import CODEBOOK_DIR, load_codebook
+from pipeline.codebook.docs import variables_markdown
 from pipeline.config import get_paths
-from pipeline.docs import variables_markdown
 
 
 def _label_dicts(node, path=()):

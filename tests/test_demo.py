@@ -309,7 +309,7 @@ def test_missing_answers_dont_know_and_italian_labels(text0):
 
 
 def test_ingestion_reads_the_demo_waves(waves):
-    ingest = pytest.importorskip("pipeline.ingest")
+    ingest = pytest.importorskip("pipeline.ingest.load")
     for label, folder in waves.items():
         data = ingest.ingest_wave(label, folder)
         assert data.synthetic
@@ -504,7 +504,7 @@ def _icc(y: pd.Series, group: pd.Series) -> float:
 
 
 def _wfc_score(w: pd.DataFrame) -> pd.Series:
-    """wfc_score as pipeline.derive computes it: the mean of at least 4 answered items."""
+    """wfc_score as pipeline.ingest.derive computes it: the mean of at least 4 answered items."""
     items = pd.concat([_num(w[f"wfc_{i}"]) for i in range(1, 6)], axis=1)
     return items.mean(axis=1).where(items.notna().sum(axis=1) >= 4)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.disclosure import scan_site, suppress_small_cells
+from pipeline.analyse.disclosure import scan_site, suppress_small_cells
 
 
 def test_small_cells_are_blanked_with_their_count():

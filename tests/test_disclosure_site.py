@@ -1,6 +1,6 @@
 """Nothing personal in a built site: no respondent id, no free text, no small cell.
 
-``pipeline.disclosure.scan_site`` reads every published text file (HTML, CSV, ...) of a
+``pipeline.analyse.disclosure.scan_site`` reads every published text file (HTML, CSV, ...) of a
 site built from a demo wave; the PDFs are read too, as their text (``pdftotext``), since a
 reader forwards those. The respondent ids and the free-text answers are those of the wave
 itself, so the check knows exactly what must not appear. Company names (never published)
@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from readers import BuiltSite, built_site, pdf_text_pages
 
-from pipeline.disclosure import MIN_TEXT_LENGTH, scan_site
+from pipeline.analyse.disclosure import MIN_TEXT_LENGTH, scan_site
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +31,7 @@ def site(tmp_path_factory) -> BuiltSite:
 @pytest.fixture(scope="module")
 def secrets(site: BuiltSite) -> dict[str, list[str]]:
     """What the wave holds that must never be published."""
-    from pipeline.ingest import read_processed
+    from pipeline.ingest.load import read_processed
 
     tables = read_processed(site.processed).tables
     workers, survey = tables["worker_survey"], tables["company_survey"]

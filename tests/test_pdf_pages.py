@@ -88,7 +88,7 @@ def _blank_problems(pdf: Path, name: str, out: Path) -> list[str]:
 
 
 def _footer_problems(pdf: Path, name: str, lang: str, synthetic: bool) -> list[str]:
-    from pipeline.text import text
+    from pipeline.i18n.text import text
 
     problems = []
     pages = pdf_text_pages(pdf)

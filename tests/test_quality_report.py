@@ -11,9 +11,9 @@ import pytest
 from waves import minimal_tables, write_wave
 
 from pipeline.config import Paths, get_paths
-from pipeline.ingest import ingest_wave
-from pipeline.quality_report import quality_report_html, write_quality_report
+from pipeline.ingest.load import ingest_wave
 from pipeline.validate import CheckResult, ValidationResult, validate_wave
+from pipeline.validate.report import quality_report_html, write_quality_report
 
 
 @pytest.fixture(scope="module")

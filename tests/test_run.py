@@ -19,7 +19,7 @@ from waves import minimal_tables, write_csv, write_wave
 
 from pipeline.config import get_paths
 from pipeline.errors import PipelineError
-from pipeline.run import list_waves, run_all, run_wave, wave_status
+from pipeline.run.wave import list_waves, run_all, run_wave, wave_status
 
 # End-to-end runs are marked slow one by one; the chain of earlier waves and the cache keys
 # at the end of the module are fast unit tests.
@@ -240,8 +240,8 @@ def test_a_wave_with_warnings_is_reported_and_says_so(tiny_project):
 @pytest.mark.slow
 def test_a_notebook_opened_by_hand_runs_on_the_latest_wave(project):
     """As in JupyterLab: no parameters injected, the defaults pick the latest processed wave."""
-    from pipeline.batch import KernelRunner, NotebookJob
-    from pipeline.run import ingest_step
+    from pipeline.run.execute import KernelRunner, NotebookJob
+    from pipeline.run.wave import ingest_step
 
     repo_notebooks = Path(__file__).resolve().parents[1] / "notebooks"
     for wave in ("2013", "2014"):
@@ -302,7 +302,7 @@ Path(tables_dir, "chain.json").write_text(json.dumps(seen))
 @pytest.fixture
 def fixed_code(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keys computed twice must not see other edits of pipeline/ made meanwhile."""
-    monkeypatch.setattr("pipeline.run.code_version",
+    monkeypatch.setattr("pipeline.run.wave.code_version",
                         lambda: {"package": "test", "source_sha256": "fixed"})
 
 
@@ -327,7 +327,7 @@ def _raw_link(project: Path, wave: str, previous: str) -> Path:
 
 
 def test_previous_chain_lists_processed_earlier_waves_oldest_first(project):
-    from pipeline.run import previous_chain
+    from pipeline.run.wave import previous_chain
 
     paths = get_paths()
     _processed(project, "2011")
@@ -346,7 +346,7 @@ def test_previous_chain_lists_processed_earlier_waves_oldest_first(project):
 
 
 def test_previous_chain_skips_unprocessed_waves_but_follows_their_links(project):
-    from pipeline.run import previous_chain
+    from pipeline.run.wave import previous_chain
 
     paths = get_paths()
     _processed(project, "2011")
@@ -363,7 +363,7 @@ def test_previous_chain_skips_unprocessed_waves_but_follows_their_links(project)
 
 
 def test_a_cycle_of_previous_waves_is_one_clear_error(project):
-    from pipeline.run import previous_chain
+    from pipeline.run.wave import previous_chain
 
     paths = get_paths()
     _processed(project, "2012", "2014")
@@ -388,7 +388,7 @@ def test_a_cycle_of_previous_waves_is_one_clear_error(project):
 
 
 def _sections(project: Path) -> list:
-    from pipeline.run import Section
+    from pipeline.run.wave import Section
 
     nb = project / "notebooks"
     nb.mkdir(exist_ok=True)
@@ -399,7 +399,7 @@ def _sections(project: Path) -> list:
 
 
 def _planned(project: Path, wave: str) -> dict[str, object]:
-    from pipeline.run import _plan, read_manifest
+    from pipeline.run.wave import _plan, read_manifest
 
     paths = get_paths()
     units = _plan(wave, "it", paths, read_manifest(paths, wave), _sections(project),
@@ -446,7 +446,7 @@ def test_a_change_in_any_earlier_wave_reruns_monitoring_only(project, fixed_code
 
 
 def test_section_key_covers_the_chain_but_not_where_it_lies(project, fixed_code):
-    from pipeline.run import section_key
+    from pipeline.run.wave import section_key
 
     sections = _sections(project)
     manifest = _processed(project, "2014", "2013")
@@ -469,7 +469,7 @@ def test_section_key_covers_the_chain_but_not_where_it_lies(project, fixed_code)
 
 
 def test_status_reports_a_cycle_as_the_reason_the_wave_fails(project, fixed_code):
-    from pipeline.run import _save_json, ingest_key, state_path
+    from pipeline.run.wave import _save_json, ingest_key, state_path
 
     paths = get_paths()
     _sections(project)

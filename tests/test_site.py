@@ -1,4 +1,4 @@
-"""The wave's site pages (pipeline/site.py): index, methods appendix, provenance page.
+"""The wave's site pages (pipeline/render/site.py): index, methods appendix, provenance page.
 
 Fast checks on a tiny ingested wave with a fake section (no notebook is run); the real
 site, built end to end, is read in a browser in ``test_browser.py``.
@@ -18,9 +18,9 @@ import nbformat
 import pytest
 from waves import write_wave
 
-from pipeline.ingest import ingest_wave
-from pipeline.site import LIBRARIES, prose, site_text, write_site
-from pipeline.text import text
+from pipeline.i18n.text import text
+from pipeline.ingest.load import ingest_wave
+from pipeline.render.site import LIBRARIES, prose, site_text, write_site
 
 
 def _png(width: int = 4, height: int = 3) -> bytes:
@@ -289,7 +289,7 @@ def test_prose_markup_is_escaped():
 def test_every_site_text_has_both_languages():
     import yaml
 
-    from pipeline.site import SITE_TEXTS_PATH
+    from pipeline.render.site import SITE_TEXTS_PATH
 
     catalogue = yaml.safe_load(SITE_TEXTS_PATH.read_text(encoding="utf-8"))
     for key, entry in catalogue.items():
@@ -316,8 +316,8 @@ measure_score power,20,3,0.15,0.3,1000,0.31,0.0146,10
 
 @pytest.fixture
 def calibration(tmp_path, monkeypatch):
-    """A calibration table of the study (pipeline/stats/calibration.csv) with known ranges."""
-    from pipeline.stats import calibration as cal
+    """A calibration table of the study (pipeline/analyse/stats/calibration.csv) with known ranges."""
+    from pipeline.analyse.stats import calibration as cal
 
     path = tmp_path / "calibration.csv"
     path.write_text(CALIBRATION)
@@ -362,7 +362,7 @@ def test_methods_explains_the_comparisons_and_their_measured_size(tmp_path, site
 
 def test_methods_without_the_calibration_table_says_so(tmp_path, site, sections,
                                                         monkeypatch):
-    from pipeline.stats import calibration as cal
+    from pipeline.analyse.stats import calibration as cal
 
     monkeypatch.setattr(cal, "CALIBRATION_PATH", tmp_path / "missing.csv")
     data = _wave(tmp_path, "demo-x")
@@ -374,7 +374,7 @@ def test_methods_without_the_calibration_table_says_so(tmp_path, site, sections,
 
 def test_methods_compares_standard_errors_with_and_without_fpc(tmp_path, site, sections,
                                                                 calibration):
-    from pipeline.analysis.survey import fpc_comparison
+    from pipeline.analyse.analysis.survey import fpc_comparison
 
     data = _wave(tmp_path, "demo-x")
     for lang in ("it", "en"):
@@ -393,7 +393,7 @@ def test_methods_compares_standard_errors_with_and_without_fpc(tmp_path, site, s
                                                           lang)])
         expected = fpc_comparison(data.tables["worker_survey"], data.tables["companies"],
                                   min_cell=7).set_index("indicator").loc["wfc_score"]
-        from pipeline.report.formatting import format_number
+        from pipeline.i18n.formatting import format_number
         assert wfc == [format_number(expected["estimate"], lang, 2),
                        format_number(expected["se"], lang, 3),
                        format_number(expected["se_nofpc"], lang, 3),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline.analysis.summary import (
+from pipeline.analyse.analysis.summary import (
     article_il,
     article_nel,
     lower_first,

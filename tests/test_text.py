@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from pipeline.text import _catalogue, text
+from pipeline.i18n.text import _catalogue, text
 
 
 def _fields(s: str) -> set[str]:

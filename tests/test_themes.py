@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.analysis.themes import code_themes, load_themes, theme_counts
+from pipeline.analyse.analysis.themes import code_themes, load_themes, theme_counts
 
 
 def test_keywords_match_word_starts_and_ignore_accents():

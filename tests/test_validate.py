@@ -19,7 +19,7 @@ from waves import minimal_tables, write_wave
 
 from pipeline.codebook import load_codebook
 from pipeline.config import Paths, get_paths
-from pipeline.ingest import WaveData, ingest_wave, write_processed
+from pipeline.ingest.load import WaveData, ingest_wave, write_processed
 from pipeline.validate import (
     DataQualityError,
     SuiteError,
@@ -191,7 +191,7 @@ def test_invalid_json_is_refused(tmp_path):
 # --- great_expectations is imported lazily, once ---------------------------------------------
 
 def test_importing_the_gate_does_not_import_great_expectations():
-    code = ("import sys, pipeline.validate, pipeline.quality_report, pipeline.validate.engine; "
+    code = ("import sys, pipeline.validate, pipeline.validate.report, pipeline.validate.engine; "
             "print('great_expectations' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).resolve().parents[1])
@@ -474,7 +474,7 @@ def refuse(*args, **kwargs):
 socket.socket.connect = refuse
 socket.create_connection = refuse
 from pipeline.config import Paths, get_paths
-from pipeline.ingest import ingest_wave
+from pipeline.ingest.load import ingest_wave
 from pipeline.validate import validate_wave
 paths = Paths({str(tmp_path / "project")!r}, reference_dir=get_paths().reference_dir)
 result = validate_wave(ingest_wave("w1", paths.raw_wave("w1")), paths=paths)

@@ -26,7 +26,7 @@ company_id = None
 min_cell = 5
 
 # %%
-from pipeline.analysis.company import (
+from pipeline.analyse.analysis.company import (
     areas_summary,
     balance_vs_network,
     company_measures,
@@ -34,18 +34,18 @@ from pipeline.analysis.company import (
     network_gaps,
     network_is_large_enough,
 )
-from pipeline.analysis.measures import (
+from pipeline.analyse.analysis.measures import (
     maturity_distribution,
     maturity_scores,
     surveyed_companies,
 )
-from pipeline.analysis.survey import wave_design
+from pipeline.analyse.analysis.survey import wave_design
+from pipeline.analyse.plots import set_theme
+from pipeline.analyse.plots.estimates import dot_ci
 from pipeline.codebook import load_codebook
+from pipeline.i18n.formatting import format_number, format_percent
+from pipeline.i18n.text import say, text
 from pipeline.notebook import open_wave, show_figure, show_table
-from pipeline.plots import set_theme
-from pipeline.plots.estimates import dot_ci
-from pipeline.report.formatting import format_number, format_percent
-from pipeline.text import say, text
 
 set_theme()
 codebook = load_codebook()

@@ -17,7 +17,7 @@
 # # Relazione sintetica programmatica
 #
 # Programmatic summary written from the wave's published tables; the prose is the template
-# pipeline/templates/sintesi.<lang>.md.j2.
+# pipeline/render/templates/sintesi/sintesi.<lang>.md.j2.
 
 # %% tags=["parameters"]
 wave = None  # None: the latest processed wave
@@ -32,13 +32,13 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from pipeline.analysis.summary import render_summary, summary_facts, summary_parts
+from pipeline.analyse.analysis.summary import render_summary, summary_facts, summary_parts
+from pipeline.analyse.plots import set_theme
+from pipeline.analyse.plots.estimates import dot_ci
 from pipeline.codebook import load_codebook
 from pipeline.config import get_paths
+from pipeline.i18n.text import text
 from pipeline.notebook import latest_wave, show_figure
-from pipeline.plots import set_theme
-from pipeline.plots.estimates import dot_ci
-from pipeline.text import text
 
 set_theme()
 wave = wave or latest_wave()

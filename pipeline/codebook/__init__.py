@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-CODEBOOK_DIR = Path(__file__).resolve().parent
+from pipeline.config import CODEBOOK_DIR
 
 #: Codes of the ``adoption`` code list that count as an active measure (for all employees
 #: or for some): the one definition every stage uses.

@@ -1,6 +1,6 @@
 """The data-quality gate between ingestion and analysis.
 
-Ingestion (:mod:`pipeline.ingest`) refuses cells of the wrong type, code or range; the gate
+Ingestion (:mod:`pipeline.ingest.load`) refuses cells of the wrong type, code or range; the gate
 refuses what is valid cell by cell but wrong as a dataset: orphan companies across tables,
 completeness below a threshold, duplicated ids or questionnaires, implausible values
 (respondents above a company's headcount, municipality codes missing from the ISTAT list,
@@ -15,7 +15,7 @@ Public API (great_expectations is imported lazily, on the first validation, once
 
     result = validate_wave(data, previous=None, paths=None)   # -> ValidationResult
     result.passed, result.critical_failures, result.warnings, result.first_error_line()
-    write_quality_report(result, path, lang="it")            # pipeline.quality_report
+    write_quality_report(result, path, lang="it")            # pipeline.validate.report
     validate_step(wave)  # ingest + validate + report; raises DataQualityError on failure
 
 Importing this package costs nothing beyond pandas and the codebook.
@@ -49,9 +49,9 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # pipeline.quality_report imports pipeline.validate.result: import it on demand.
+    # pipeline.validate.report imports pipeline.validate.result: import it on demand.
     if name == "write_quality_report":
-        from pipeline.quality_report import write_quality_report
+        from pipeline.validate.report import write_quality_report
 
         return write_quality_report
     raise AttributeError(f"module 'pipeline.validate' has no attribute {name!r}")

@@ -11,7 +11,7 @@ from typing import Any
 from pipeline.codebook import Codebook, load_codebook
 from pipeline.config import Paths, get_paths
 from pipeline.errors import InputError, PipelineError, display_path
-from pipeline.ingest import WaveData, ingest_wave, read_processed
+from pipeline.ingest.load import WaveData, ingest_wave, read_processed
 from pipeline.validate.context import (
     reference_municipalities,
     suite_parameters,
@@ -177,7 +177,7 @@ def validate_wave(data: WaveData, *, previous: WaveData | None = None,
     Parameters
     ----------
     data
-        The wave as :func:`pipeline.ingest.ingest_wave` or ``read_processed`` gives it.
+        The wave as :func:`pipeline.ingest.load.ingest_wave` or ``read_processed`` gives it.
     previous
         The wave to compare company identities with. Default: ``previous_wave`` of
         ``wave.yaml`` (``data.meta``) read from ``data/processed/<previous>/`` when it exists;
@@ -296,7 +296,7 @@ def input_error_result(wave: str, err: InputError, raw_dir: Path) -> ValidationR
 def write_result_files(result: ValidationResult, folder: Path, lang: str = "it") -> Path:
     """Write ``data_quality.html`` and ``data_quality.json`` into ``folder``; return the HTML."""
     from pipeline.atomic import write_text_atomic
-    from pipeline.quality_report import write_quality_report
+    from pipeline.validate.report import write_quality_report
 
     report = folder / REPORT_NAME
     write_quality_report(result, report, lang=lang)

@@ -387,7 +387,7 @@ class ValidationResult:
                 f"critical failure{'s' if n_c != 1 else ''}, {n_s} not applicable")
 
     def site_summary(self, report: str | None = None, lang: str = "it") -> dict[str, Any]:
-        """What the wave's index page says about the gate (``pipeline.site``'s ``quality``):
+        """What the wave's index page says about the gate (``pipeline.render.site``'s ``quality``):
         ``passed``, ``status``, ``n_checks`` (checks evaluated), ``warnings`` and
         ``critical`` (one line each, in ``lang``, without personal values) and ``report``
         (the data-quality report's href, relative to the site)."""

@@ -52,9 +52,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.codebook import Codebook, Column, load_codebook
+from pipeline.config import SUITES_DIR
 
 #: Repository folder of the suites (``Paths.expectations`` of a checkout).
-SUITES_DIR = Path(__file__).resolve().parents[2] / "expectations"
 
 #: ``mostly`` of the completeness checks of required answers (at most 20 % / 5 % missing).
 COMPLETE_CRITICAL = 0.80
@@ -68,7 +68,7 @@ MIN_PLAUSIBLE_DATE = "2000-01-01T00:00:00"
 MIN_HEADCOUNT_RATIO = 0.5
 
 #: great-expectations ``type_`` of each codebook column type, as the typed representation of
-#: :mod:`pipeline.convert` stores it. GX compares ``dtype.type``, so ``int64`` matches both
+#: :mod:`pipeline.ingest.convert` stores it. GX compares ``dtype.type``, so ``int64`` matches both
 #: ``Int64`` and ``int64``, ``int8`` both ``Int8`` and ``int8``, ``bool`` both ``boolean``
 #: and ``bool``; ``str`` matches pandas' ``str`` dtype (``object`` would not).
 GX_TYPES = {

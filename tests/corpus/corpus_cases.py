@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 from waves import minimal_tables, write_wave
 
-from pipeline.ingest import ingest_wave, write_processed
+from pipeline.ingest.load import ingest_wave, write_processed
 
 WAVE = "w1"
 PREVIOUS = "w0"

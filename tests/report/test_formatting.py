@@ -1,4 +1,4 @@
-"""pipeline.report.formatting.Formatter: the notebooks' formatting, exact strings in both
+"""pipeline.i18n.formatting.Formatter: the notebooks' formatting, exact strings in both
 languages (the module-level functions are tested in test_report_formatting.py)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.report.formatting import NOT_AVAILABLE, Formatter, format_number
+from pipeline.i18n.formatting import NOT_AVAILABLE, Formatter, format_number
 
 NBSP = "\u00a0"
 DASH = "\u2014"

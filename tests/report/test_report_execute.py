@@ -9,7 +9,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from report_nb import pdf_page_count, pdf_page_sizes
 
-from pipeline.report import render_notebook
+from pipeline.render import render_notebook
 
 SOURCES = [
     ("markdown", "# Quaderno di prova\n\n## Risultati\n\nTesto dei risultati."),

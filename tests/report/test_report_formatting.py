@@ -1,4 +1,4 @@
-"""pipeline.report.formatting: exact strings, no locale dependency."""
+"""pipeline.i18n.formatting: exact strings, no locale dependency."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from pipeline.report import format_date, format_number, format_percent
-from pipeline.report.formatting import normalize_lang
+from pipeline.i18n.formatting import normalize_lang
+from pipeline.render import format_date, format_number, format_percent
 
 NBSP = "\u00a0"
 

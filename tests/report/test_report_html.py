@@ -1,4 +1,4 @@
-"""pipeline.report.html.render_html on notebooks whose outputs are built in place."""
+"""pipeline.render.html.render_html on notebooks whose outputs are built in place."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from report_nb import (  # noqa: F401 - fixtures
     png_fixture,
 )
 
-from pipeline.report import render_html
-from pipeline.report.html import prepare_notebook
-from pipeline.report.labels import DEFAULT_PROMOTERS
+from pipeline.render import render_html
+from pipeline.render.html import prepare_notebook
+from pipeline.render.labels import DEFAULT_PROMOTERS
 
 DATE = datetime.date(2026, 11, 24)
 SYNTHETIC_IT = "Dati sintetici dimostrativi — non sono dati reali"
@@ -185,7 +185,7 @@ def test_input_notebook_is_not_changed(notebook):
 
 
 def test_error_outputs_are_logged(notebook, caplog):
-    with caplog.at_level("WARNING", logger="pipeline.report.html"):
+    with caplog.at_level("WARNING", logger="pipeline.render.html"):
         prepare_notebook(notebook, "it")
     assert "1 error output(s)" in caplog.text
 
@@ -223,7 +223,7 @@ def test_cover_subtitle_promoters_and_escaping(notebook):
 
 
 def test_date_defaults_to_today(notebook):
-    from pipeline.report import format_date
+    from pipeline.render import format_date
 
     html = render_html(notebook, title="T", wave="w1")
     assert format_date(datetime.date.today(), "it") in html

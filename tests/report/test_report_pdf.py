@@ -1,4 +1,4 @@
-"""pipeline.report.pdf.html_to_pdf and pipeline.report.render.render_notebook."""
+"""pipeline.render.pdf.html_to_pdf and pipeline.render.report.render_notebook."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from report_nb import (  # noqa: F401 - fixtures
     png_fixture,
 )
 
-from pipeline.report import html_to_pdf, render_html, render_notebook
-from pipeline.report.pdf import html_lang, page_css
+from pipeline.render import html_to_pdf, render_html, render_notebook
+from pipeline.render.pdf import html_lang, page_css
 
 A4 = (595.28, 841.89)  # points
 

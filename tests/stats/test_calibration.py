@@ -1,4 +1,4 @@
-"""pipeline.stats.calibration: the calibration study's table and its summary by family."""
+"""pipeline.analyse.stats.calibration: the calibration study's table and its summary by family."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.stats import calibration as cal
+from pipeline.analyse.stats import calibration as cal
 
 TABLE = """family,companies,on_one_side,icc,effect_sd,draws,rejection_rate,mc_se,seconds
 change_all,20,,0.05,0,2000,0.052,0.005,1.5

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from pipeline.stats.clustered import cr2_fit, few_cluster_regression, model_matrix
+from pipeline.analyse.stats.clustered import cr2_fit, few_cluster_regression, model_matrix
 from tests.stats.conftest import REF
 
 

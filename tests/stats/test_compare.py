@@ -1,4 +1,4 @@
-"""pipeline.stats.compare against R (reference/reference.R) and scipy.
+"""pipeline.analyse.stats.compare against R (reference/reference.R) and scipy.
 
 - welch_ttest: R ``t.test(x, y)`` (Welch); Cohen's d / Hedges' g and their noncentral-t
   intervals solved in R with ``uniroot`` to 1e-14, and R effectsize 0.8.3
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.stats import design as sd
-from pipeline.stats.compare import (
+from pipeline.analyse.stats import design as sd
+from pipeline.analyse.stats.compare import (
     design_mean_difference,
     kruskal_wallis,
     mann_whitney,

@@ -1,4 +1,4 @@
-"""pipeline.stats.crosstab against R and scipy.
+"""pipeline.analyse.stats.crosstab against R and scipy.
 
 - association_test: R ``chisq.test(correct=FALSE)`` (X^2, df, p) with Cramér's V by hand,
   ``fisher.test`` (2x2: p, conditional-MLE odds ratio and its interval; 2x4: p), and
@@ -15,8 +15,8 @@ import pytest
 from scipy.stats import fisher_exact
 from scipy.stats.contingency import association
 
-from pipeline.stats import design as sd
-from pipeline.stats.crosstab import association_test, crosstab, fisher_exact_rxc, rao_scott
+from pipeline.analyse.stats import design as sd
+from pipeline.analyse.stats.crosstab import association_test, crosstab, fisher_exact_rxc, rao_scott
 
 
 def test_pearson_2x2_and_cramers_v(workers, ref):

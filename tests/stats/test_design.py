@@ -1,4 +1,4 @@
-"""pipeline.stats.design against R's survey package (reference/reference.R).
+"""pipeline.analyse.stats.design against R's survey package (reference/reference.R).
 
 Reference: R 4.2.2, survey 4.1-1 -- ``postStratify(svydesign(ids=~1, strata=~company_id,
 fpc=~n_employees), ~cell_key, pop)``, ``svymean``/``svyciprop(method="logit")``/``degf`` on
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.stats import design as sd
+from pipeline.analyse.stats import design as sd
 
 ITEMS = ["need_imp_FLEX_HOURS", "need_imp_NURSERY_SHARED", "need_imp_ELDERCARE_SERVICES"]
 GROUPS = ["all", "F", "M", "X", "NR"]

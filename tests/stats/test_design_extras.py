@@ -1,4 +1,4 @@
-"""Extras of pipeline.stats.design against R's survey package (reference/design_extras.R).
+"""Extras of pipeline.analyse.stats.design against R's survey package (reference/design_extras.R).
 
 Reference: R 4.2, survey 4.1-1, on the fixture of reference.R and its design block --
 ``svymean(..., deff = TRUE)`` on ``subset()`` domains and through ``svyby`` (default
@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.stats import design as sd
+from pipeline.analyse.stats import design as sd
 
 REF = Path(__file__).parent / "reference"
 REL = 1e-9

@@ -1,4 +1,4 @@
-"""pipeline.stats.likert against R (reference/reference.R).
+"""pipeline.analyse.stats.likert against R (reference/reference.R).
 
 - likert_distribution: R survey ``svymean(~factor(wlb_fit), subset(des, !is.na(wlb_fit)))``
   (estimate, SE) and ``svyciprop(~I(wlb_fit==k), method="logit")`` per category.
@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.stats import design as sd
-from pipeline.stats.likert import cronbach_alpha, likert_distribution, scale_score, top_box
+from pipeline.analyse.stats import design as sd
+from pipeline.analyse.stats.likert import cronbach_alpha, likert_distribution, scale_score, top_box
 
 WFC = [f"wfc_{i}" for i in range(1, 6)]
 FWC = [f"fwc_{i}" for i in range(1, 6)]

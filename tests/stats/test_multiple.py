@@ -1,4 +1,4 @@
-"""pipeline.stats.multiple against R's ``p.adjust`` (reference/reference.R: methods "holm"
+"""pipeline.analyse.stats.multiple against R's ``p.adjust`` (reference/reference.R: methods "holm"
 and "BH" on a vector with ties and an NA) and ``statsmodels.stats.multitest.multipletests``
 ("holm", "fdr_bh")."""
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.multitest import multipletests
 
-from pipeline.stats.multiple import adjust_pvalues
+from pipeline.analyse.stats.multiple import adjust_pvalues
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """The published tables of the worker survey against R (reference/design_extras.R, "pub_*").
 
-The pipeline publishes on :func:`pipeline.analysis.survey.wave_design` (the default design
+The pipeline publishes on :func:`pipeline.analyse.analysis.survey.wave_design` (the default design
 with at least 3 respondents per post-stratum) with Korn-Graubard intervals for shares:
 R's ``svyciprop(method = "beta")`` on the same design rebuilt in R (``des3``), means with
 ``svymean(deff = TRUE)`` and a t interval on ``degf()``. Same arithmetic in R and Python:
@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.analysis.needs import balance_table, needs_distribution, needs_table
-from pipeline.analysis.survey import PROPORTION_INTERVAL, fpc_comparison, wave_design
-from pipeline.derive import derive_worker_survey
+from pipeline.analyse.analysis.needs import balance_table, needs_distribution, needs_table
+from pipeline.analyse.analysis.survey import PROPORTION_INTERVAL, fpc_comparison, wave_design
+from pipeline.ingest.derive import derive_worker_survey
 
 REF = Path(__file__).parent / "reference"
 REL = 1e-9

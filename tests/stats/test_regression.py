@@ -1,4 +1,4 @@
-"""pipeline.stats.regression against R's survey package (reference/regression.R).
+"""pipeline.analyse.stats.regression against R's survey package (reference/regression.R).
 
 Reference: R 4.2.2, survey 4.1-1 -- ``svyglm(y ~ flex_hours_active + gender +
 n_children_u14 + work_time, design)`` (gaussian) and ``family = quasibinomial()``, on the
@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.stats import design as sd
-from pipeline.stats.design import _influence_vcov
-from pipeline.stats.regression import survey_regression
+from pipeline.analyse.stats import design as sd
+from pipeline.analyse.stats.design import _influence_vcov
+from pipeline.analyse.stats.regression import survey_regression
 
 REF = Path(__file__).parent / "reference"
 TERMS = ["flex_hours_active", "gender", "n_children_u14", "work_time"]

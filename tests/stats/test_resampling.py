@@ -14,7 +14,11 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from pipeline.stats.resampling import MIN_ASSIGNMENTS, permutation_test, wild_cluster_bootstrap
+from pipeline.analyse.stats.resampling import (
+    MIN_ASSIGNMENTS,
+    permutation_test,
+    wild_cluster_bootstrap,
+)
 
 
 def _panel(seed: int = 5, G: int = 9) -> pd.DataFrame:

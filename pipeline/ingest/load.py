@@ -1,0 +1,284 @@
+"""Ingestion: a raw wave folder in, typed tables and a manifest out.
+
+``ingest_wave`` reads every table file of ``data/raw/<wave>/`` as DATA_CONTRACT.md describes
+it (see :mod:`pipeline.ingest.readers`), applies ``columns.yaml`` renames, matches headers to the
+codebook ignoring case and stray spaces, types every column (:mod:`pipeline.ingest.convert`),
+derives size classes and scale scores (:mod:`pipeline.ingest.derive`), and ``write_processed``
+writes one Parquet file per table plus ``manifest.json`` into ``data/processed/<wave>/``,
+all or nothing. Raw files are only ever read.
+
+The first problem found is raised as an :class:`~pipeline.errors.InputError` naming the
+file, the row and the column; the count of further problems in that file is added.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from pipeline.atomic import staged_folder
+from pipeline.codebook import Codebook, Table, load_codebook
+from pipeline.config import check_wave_label, is_demo_wave
+from pipeline.errors import InputError
+from pipeline.fingerprint import code_version, sha256_file
+from pipeline.ingest.convert import convert_column
+from pipeline.ingest.derive import derive
+from pipeline.ingest.readers import RawTable, normalise_header, read_table_file
+
+TABLE_SUFFIXES = (".csv", ".xlsx")
+WAVE_META_KEYS = ("label", "fieldwork_start", "fieldwork_end", "notes", "previous_wave",
+                  "synthetic")
+
+
+@dataclass
+class WaveData:
+    """The typed tables of one wave and what is known of where they came from."""
+
+    wave: str
+    tables: dict[str, pd.DataFrame]
+    meta: dict[str, Any]
+    inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.meta.get("synthetic")) or is_demo_wave(self.wave)
+
+
+def find_table_file(raw_dir: Path, table: str) -> Path | None:
+    """The file holding ``table`` in a wave folder (name matched ignoring case)."""
+    matches = [p for p in raw_dir.iterdir()
+               if p.is_file() and p.stem.lower() == table and p.suffix.lower() in TABLE_SUFFIXES]
+    if len(matches) > 1:
+        names = " and ".join(sorted(p.name for p in matches))
+        raise InputError(raw_dir, f"table '{table}' is given twice ({names}): keep one file")
+    return matches[0] if matches else None
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except UnicodeDecodeError:
+        raise InputError(path, "not UTF-8 text") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise InputError(path, f"invalid YAML: {problem}", row=row) from None
+
+
+def read_column_renames(raw_dir: Path, codebook: Codebook) -> dict[str, dict[str, str]]:
+    """``columns.yaml``: per table, export header -> canonical column name."""
+    path = raw_dir / "columns.yaml"
+    if not path.exists():
+        return {}
+    data = _load_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError(path, "expected a mapping of table names to header renames")
+    renames: dict[str, dict[str, str]] = {}
+    for table, mapping in data.items():
+        if table not in codebook.tables:
+            raise InputError(path, f"unknown table '{table}' (tables: "
+                                   f"{', '.join(codebook.tables)})")
+        if not isinstance(mapping, dict):
+            raise InputError(path, f"'{table}' must map export headers to column names")
+        renames[table] = {normalise_header(k): str(v).strip() for k, v in mapping.items()}
+    return renames
+
+
+def read_wave_meta(raw_dir: Path, wave: str) -> dict[str, Any]:
+    """``wave.yaml`` (optional): label, fieldwork dates, notes, previous wave, synthetic."""
+    path = raw_dir / "wave.yaml"
+    meta: dict[str, Any] = {"label": wave}
+    if not path.exists():
+        return meta
+    data = _load_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError(path, "expected a mapping (label, fieldwork_start, ...)")
+    for key, value in data.items():
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        meta[str(key)] = value
+    prev = meta.get("previous_wave")
+    if prev is not None:
+        try:
+            check_wave_label(str(prev))
+        except ValueError as err:
+            raise InputError(path, str(err), column="previous_wave") from None
+        meta["previous_wave"] = str(prev)
+    return meta
+
+
+def _match_headers(raw: RawTable, table: Table, renames: dict[str, str]) -> dict[str, str]:
+    """Map each header as written to its canonical name (unknown headers keep theirs)."""
+    canonical = {name.lower(): name for name in table.columns}
+    mapping: dict[str, str] = {}
+    used: dict[str, str] = {}
+    for header in raw.headers:
+        key = normalise_header(header)
+        target = renames.get(key, header.strip())
+        name = canonical.get(normalise_header(target), target)
+        if name in used:
+            raise InputError(
+                raw.path,
+                f"headers '{used[name]}' and '{header.strip()}' both name column '{name}'",
+                row=1, column=name,
+            )
+        used[name] = header.strip()
+        mapping[header] = name
+    return mapping
+
+
+def convert_table(raw: RawTable, table: Table, codebook: Codebook,
+                  renames: dict[str, str] | None = None) -> pd.DataFrame:
+    """Type one raw table as the codebook describes it; raise on the first problem.
+
+    Columns the codebook does not know are kept as text. The result's index is reset
+    (0..n-1); the spreadsheet row numbers are only used for messages.
+    """
+    mapping = _match_headers(raw, table, renames or {})
+    data = raw.data.rename(columns=mapping)
+    missing = [c for c in table.required_columns if c not in data.columns]
+    if missing:
+        extra = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise InputError(raw.path, f"required column is missing{extra}", row=1,
+                         column=missing[0])
+    out: dict[str, pd.Series] = {}
+    # (row, column position, column, message) of the first problem of each kind, and the
+    # count of every problem, so the message can say how many more there are.
+    problems: list[tuple[int, int, str, str]] = []
+    n_problems = 0
+    order = {name: i for i, name in enumerate(data.columns)}
+    for name in data.columns:
+        column = table.columns.get(name)
+        if column is None:
+            out[name] = data[name].str.strip().replace("", pd.NA).astype("str")
+            continue
+        conv = convert_column(data[name], column, codebook)
+        out[name] = conv.values
+        if conv.dont_know is not None:
+            out[f"{name}_dk"] = conv.dont_know
+        if conv.invalid.any():
+            bad_rows = conv.invalid[conv.invalid].index
+            value = str(data.at[bad_rows[0], name]).strip()
+            problems.append((int(bad_rows[0]), order[name], name, conv.reason(value)))
+            n_problems += len(bad_rows)
+        if column.required:
+            answered = conv.values.notna() | conv.invalid
+            if conv.dont_know is not None:
+                answered |= conv.dont_know.fillna(False)
+            # Single missing answers are allowed (the data-quality gate measures
+            # completeness); an entirely empty required column is not.
+            if not answered.any():
+                problems.append((int(data.index[0]), order[name], name,
+                                 "required column has no values"))
+                n_problems += 1
+        if column.unique:
+            dup = conv.values.duplicated(keep="first") & conv.values.notna()
+            if dup.any():
+                r = dup[dup].index[0]
+                first = conv.values[conv.values == conv.values[r]].index[0]
+                problems.append((int(r), order[name], name,
+                                 f"'{conv.values[r]}' repeats the value of row {first} "
+                                 "(must be unique)"))
+                n_problems += int(dup.sum())
+    if problems:
+        row, _, col, message = min(problems)
+        raise InputError(raw.path, message, row=row, column=col, more=n_problems - 1)
+    typed = pd.DataFrame(out)
+    typed.index = pd.RangeIndex(len(typed))
+    return typed
+
+
+def ingest_wave(wave: str, raw_dir: Path, codebook: Codebook | None = None) -> WaveData:
+    """Read and type every table of a raw wave folder.
+
+    Parameters
+    ----------
+    wave
+        Wave label (letters, digits, ``-``, ``_``).
+    raw_dir
+        ``data/raw/<wave>``: read, never written.
+
+    Raises
+    ------
+    InputError
+        On the first problem, naming file, row and column.
+    """
+    check_wave_label(wave)
+    codebook = codebook or load_codebook()
+    if not raw_dir.is_dir():
+        raise InputError(raw_dir, "no such wave folder (put the wave's files in data/raw/<wave>/)")
+    renames = read_column_renames(raw_dir, codebook)
+    meta = read_wave_meta(raw_dir, wave)
+    tables: dict[str, pd.DataFrame] = {}
+    inputs: dict[str, dict[str, Any]] = {}
+    for name, table in codebook.tables.items():
+        path = find_table_file(raw_dir, name)
+        if path is None:
+            if table.required:
+                raise InputError(raw_dir / f"{name}.csv",
+                                 f"required table '{name}' is missing ({name}.csv or {name}.xlsx)")
+            continue
+        raw = read_table_file(path)
+        typed = convert_table(raw, table, codebook, renames.get(name))
+        tables[name] = derive(name, typed, codebook)
+        inputs[name] = {
+            "file": path.name,
+            "sha256": sha256_file(path),
+            "bytes": path.stat().st_size,
+            "format": raw.format,
+            "encoding": raw.encoding,
+            "separator": raw.separator,
+            "rows": len(typed),
+        }
+    for extra in ("columns.yaml", "wave.yaml"):
+        p = raw_dir / extra
+        if p.exists():
+            inputs[extra] = {"file": extra, "sha256": sha256_file(p), "bytes": p.stat().st_size}
+    return WaveData(wave=wave, tables=tables, meta=meta, inputs=inputs)
+
+
+def write_processed(data: WaveData, dest: Path) -> dict[str, Any]:
+    """Write the wave's Parquet tables and ``manifest.json`` into ``dest``, all or nothing.
+
+    The folder is built beside ``dest`` and swapped in by rename, so an interrupted run
+    leaves the previous processed wave untouched. Identical inputs give identical files.
+    """
+    manifest: dict[str, Any] = {
+        "wave": data.wave,
+        "synthetic": data.synthetic,
+        "meta": data.meta,
+        "code_version": code_version(),
+        "inputs": data.inputs,
+        "tables": {},
+    }
+    with staged_folder(dest) as stage:
+        for name, df in data.tables.items():
+            path = stage / f"{name}.parquet"
+            df.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
+            manifest["tables"][name] = {
+                "file": path.name,
+                "rows": len(df),
+                "columns": len(df.columns),
+                "sha256": sha256_file(path),
+            }
+        (stage / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n",
+            encoding="utf-8",
+        )
+    return manifest
+
+
+def read_processed(dest: Path) -> WaveData:
+    """Load a processed wave written by :func:`write_processed`."""
+    manifest = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
+    tables = {name: pd.read_parquet(dest / info["file"])
+              for name, info in manifest["tables"].items()}
+    return WaveData(wave=manifest["wave"], tables=tables, meta=manifest["meta"],
+                    inputs=manifest["inputs"])

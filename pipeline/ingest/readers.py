@@ -1,0 +1,269 @@
+"""Reading raw table files into text-only DataFrames, as spreadsheets and survey tools write them.
+
+Every cell comes back as text (empty string for an empty cell); typing is the job of
+:mod:`pipeline.ingest.load`, which knows from the codebook what each column should hold. The
+DataFrame's index is the row number a spreadsheet shows (header = 1, first record = 2), so
+that every later error can point at the row the researcher will open.
+
+CSV: UTF-8 with or without BOM, or Windows-1252 (tried in that order); separator ``,``,
+``;`` or tab, chosen from the header line; decimal mark left to the converters. XLSX: the
+first sheet, through openpyxl.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.errors import InputError
+
+SEPARATORS = (";", ",", "\t")
+_PARSER_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table as read from its file: text cells, headers as written, and how it was read."""
+
+    path: Path
+    data: pd.DataFrame
+    headers: list[str]
+    encoding: str | None
+    separator: str | None
+    format: str
+
+
+#: Bytes Windows-1252 leaves undefined: a file holding one is in neither encoding.
+_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+#: UTF-8 encodings of accented letters (U+00C0-U+00FF) and typographic quotes, as they
+#: appear when UTF-8 rows are pasted into a Windows-1252 file.
+_UTF8_SEQUENCE = re.compile(rb"\xc3[\x80-\xbf]|\xe2\x80[\x98-\x9e\xa6]")
+_CHUNK = 1 << 24
+
+
+def _utf8_error(raw: bytes, start: int = 0) -> int | None:
+    """Offset of the first byte that is not valid UTF-8, or None (checked chunk by chunk,
+    so that a large file is never held twice in memory)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    for offset in range(start, len(raw), _CHUNK):
+        try:
+            decoder.decode(raw[offset:offset + _CHUNK], final=offset + _CHUNK >= len(raw))
+        except UnicodeDecodeError as err:
+            return offset + err.start
+    return None
+
+
+def _detect_encoding(path: Path, raw: bytes) -> str:
+    """``utf-8-sig``, ``utf-8`` or ``cp1252``, or an InputError naming the row at fault."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        bad = _utf8_error(raw, 3)
+        if bad is not None:
+            raise InputError(
+                path, f"invalid UTF-8 byte 0x{raw[bad]:02x} in a file marked as UTF-8",
+                row=raw.count(b"\n", 0, bad) + 1)
+        return "utf-8-sig"
+    if _utf8_error(raw) is None:
+        return "utf-8"
+    undefined = _CP1252_UNDEFINED.search(raw)
+    if undefined:
+        raise InputError(
+            path,
+            f"cannot read byte 0x{raw[undefined.start()]:02x}: the file is neither UTF-8 nor "
+            "Windows-1252 (save it again as CSV UTF-8)",
+            row=raw.count(b"\n", 0, undefined.start()) + 1,
+        )
+    # Mixed files (UTF-8 rows pasted into a Windows-1252 export) would read without error
+    # but turn every accent of those rows into two wrong letters: refuse them.
+    mixed = _UTF8_SEQUENCE.search(raw)
+    if mixed:
+        raise InputError(
+            path,
+            "mixed encodings: this row is UTF-8 but the rest of the file is not "
+            "(save the whole file again as CSV UTF-8)",
+            row=raw.count(b"\n", 0, mixed.start()) + 1,
+        )
+    return "cp1252"
+
+
+def _sniff_separator(path: Path, header_line: str) -> str:
+    counts = {sep: header_line.count(sep) for sep in SEPARATORS}
+    sep, n = max(counts.items(), key=lambda kv: kv[1])
+    if n == 0:
+        raise InputError(
+            path,
+            "the header has a single column: separate columns with ',' or ';' "
+            f"(header starts {header_line[:40]!r})",
+            row=1,
+        )
+    return sep
+
+
+def _check_header(path: Path, headers: list[str]) -> None:
+    seen: dict[str, int] = {}
+    for i, name in enumerate(headers, start=1):
+        key = normalise_header(name)
+        if key == "":
+            raise InputError(path, f"column {i} has an empty header", row=1)
+        if key in seen:
+            raise InputError(
+                path,
+                f"the header names this column twice (columns {seen[key]} and {i})",
+                row=1, column=name.strip(),
+            )
+        seen[key] = i
+
+
+def normalise_header(name: object) -> str:
+    """Header as matched: trimmed, inner spaces collapsed, lower case."""
+    return " ".join(str(name).split()).lower()
+
+
+def read_csv(path: Path) -> RawTable:
+    """Read a CSV file into text cells; see the module docstring for what is accepted.
+
+    The file is parsed from its bytes with the detected encoding, never copied into one
+    large Python string: a million-row export costs little more than its own size.
+    """
+    raw = path.read_bytes()
+    if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise InputError(path, "the file is empty")
+    if b"\x00" in raw[:65536]:
+        raise InputError(
+            path,
+            "not a text file (binary content: an Excel workbook saved with a .csv name, or "
+            "UTF-16 text?)",
+        )
+    encoding = _detect_encoding(path, raw)
+    first_break = raw.find(b"\n")
+    header_bytes = raw[: first_break if first_break >= 0 else len(raw)]
+    header_line = header_bytes.decode(encoding).rstrip("\r")
+    sep = _sniff_separator(path, header_line)
+    headers = next(csv.reader([header_line], delimiter=sep))
+    _check_header(path, headers)
+    try:
+        df = pd.read_csv(
+            io.BytesIO(raw),
+            sep=sep,
+            dtype=str,
+            encoding=encoding,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except pd.errors.ParserError as err:
+        m = _PARSER_LINE.search(str(err))
+        if m:
+            expected, line, saw = m.groups()
+            raise InputError(
+                path, f"this row has {saw} fields but the header has {expected}",
+                row=int(line),
+            ) from None
+        raise InputError(path, f"malformed CSV: {str(err).strip().splitlines()[-1]}") from None
+    df.columns = headers
+    _check_last_row(path, raw, encoding, sep, len(headers), len(df))
+    return _finish(path, df, headers, encoding, sep, "csv")
+
+
+def _check_last_row(path: Path, raw: bytes, encoding: str, sep: str, n_fields: int,
+                    n_rows: int) -> None:
+    """A file cut short mid-record (an interrupted copy) ends with a short last row."""
+    body = raw.rstrip(b"\r\n")
+    start = max(body.rfind(b"\n"), body.rfind(b"\r")) + 1
+    last = body[start:].decode(encoding, errors="replace")
+    if n_rows == 0 or last.count('"') % 2:
+        return
+    fields = next(csv.reader([last], delimiter=sep), [])
+    if 0 < len(fields) < n_fields:
+        lines = body.count(b"\n") or body.count(b"\r")
+        raise InputError(
+            path,
+            f"the last row has {len(fields)} of {n_fields} fields: the file looks truncated",
+            row=lines + 1,
+        )
+
+
+def _xlsx_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    return str(value)
+
+
+def read_xlsx(path: Path) -> RawTable:
+    """Read the first sheet of an XLSX workbook into text cells."""
+    import openpyxl  # imported here: CSV-only waves never pay for it
+
+    if path.stat().st_size == 0:
+        raise InputError(path, "the file is empty")
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+        raise InputError(
+            path, f"not a readable XLSX workbook ({type(err).__name__}: damaged or not Excel)"
+        ) from None
+    try:
+        ws = wb.worksheets[0]
+        rows = [[_xlsx_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    while rows and not any(rows[-1]):
+        rows.pop()
+    if not rows:
+        raise InputError(path, "the first sheet is empty")
+    headers = rows[0]
+    while headers and headers[-1] == "":
+        headers = headers[:-1]
+    width = len(headers)
+    for i, row in enumerate(rows[1:], start=2):
+        if any(row[width:]):
+            raise InputError(
+                path, f"this row has values beyond the last header (column {width + 1})", row=i
+            )
+    _check_header(path, headers)
+    body = [r[:width] + [""] * (width - len(r)) for r in rows[1:]]
+    df = pd.DataFrame(body, columns=headers, dtype=str)
+    return _finish(path, df, headers, None, None, "xlsx")
+
+
+def _finish(
+    path: Path, df: pd.DataFrame, headers: list[str], encoding: str | None,
+    sep: str | None, fmt: str,
+) -> RawTable:
+    df.index = pd.RangeIndex(2, len(df) + 2, name="row")
+    blank = (df == "").all(axis=1) if len(df.columns) else pd.Series(True, index=df.index)
+    df = df.loc[~blank]
+    if df.empty:
+        raise InputError(path, "the file has a header but no data rows")
+    return RawTable(path=path, data=df, headers=list(headers), encoding=encoding,
+                    separator=sep, format=fmt)
+
+
+def read_table_file(path: Path) -> RawTable:
+    """Read a ``.csv`` or ``.xlsx`` table file."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return read_csv(path)
+    if suffix == ".xlsx":
+        return read_xlsx(path)
+    raise InputError(path, f"unsupported file type {suffix!r}: use .csv or .xlsx")

@@ -1,0 +1,174 @@
+"""A report's HTML to an A4 PDF with WeasyPrint: running header, "pagina X di Y", offline.
+
+The page rules live in the HTML itself (``report.css`` plus :func:`page_css`, inlined by
+:func:`pipeline.render.html.render_html`), so that a browser's print of the HTML and the PDF
+agree. :func:`html_to_pdf` adds only two things on top:
+
+* the footer in the language asked for (the ``lang`` argument, else the ``lang`` attribute
+  of ``<html>``, else Italian);
+* the DejaVu fonts that matplotlib ships, so the PDF's text has the same typeface as the
+  figures, and looks the same whatever fonts the machine has.
+
+WeasyPrint never goes on the network here: only ``data:`` URLs and local files are fetched.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.atomic import write_bytes_atomic
+from pipeline.i18n.formatting import normalize_lang
+from pipeline.render.labels import label
+
+__all__ = ["html_to_pdf", "page_css"]
+
+log = logging.getLogger(__name__)
+
+_HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z_-]+)", re.IGNORECASE)
+
+#: Family name under which the PDF registers matplotlib's DejaVu fonts.
+PDF_FONT_FAMILY = "Welfare Report Sans"
+PDF_MONO_FAMILY = "Welfare Report Mono"
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
+    return f'"{escaped}"'
+
+
+def _rule(selector: str, body: str) -> str:
+    return selector + " { " + body + " }"
+
+
+def _language_rules(lang: str, *, important: bool = False) -> list[str]:
+    flag = " !important" if important else ""
+    footer = label("page_of", lang)
+    wave = _css_string(label("wave", lang) + " ")
+    return [
+        _rule("@page", _rule("@bottom-right", f"content: {footer}{flag};")),
+        _rule("@media print",
+              _rule(".cover-wave", f"string-set: report-wave {wave} content(text){flag};")),
+    ]
+
+
+def page_css(lang: str, *, synthetic: bool = False) -> str:
+    """The paged-media rules that depend on the language and on synthetic data.
+
+    The footer "pagina X di Y" / "page X of Y", the wave in the running header, and, for
+    synthetic data, a mark printed on every page (the first included).
+    """
+    lang = normalize_lang(lang)
+    rules = _language_rules(lang)
+    if synthetic:
+        mark = _css_string(label("synthetic", lang))
+        box = _rule("@bottom-left",
+                    f"content: {mark}; color: #6b2600; font-weight: bold; font-size: 8pt;")
+        rules += [_rule("@page", box), _rule("@page :first", box)]
+    return "\n".join(rules)
+
+
+def _language_css(lang: str) -> str:
+    """The language-dependent rules of :func:`page_css`, overriding those of the HTML."""
+    return "\n".join(_language_rules(lang, important=True))
+
+
+def html_lang(html: str) -> str | None:
+    """The ``lang`` attribute of ``<html>`` normalised to ``"it"``/``"en"``, if any."""
+    m = _HTML_LANG.search(html[:4096])
+    if not m:
+        return None
+    try:
+        return normalize_lang(m.group(1))
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=1)
+def _matplotlib_font_dir() -> Path | None:
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        folder = Path(location) / "mpl-data" / "fonts" / "ttf"
+        if (folder / "DejaVuSans.ttf").is_file():
+            return folder
+    return None
+
+
+def _font_css() -> str:
+    """``@font-face`` rules for matplotlib's DejaVu files, or nothing if they are missing."""
+    folder = _matplotlib_font_dir()
+    if folder is None:
+        return ""
+    faces = [
+        (PDF_FONT_FAMILY, "DejaVuSans.ttf", "normal", "normal"),
+        (PDF_FONT_FAMILY, "DejaVuSans-Bold.ttf", "bold", "normal"),
+        (PDF_FONT_FAMILY, "DejaVuSans-Oblique.ttf", "normal", "italic"),
+        (PDF_FONT_FAMILY, "DejaVuSans-BoldOblique.ttf", "bold", "italic"),
+        (PDF_MONO_FAMILY, "DejaVuSansMono.ttf", "normal", "normal"),
+        (PDF_MONO_FAMILY, "DejaVuSansMono-Bold.ttf", "bold", "normal"),
+    ]
+    rules = []
+    for family, filename, weight, style in faces:
+        path = folder / filename
+        if path.is_file():
+            rules.append(
+                f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}");'
+                f" font-weight: {weight}; font-style: {style}; }}"
+            )
+    if not rules:
+        return ""
+    rules.append(f'html {{ font-family: "{PDF_FONT_FAMILY}", "DejaVu Sans", sans-serif; }}')
+    rules.append(
+        f'code, pre, kbd, samp {{ font-family: "{PDF_MONO_FAMILY}", "DejaVu Sans Mono",'
+        " monospace; }"
+    )
+    return "\n".join(rules)
+
+
+def html_to_pdf(
+    html: str,
+    pdf_path: Path,
+    *,
+    base_url: Path | None = None,
+    lang: str | None = None,
+) -> Path:
+    """Print ``html`` to an A4 PDF at ``pdf_path``; return ``pdf_path``.
+
+    Parameters
+    ----------
+    html
+        A report from :func:`pipeline.render.html.render_html` (any HTML works; the running
+        header is then empty).
+    pdf_path
+        Destination. Written through a temporary file in the same folder and renamed, so a
+        reader never sees half a PDF and a failed run leaves the previous PDF in place.
+    base_url
+        Folder that relative file references are resolved against (the report's own images
+        are data URIs and need none). Nothing outside ``data:`` and ``file:`` is fetched.
+    lang
+        Language of the footer; default: the ``lang`` attribute of ``<html>``, else Italian.
+    """
+    from weasyprint import CSS, HTML  # slow import: PDF only
+    from weasyprint.urls import URLFetcher
+
+    pdf_path = Path(pdf_path)
+    lang = normalize_lang(lang) if lang is not None else (html_lang(html) or "it")
+    extra = [
+        CSS(string=_font_css()),
+        CSS(string=_language_css(lang)),
+    ]
+    document = HTML(
+        string=html,
+        base_url=str(Path(base_url).resolve()) + os.sep if base_url is not None else None,
+        url_fetcher=URLFetcher(allowed_protocols={"data", "file"}),
+    )
+    data = document.write_pdf(stylesheets=extra)
+    write_bytes_atomic(pdf_path, data)
+    return pdf_path
