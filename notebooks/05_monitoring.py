@@ -69,8 +69,8 @@ from pipeline.codebook import load_codebook
 from pipeline.config import get_paths
 from pipeline.i18n.formatting import Formatter
 from pipeline.i18n.text import say, text
-from pipeline.ingest.load import read_processed
 from pipeline.notebook import open_wave, show_figure, show_table
+from pipeline.wave import read_processed
 
 set_theme()
 fmt = Formatter(lang)

@@ -89,7 +89,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_status(args: argparse.Namespace) -> int:
     from pipeline.config import get_paths
-    from pipeline.run.wave import list_waves, wave_status
+    from pipeline.run.wave import wave_status
+    from pipeline.wave import list_waves
 
     paths = get_paths()
     waves = list_waves(paths)

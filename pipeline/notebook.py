@@ -13,7 +13,7 @@ import pandas as pd
 
 from pipeline.analyse.disclosure import suppress_small_cells
 from pipeline.config import get_paths
-from pipeline.ingest.load import read_processed
+from pipeline.wave import list_waves, read_processed
 
 
 @dataclass
@@ -60,7 +60,6 @@ class WaveContext:
 
 def latest_wave() -> str:
     """The last processed wave in wave order (what a notebook opened by hand looks at)."""
-    from pipeline.run.wave import list_waves
 
     paths = get_paths()
     done = [w for w in list_waves(paths) if (paths.processed_wave(w) / "manifest.json").exists()]

@@ -113,7 +113,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     except BaseException as err:
         _BUILT["site"] = err
         raise
-    from pipeline.ingest.load import read_processed
+    from pipeline.wave import read_processed
 
     processed = paths.processed_wave(WAVE)
     built = BuiltSite(root=root, wave=WAVE, site=paths.report_wave(WAVE), min_cell=cell,

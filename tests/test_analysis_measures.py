@@ -350,7 +350,7 @@ def test_notebook_writes_its_tables(tmp_path, monkeypatch):
     import papermill as pm
 
     from pipeline.config import get_paths
-    from pipeline.ingest.load import write_processed
+    from pipeline.wave import write_processed
 
     reference = get_paths().reference_dir
     monkeypatch.setenv("WELFARE_ROOT", str(tmp_path))

@@ -453,7 +453,7 @@ def test_notebook_baseline_follow_up_and_chain(tmp_path, monkeypatch):
     import papermill as pm
 
     from pipeline.config import get_paths
-    from pipeline.ingest.load import write_processed
+    from pipeline.wave import write_processed
 
     reference = get_paths().reference_dir
     monkeypatch.setenv("WELFARE_ROOT", str(tmp_path))

@@ -339,7 +339,7 @@ def test_notebook_runs_with_and_without_the_optional_tables(tmp_path, monkeypatc
     import papermill as pm
 
     from pipeline.config import get_paths
-    from pipeline.ingest.load import write_processed
+    from pipeline.wave import write_processed
 
     reference = get_paths().reference_dir
     monkeypatch.setenv("WELFARE_ROOT", str(tmp_path))

@@ -31,7 +31,7 @@ def site(tmp_path_factory) -> BuiltSite:
 @pytest.fixture(scope="module")
 def secrets(site: BuiltSite) -> dict[str, list[str]]:
     """What the wave holds that must never be published."""
-    from pipeline.ingest.load import read_processed
+    from pipeline.wave import read_processed
 
     tables = read_processed(site.processed).tables
     workers, survey = tables["worker_survey"], tables["company_survey"]

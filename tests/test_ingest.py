@@ -11,7 +11,8 @@ import pytest
 from waves import minimal_tables, write_csv, write_wave
 
 from pipeline.errors import InputError
-from pipeline.ingest.load import ingest_wave, read_processed, write_processed
+from pipeline.ingest.load import ingest_wave
+from pipeline.wave import read_processed, write_processed
 
 
 def _ingest(raw: Path):

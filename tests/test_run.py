@@ -19,7 +19,8 @@ from waves import minimal_tables, write_csv, write_wave
 
 from pipeline.config import get_paths
 from pipeline.errors import PipelineError
-from pipeline.run.wave import list_waves, run_all, run_wave, wave_status
+from pipeline.run.wave import run_all, run_wave, wave_status
+from pipeline.wave import list_waves
 
 # End-to-end runs are marked slow one by one; the chain of earlier waves and the cache keys
 # at the end of the module are fast unit tests.
@@ -399,7 +400,8 @@ def _sections(project: Path) -> list:
 
 
 def _planned(project: Path, wave: str) -> dict[str, object]:
-    from pipeline.run.wave import _plan, read_manifest
+    from pipeline.run.wave import _plan
+    from pipeline.wave import read_manifest
 
     paths = get_paths()
     units = _plan(wave, "it", paths, read_manifest(paths, wave), _sections(project),

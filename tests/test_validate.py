@@ -19,7 +19,7 @@ from waves import minimal_tables, write_wave
 
 from pipeline.codebook import load_codebook
 from pipeline.config import Paths, get_paths
-from pipeline.ingest.load import WaveData, ingest_wave, write_processed
+from pipeline.ingest.load import ingest_wave
 from pipeline.validate import (
     DataQualityError,
     SuiteError,
@@ -37,6 +37,7 @@ from pipeline.validate.suites import (
     SUITES_DIR,
     suite_json,
 )
+from pipeline.wave import WaveData, write_processed
 
 CODEBOOK = load_codebook()
 

@@ -3,9 +3,9 @@
 ``ingest_wave`` reads every table file of ``data/raw/<wave>/`` as DATA_CONTRACT.md describes
 it (see :mod:`pipeline.ingest.readers`), applies ``columns.yaml`` renames, matches headers to the
 codebook ignoring case and stray spaces, types every column (:mod:`pipeline.ingest.convert`),
-derives size classes and scale scores (:mod:`pipeline.ingest.derive`), and ``write_processed``
-writes one Parquet file per table plus ``manifest.json`` into ``data/processed/<wave>/``,
-all or nothing. Raw files are only ever read.
+derives size classes and scale scores (:mod:`pipeline.ingest.derive`) and returns a
+:class:`~pipeline.wave.WaveData`; :func:`pipeline.wave.write_processed` writes it into
+``data/processed/<wave>/``, all or nothing. Raw files are only ever read.
 
 The first problem found is raised as an :class:`~pipeline.errors.InputError` naming the
 file, the row and the column; the count of further problems in that file is added.
@@ -14,40 +14,24 @@ file, the row and the column; the count of further problems in that file is adde
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import yaml
 
-from pipeline.atomic import staged_folder
 from pipeline.codebook import Codebook, Table, load_codebook
-from pipeline.config import check_wave_label, is_demo_wave
+from pipeline.config import check_wave_label
 from pipeline.errors import InputError
-from pipeline.fingerprint import code_version, sha256_file
+from pipeline.fingerprint import sha256_file
 from pipeline.ingest.convert import convert_column
 from pipeline.ingest.derive import derive
 from pipeline.ingest.readers import RawTable, normalise_header, read_table_file
+from pipeline.wave import WaveData
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
 WAVE_META_KEYS = ("label", "fieldwork_start", "fieldwork_end", "notes", "previous_wave",
                   "synthetic")
-
-
-@dataclass
-class WaveData:
-    """The typed tables of one wave and what is known of where they came from."""
-
-    wave: str
-    tables: dict[str, pd.DataFrame]
-    meta: dict[str, Any]
-    inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    @property
-    def synthetic(self) -> bool:
-        return bool(self.meta.get("synthetic")) or is_demo_wave(self.wave)
 
 
 def find_table_file(raw_dir: Path, table: str) -> Path | None:
@@ -242,43 +226,3 @@ def ingest_wave(wave: str, raw_dir: Path, codebook: Codebook | None = None) -> W
         if p.exists():
             inputs[extra] = {"file": extra, "sha256": sha256_file(p), "bytes": p.stat().st_size}
     return WaveData(wave=wave, tables=tables, meta=meta, inputs=inputs)
-
-
-def write_processed(data: WaveData, dest: Path) -> dict[str, Any]:
-    """Write the wave's Parquet tables and ``manifest.json`` into ``dest``, all or nothing.
-
-    The folder is built beside ``dest`` and swapped in by rename, so an interrupted run
-    leaves the previous processed wave untouched. Identical inputs give identical files.
-    """
-    manifest: dict[str, Any] = {
-        "wave": data.wave,
-        "synthetic": data.synthetic,
-        "meta": data.meta,
-        "code_version": code_version(),
-        "inputs": data.inputs,
-        "tables": {},
-    }
-    with staged_folder(dest) as stage:
-        for name, df in data.tables.items():
-            path = stage / f"{name}.parquet"
-            df.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
-            manifest["tables"][name] = {
-                "file": path.name,
-                "rows": len(df),
-                "columns": len(df.columns),
-                "sha256": sha256_file(path),
-            }
-        (stage / "manifest.json").write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n",
-            encoding="utf-8",
-        )
-    return manifest
-
-
-def read_processed(dest: Path) -> WaveData:
-    """Load a processed wave written by :func:`write_processed`."""
-    manifest = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
-    tables = {name: pd.read_parquet(dest / info["file"])
-              for name, info in manifest["tables"].items()}
-    return WaveData(wave=manifest["wave"], tables=tables, meta=manifest["meta"],
-                    inputs=manifest["inputs"])

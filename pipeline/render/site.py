@@ -50,9 +50,9 @@ from pipeline.config import TEMPLATES_DIR, TEXTS_DIR
 from pipeline.config import min_cell as default_min_cell
 from pipeline.i18n.formatting import format_date, format_number, format_percent, normalize_lang
 from pipeline.i18n.text import has_text, text
-from pipeline.ingest.load import WaveData
 from pipeline.render.labels import DEFAULT_PROMOTERS
 from pipeline.render.pdf import page_css
+from pipeline.wave import WaveData
 
 __all__ = ["LIBRARIES", "library_versions", "site_text", "write_site"]
 
@@ -806,7 +806,7 @@ def write_site(
         The folder of the language's site: section reports and ``tables/`` are already in
         it (the index lists the CSV files found in ``tables/``).
     data
-        The processed wave (:func:`pipeline.ingest.load.read_processed`): headline counts, the
+        The processed wave (:func:`pipeline.wave.read_processed`): headline counts, the
         synthetic flag, fieldwork dates and, when ``run_info`` gives none, input hashes.
     sections
         The section reports in order: ``title``, ``html`` and ``pdf`` (file names relative to

@@ -41,6 +41,7 @@ from pipeline.config import WAVE_PATTERN, Paths, get_paths, min_cell
 from pipeline.errors import PipelineError, display_path
 from pipeline.fingerprint import code_version, folder_hashes, hash_value, sha256_file
 from pipeline.run.progress import Progress
+from pipeline.wave import list_waves, read_manifest, read_processed, write_processed
 
 _SECTION = re.compile(r"^(\d\d)_([a-z0-9_]+)\.py$")
 
@@ -146,13 +147,6 @@ def ingest_key(paths: Paths, wave: str) -> str:
     return hash_value({"raw": raw_inputs(paths, wave), "code": code_version()["source_sha256"]})
 
 
-def read_manifest(paths: Paths, wave: str) -> dict[str, Any] | None:
-    path = paths.processed_wave(wave) / "manifest.json"
-    if not path.exists():
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 def ingest_step(wave: str, paths: Paths | None = None) -> dict[str, Any]:
     """Ingest ``data/raw/<wave>``, pass it through the data-quality gate, then publish it.
 
@@ -161,7 +155,6 @@ def ingest_step(wave: str, paths: Paths | None = None) -> dict[str, Any]:
     (Italian and English, with the index page's summary) or, when the wave is stopped, to
     ``data/work/failed/<wave>/``, and :class:`~pipeline.validate.DataQualityError` is raised.
     """
-    from pipeline.ingest.load import write_processed
     from pipeline.validate import clear_failed, gated_wave, write_result_files
     from pipeline.validate.report import write_quality_report
 
@@ -526,7 +519,6 @@ def _run(wave: str, lang: str, jobs: int, force: bool, paths: Paths, record: Run
             _build(todo, stage_root, paths, jobs, record, progress)
         # 3. the site's index
         t0 = time.perf_counter()
-        from pipeline.ingest.load import read_processed
         from pipeline.render.site import write_site
 
         rendered = [{"name": s.name, "title": text(f"{s.text_key}.title", lang),
@@ -604,45 +596,6 @@ def _finish_state(paths: Paths, wave: str, state: dict[str, Any], lang: str,
 
 
 # --- several waves ----------------------------------------------------------------------------
-
-def _natural_key(label: str) -> list[Any]:
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", label)]
-
-
-def list_waves(paths: Paths) -> list[str]:
-    """Waves under ``data/raw`` in wave order: a wave after its ``previous_wave``.
-
-    Waves without ``wave.yaml`` links are ordered by label, numbers compared as numbers.
-    """
-    if not paths.raw.is_dir():
-        return []
-    labels = sorted((p.name for p in paths.raw.iterdir()
-                     if p.is_dir() and not p.name.startswith(".")), key=_natural_key)
-    previous: dict[str, str | None] = {}
-    for label in labels:
-        meta_path = paths.raw / label / "wave.yaml"
-        prev = None
-        if meta_path.exists():
-            try:
-                prev = (yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}).get(
-                    "previous_wave")
-            except yaml.YAMLError:
-                prev = None
-        previous[label] = str(prev) if prev in labels else None
-    ordered: list[str] = []
-
-    def visit(label: str, trail: tuple[str, ...] = ()) -> None:
-        if label in ordered or label in trail:
-            return
-        prev = previous.get(label)
-        if prev:
-            visit(prev, (*trail, label))
-        ordered.append(label)
-
-    for label in labels:
-        visit(label)
-    return ordered
-
 
 def wave_status(paths: Paths, wave: str, lang: str = "it") -> tuple[str, str]:
     """``(status, reason)`` of a wave: ``reported``, ``stale``, ``failed`` or ``new``."""

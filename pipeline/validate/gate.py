@@ -11,7 +11,7 @@ from typing import Any
 from pipeline.codebook import Codebook, load_codebook
 from pipeline.config import Paths, get_paths
 from pipeline.errors import InputError, PipelineError, display_path
-from pipeline.ingest.load import WaveData, ingest_wave, read_processed
+from pipeline.ingest.load import ingest_wave
 from pipeline.validate.context import (
     reference_municipalities,
     suite_parameters,
@@ -19,6 +19,7 @@ from pipeline.validate.context import (
 )
 from pipeline.validate.result import CheckResult, ValidationResult, plain
 from pipeline.validate.suites import REFERENCE_NOUNS, SUITES_DIR
+from pipeline.wave import WaveData, read_processed
 
 #: File names of the data-quality report and its machine-readable twin.
 REPORT_NAME = "data_quality.html"

@@ -20,7 +20,8 @@ from pathlib import Path
 import pandas as pd
 from waves import minimal_tables, write_wave
 
-from pipeline.ingest.load import ingest_wave, write_processed
+from pipeline.ingest.load import ingest_wave
+from pipeline.wave import write_processed
 
 WAVE = "w1"
 PREVIOUS = "w0"

@@ -1,0 +1,7 @@
+"""Stage 1 of a wave: raw files in, typed tables out.
+
+:mod:`~pipeline.ingest.readers` reads CSV and XLSX as DATA_CONTRACT.md allows them,
+:mod:`~pipeline.ingest.convert` types each column by the codebook,
+:mod:`~pipeline.ingest.derive` adds size classes and scale scores, and
+:mod:`~pipeline.ingest.load` puts them together into a :class:`pipeline.wave.WaveData`.
+"""
