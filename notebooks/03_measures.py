@@ -76,6 +76,33 @@ area_label = {a: v[lang] for a, v in codebook.areas().items()}
 status_label = {s: text(f"measures.status.{s}", lang)
                 for s in ("active_all", "active_some", "planned")}
 
+# %% [markdown] tags=["text"]
+# <!-- measures.intro -->
+# Questa sezione descrive che cosa fanno le **{n_companies}** imprese della rete che hanno
+# compilato il questionario aziendale: quali misure di welfare e di conciliazione hanno
+# attivato, per chi e con quale struttura organizzativa; propone un indice sintetico di
+# maturità del welfare aziendale e confronta la conciliazione vita-lavoro dichiarata dai
+# **{n_workers}** lavoratori delle imprese che hanno o non hanno ciascuna misura.
+#
+# Le quote di imprese descrivono le imprese intervistate, che non sono un campione
+# casuale: sono imprese della rete, più spesso medie e grandi. Gli intervalli al 95 %
+# indicano quanto le quote potrebbero variare con altre imprese simili. Nessuna cifra
+# riguarda meno di {min_cell} imprese o lavoratori, e nessun confronto si basa su meno di
+# {min_companies} imprese per parte.
+#
+# <!-- en -->
+# This section describes what the **{n_companies}** network companies that answered the
+# company questionnaire do: which welfare and work-life balance measures they have
+# introduced, for whom, and with what organisation behind them; it proposes a summary
+# index of welfare maturity and compares the work-life balance reported by the
+# **{n_workers}** workers of companies that do or do not have each measure.
+#
+# Shares of companies describe the surveyed companies, which are not a random sample:
+# they are network members, more often medium-sized and large. The 95 % intervals show
+# how much the shares could vary with other similar companies. No figure concerns fewer
+# than {min_cell} companies or workers, and no comparison rests on fewer than
+# {min_companies} companies on each side.
+
 # %%
 say("measures.intro", lang, n_companies=fmt.number(len(surveyed), 0),
     n_workers=fmt.number(len(workers), 0), min_cell=ctx.min_cell, min_companies=min_companies)

@@ -1,26 +1,122 @@
-"""Report prose in Italian and English from one catalogue (``pipeline/i18n/texts/*texts*.yaml``).
+"""Report prose in Italian and English from one catalogue.
 
-Notebooks call :func:`say` instead of writing prose twice; researchers edit the wording in
-``pipeline/i18n/texts/texts.yaml`` and its siblings (one file per part of the report, e.g.
-``texts_measures.yaml``; a key defined twice is an error). Placeholders use ``str.format`` syntax and receive already
-formatted numbers (see :mod:`pipeline.i18n.formatting`).
+The catalogue has two kinds of sources, merged into one set of keys (a key defined twice
+is an error):
+
+* ``pipeline/i18n/texts/*texts*.yaml``: labels, captions and the prose of pages built
+  outside the notebooks (site, data-quality page, company reports);
+* the section notebooks themselves (``notebooks/*.py`` and one folder below): a Markdown
+  cell tagged ``text`` holds the sentences that notebook says, Italian first, where the
+  researcher reads and edits them in JupyterLab::
+
+      # %% [markdown] tags=["text"]
+      # <!-- measures.intro -->
+      # Questa sezione descrive le **{n_companies}** imprese ...
+      #
+      # <!-- en -->
+      # This section describes the **{n_companies}** companies ...
+
+  A ``<!-- key -->`` line opens a text (its Italian), ``<!-- en -->`` its English; one
+  cell may hold several texts. The rendered reports drop these cells: the code's
+  :func:`say` shows the sentence once, filled in, where it belongs.
+
+Placeholders use ``str.format`` syntax and receive already formatted numbers (see
+:mod:`pipeline.i18n.formatting`); ``tests/i18n/test_text.py`` checks that every text has
+both languages with the same placeholders.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from pipeline.config import TEXTS_DIR
+from pipeline.config import TEXTS_DIR, get_paths
+
+#: The tag of a notebook's Markdown cell that holds texts of the catalogue.
+TEXT_CELL_TAG = "text"
+LANGS = ("it", "en")
+
+_CELL = re.compile(r"^# %%.*$", re.M)
+_TEXT_CELL = re.compile(r"^# %% \[markdown\].*\btags=\[[^\]]*\"" + TEXT_CELL_TAG + r"\"")
+_MARKER = re.compile(r"^<!--\s*([A-Za-z0-9_.]+)\s*-->$")
+
+
+def _cell_lines(cell: str) -> list[str]:
+    """The Markdown of a jupytext percent cell: the ``# `` comment prefix removed."""
+    return [line[2:] if line.startswith("# ") else line.lstrip("#") for line in cell]
+
+
+def notebook_texts(source: str, name: str = "<notebook>") -> dict[str, dict[str, str]]:
+    """The texts of a jupytext percent notebook's ``text`` cells, ``{key: {it, en}}``.
+
+    Parameters
+    ----------
+    source
+        The ``.py`` (percent format) source of the notebook.
+    name
+        The file, for error messages.
+
+    Raises
+    ------
+    ValueError
+        A text without a key, or an ``<!-- en -->`` before any key.
+    """
+    found: dict[str, dict[str, str]] = {}
+    starts = [m.start() for m in _CELL.finditer(source)] + [len(source)]
+    for begin, end in zip(starts, starts[1:], strict=False):
+        header, *body = source[begin:end].rstrip("\n").split("\n")
+        if not _TEXT_CELL.match(header):
+            continue
+        key: str | None = None
+        lang = "it"
+        for line in _cell_lines(body):
+            marker = _MARKER.match(line.strip())
+            if marker:
+                if marker.group(1) == "en":
+                    if key is None:
+                        raise ValueError(f"{name}: <!-- en --> before any <!-- key --> line")
+                    lang = "en"
+                else:
+                    key, lang = marker.group(1), "it"
+                    if key in found:
+                        raise ValueError(f"{name}: text {key!r} is defined twice")
+                    found[key] = {"it": "", "en": ""}
+                continue
+            if key is None:
+                if line.strip():
+                    raise ValueError(f"{name}: text cell line {line!r} comes before any "
+                                     "<!-- key --> line")
+                continue
+            found[key][lang] += line + "\n"
+    return {k: {lang: v.strip() + "\n" for lang, v in entry.items() if v.strip()}
+            for k, entry in found.items()}
+
+
+def _notebook_sources(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted([*folder.glob("*.py"), *folder.glob("*/*.py")])
+
+
+def _catalogue() -> dict[str, dict[str, str]]:
+    """Every text: the YAML files and the text cells of the project's notebooks."""
+    return _merged(get_paths().notebooks)
 
 
 @cache
-def _catalogue() -> dict[str, dict[str, str]]:
+def _merged(notebooks: Path) -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {}
-    for path in sorted(TEXTS_DIR.glob("*texts*.yaml")):
-        for key, entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+    sources: list[tuple[Path, dict[str, dict[str, str]]]] = [
+        (path, yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        for path in sorted(TEXTS_DIR.glob("*texts*.yaml"))]
+    sources += [(path, notebook_texts(path.read_text(encoding="utf-8"), path.name))
+                for path in _notebook_sources(notebooks)]
+    for path, entries in sources:
+        for key, entry in entries.items():
             if key in merged:
                 raise ValueError(f"text {key!r} is defined twice ({path.name})")
             merged[key] = entry
@@ -37,7 +133,8 @@ def text(key: str, lang: str = "it", **values: Any) -> str:
     try:
         entry = _catalogue()[key]
     except KeyError:
-        raise KeyError(f"no text {key!r} in pipeline/i18n/texts/*texts*.yaml") from None
+        raise KeyError(f"no text {key!r} in pipeline/i18n/texts/*texts*.yaml or in the "
+                       "notebooks' text cells") from None
     return entry[lang].format(**values).strip()
 
 

@@ -78,7 +78,9 @@ log = logging.getLogger(__name__)
 TEMPLATE_DIR = TEMPLATES_DIR
 TEMPLATE_NAME = "welfare_report"
 
-REMOVE_CELL_TAGS = frozenset({"remove-cell", "remove_cell", "hide-cell", "papermill-error-cell-tag"})
+#: ``text`` cells hold the sentences :func:`pipeline.i18n.text.say` shows, filled in.
+REMOVE_CELL_TAGS = frozenset({"remove-cell", "remove_cell", "hide-cell", "papermill-error-cell-tag",
+                              "text"})
 REMOVE_OUTPUT_TAGS = frozenset({"remove-output", "remove_output", "hide-output"})
 UNNUMBERED_TAG = "unnumbered"
 
