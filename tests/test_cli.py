@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from waves import minimal_tables, write_wave
+from helpers.waves import minimal_tables, write_wave
 
 from pipeline.cli import build_parser, main
 

@@ -23,7 +23,7 @@ def scale_score(items: pd.DataFrame, *, min_valid: int) -> pd.Series:
 
     The one scale score of the project: ingestion derives ``wfc_score``/``fwc_score``
     with it, and ``pipeline.analyse.stats.likert`` exports it beside the other Likert tools
-    (checked against R in ``tests/stats/test_likert.py``). It lives here so that
+    (checked against R in ``tests/analyse/stats/test_likert.py``). It lives here so that
     ingesting a wave does not import the statistics package.
 
     Parameters

@@ -4,7 +4,7 @@
 suite per table of the data contract, as plain dictionaries in great-expectations 1.x's own
 suite format (``name``, ``expectations`` with ``type``, ``kwargs``, ``meta`` and ``severity``,
 suite ``meta`` and ``notes``). :func:`write_suites` writes them as ``expectations/<table>.json``
-and ``tests/test_validate.py`` checks that the files on disk equal what the codebook gives, so
+and ``tests/validate/test_validate.py`` checks that the files on disk equal what the codebook gives, so
 the two cannot drift: after editing the codebook run ``python -m pipeline.validate``.
 
 Nothing here imports great_expectations: building and writing suites is instant.
@@ -334,7 +334,7 @@ def build_suite(codebook: Codebook, table: str) -> dict[str, Any]:
             "codebook": "pipeline/codebook/codebook.yaml",
         },
         "notes": ("Generated from the codebook: do not edit by hand, run "
-                  "`python -m pipeline.validate` (tests/test_validate.py checks that "
+                  "`python -m pipeline.validate` (tests/validate/test_validate.py checks that "
                   "this file matches the codebook). Columns ctx_* and $PARAMETER values are "
                   "supplied by pipeline.validate at validation time (expectations/README.md)."),
     }

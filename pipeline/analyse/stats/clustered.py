@@ -16,7 +16,7 @@ a few companies carry the contrast, which widens the interval exactly where it m
 measures the rejection rate of every test family the reports publish under the design at
 hand; no Python library implements this estimator (statsmodels and pyfixest stop at
 CR1/CR3), so it is written here and checked against R's ``clubSandwich`` (the reference
-implementation by Pustejovsky) in ``tests/stats/test_clustered.py``.
+implementation by Pustejovsky) in ``tests/analyse/stats/test_clustered.py``.
 
 The estimator (what ``clubSandwich::coef_test(lm(y ~ X, weights = w), vcov = "CR2",
 cluster = g, test = "Satterthwaite")`` computes)

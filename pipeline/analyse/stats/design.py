@@ -8,7 +8,7 @@ archived and its Rao-Scott test returns 0/NaN, and its successor ``svy`` pins po
 versions that conflict with it (STACK_NOTES.md). The formulas are those of R's survey
 package (Lumley 2004, *J. Stat. Softw.* 9(8); Lumley 2010, *Complex Surveys*), and
 ``tests/stats`` checks every estimate, standard error and interval against values R
-computed (``tests/stats/reference/reference.R``).
+computed (``tests/analyse/stats/reference/reference.R``).
 
 The default design (DATA_CONTRACT.md, "Survey design")
 ------------------------------------------------------
@@ -137,7 +137,7 @@ sensitivity analysis wherever it is shown.
 
 Performance: every estimate is a handful of ``np.bincount`` passes over the rows of the
 domain, with no Python loop over rows, companies or groups (1,000,000 workers in 1,000
-companies: see ``tests/stats/test_design.py::test_speed_one_million``).
+companies: see ``tests/analyse/stats/test_design.py::test_speed_one_million``).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Who computes what: the two step-up/step-down formulas are a few lines of numpy, written
 here so that missing p-values are handled as R's ``p.adjust`` handles them (left missing and
 not counted in the family size), which ``statsmodels.stats.multitest.multipletests``
-does not do (it refuses NaN). ``tests/stats/test_multiple.py`` checks them against both
+does not do (it refuses NaN). ``tests/analyse/stats/test_multiple.py`` checks them against both
 R's ``p.adjust`` and statsmodels.
 
 - ``"holm"`` (Holm 1979) controls the family-wise error rate under any dependence.

@@ -7,8 +7,8 @@ numpy and pandas only (scipy for the t distribution): statsmodels has no survey 
 (its ``WLS``/``GLM`` give the coefficients but not the design-based variance). The
 formulas are those of R's survey package 4.1-1 (``svyglm.survey.design``,
 ``svy.varcoef``, ``svyrecvar``; Binder 1983, Lumley 2010 ch. 5), and
-``tests/stats/test_regression.py`` checks every number against values R computed
-(``tests/stats/reference/regression.R``).
+``tests/analyse/stats/test_regression.py`` checks every number against values R computed
+(``tests/analyse/stats/reference/regression.R``).
 
 - Coefficients: weighted least squares (gaussian, identity link) or the weighted
   logistic likelihood solved by Newton/IRLS (quasibinomial, logit link), the weights

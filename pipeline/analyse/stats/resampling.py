@@ -33,7 +33,7 @@ make:
   the observed one (Cameron, Gelbach & Miller 2008; MacKinnon, Nielsen & Webb 2023,
   *J. Econometrics* 232(2)). It is the method of the ``wildboottest`` and
   ``fwildclusterboot`` packages (WCR11), written here because those take no survey
-  weights; ``tests/stats/test_resampling.py`` checks it against ``wildboottest`` on
+  weights; ``tests/analyse/stats/test_resampling.py`` checks it against ``wildboottest`` on
   unweighted data and against a brute-force loop of weighted fits.
 
 Both intervals are the inversion of the test: the set of values b0 for which the test of

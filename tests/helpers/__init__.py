@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: small waves, built sites, report notebooks."""
