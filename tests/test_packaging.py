@@ -42,3 +42,31 @@ def test_generated_folders_are_ignored():
     ignore = (ROOT / ".gitignore").read_text()
     for folder in ("data/raw/*", "data/processed/*", "reports/*", ".venv/"):
         assert folder in ignore
+
+
+def _imported_top_modules(folder: Path) -> set[str]:
+    import ast
+
+    names: set[str] = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module.split(".")[0])
+    return names
+
+
+def test_every_package_the_code_imports_is_declared():
+    """An import that works only because another package pulled it in breaks on upgrade."""
+    import importlib.metadata
+    import sys
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = {_name(r) for r in project["dependencies"]}
+    distributions = importlib.metadata.packages_distributions()
+    third_party = {m for m in _imported_top_modules(ROOT / "pipeline")
+                   if m not in sys.stdlib_module_names and m not in {"pipeline", "__future__"}}
+    undeclared = {m: distributions.get(m) for m in third_party
+                  if not {_name(d) for d in distributions.get(m, [m])} & declared}
+    assert not undeclared, f"imported by pipeline/ but not in [project] dependencies: {undeclared}"
