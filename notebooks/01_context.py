@@ -38,20 +38,42 @@ from pipeline.analyse.plots.bars import count_bars, share_bars
 from pipeline.analyse.plots.maps import choropleth
 from pipeline.codebook import load_codebook
 from pipeline.config import get_paths
-from pipeline.i18n.formatting import format_number
+from pipeline.i18n.formatting import Formatter
 from pipeline.i18n.text import say, text
 from pipeline.notebook import open_wave, show_figure, show_table
 
 set_theme()
+fmt = Formatter(lang)
 codebook = load_codebook()
 ctx = open_wave(wave, lang, processed_dir, tables_dir, min_cell)
 wave = ctx.wave
 companies = ctx.tables["companies"]
 
+# %% [markdown] tags=["text"]
+# <!-- context.intro -->
+# La mappatura territoriale dell'onda **{wave}** comprende **{n_companies}** imprese in
+# **{n_municipalities}** comuni della provincia di Verona, per **{n_employees}** dipendenti.
+# **{n_network}** imprese partecipano alla rete del progetto e **{n_surveyed}** hanno risposto
+# al questionario aziendale; **{n_workers}** lavoratrici e lavoratori hanno compilato il
+# questionario sui bisogni.
+#
+# <!-- en -->
+# The territorial mapping of wave **{wave}** covers **{n_companies}** companies in
+# **{n_municipalities}** municipalities of the province of Verona, with **{n_employees}**
+# employees. **{n_network}** companies take part in the project's network and **{n_surveyed}**
+# answered the company questionnaire; **{n_workers}** workers answered the needs survey.
+
 # %%
 counts = headline_counts(ctx.tables)
 say("context.intro", lang, wave=wave,
-    **{k: format_number(v, lang, decimals=0) for k, v in counts.items()})
+    **{k: fmt.number(v, 0) for k, v in counts.items()})
+
+# %% [markdown] tags=["text"]
+# <!-- context.sector -->
+# ## Imprese per settore di attività
+#
+# <!-- en -->
+# ## Companies by sector
 
 # %%
 say("context.sector", lang)
@@ -64,6 +86,13 @@ by_sector["sector"] = [
 ctx.save_table(by_sector[["ateco_section", "n", "share"]], "companies_by_sector")
 show_figure(share_bars(by_sector, label="sector", xlabel=text("share_of_companies", lang)),
             text("context.sector_note", lang, min_cell=ctx.min_cell))
+
+# %% [markdown] tags=["text"]
+# <!-- context.size -->
+# ## Dimensione delle imprese e partecipazione alla rete
+#
+# <!-- en -->
+# ## Company size and network participation
 
 # %%
 say("context.size", lang)
@@ -81,6 +110,13 @@ table = by_size.pivot(index="size_class", columns="network", values="n").reindex
 table.columns.name = None
 show_table(table.rename(columns={"size_class": codebook.column("companies", "size_class").label(lang)}),
            text("context.size_note", lang))
+
+# %% [markdown] tags=["text"]
+# <!-- context.map -->
+# ## Le imprese nei comuni della provincia
+#
+# <!-- en -->
+# ## Companies across the municipalities of the province
 
 # %%
 say("context.map", lang)

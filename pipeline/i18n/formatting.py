@@ -1,17 +1,15 @@
 """Numbers, percentages and dates written as a reader of the report expects them.
 
-Pure functions with no locale dependency (the machine's locale never changes a report):
+One way to format: a :class:`Formatter` bound to the report's language, with no locale
+dependency (the machine's locale never changes a report):
 
->>> format_number(1234.5, "it")
-'1.234,5'
->>> format_number(1234.5, "en")
-'1,234.5'
->>> format_percent(0.125, "it")
-'12,5\\xa0%'
->>> format_percent(0.125, "en")
-'12.5%'
+>>> fmt = Formatter("it")
+>>> fmt.number(1234.5), Formatter("en").number(1234.5)
+('1.234,5', '1,234.5')
+>>> fmt.percent(0.125), Formatter("en").percent(0.125)
+('12,5\\xa0%', '12.5%')
 >>> import datetime
->>> format_date(datetime.date(2026, 11, 24), "it")
+>>> fmt.date(datetime.date(2026, 11, 24))
 '24 novembre 2026'
 
 Rounding is half away from zero on the decimal value as written (``0.125`` with two decimals
@@ -20,11 +18,9 @@ gives ``0.13``, not the ``0.12`` of binary floating point). A missing value (``N
 sign is the ASCII hyphen-minus, so that a number copied from a table pastes into a
 spreadsheet; a value that rounds to zero never shows a sign.
 
-The notebooks use :class:`Formatter`, the same functions bound to the report's language,
-with the few conventions of the report's tables and prose (p-values, intervals, changes
-in percentage points, lists, quarters):
+It also knows the few conventions of the report's tables and prose (p-values, intervals,
+changes in percentage points, lists, quarters):
 
->>> fmt = Formatter("it")
 >>> fmt.p_value(0.0004), fmt.interval(0.5, 0.25, 0.75)
 ('< 0,001', '0,50 (0,25; 0,75)')
 >>> fmt.change(0.034, "proportion"), fmt.listing(["a", "b", "c"]), fmt.quarter("2014Q2")
@@ -32,6 +28,9 @@ in percentage points, lists, quarters):
 
 Its words ("e", "p.p.", the quarter label) come from the text catalogue,
 ``pipeline/i18n/texts/texts_formatting.yaml``.
+
+:func:`format_number`, :func:`format_percent` and :func:`format_date` are one-line
+wrappers over :class:`Formatter` kept while callers move to it; do not use them in new code.
 """
 
 from __future__ import annotations
@@ -120,62 +119,6 @@ def _to_decimal(x: object) -> Decimal:
     raise TypeError(f"not a number: {x!r}")
 
 
-def format_number(x: object, lang: str = "it", decimals: int = 1) -> str:
-    """``x`` with ``decimals`` decimals and the thousands separator of ``lang``.
-
-    Italian ``1.234,5``, English ``1,234.5``. ``decimals=0`` gives an integer. Missing
-    values give ``n.d.`` / ``n/a``; infinities ``∞`` / ``-∞``.
-    """
-    lang = normalize_lang(lang)
-    if decimals < 0:
-        raise ValueError(f"decimals must be >= 0, got {decimals}")
-    if _is_missing(x):
-        return _MISSING[lang]
-    value = _to_decimal(x)
-    if value.is_nan():
-        return _MISSING[lang]
-    if value.is_infinite():
-        return "-∞" if value < 0 else "∞"
-    quantum = Decimal(1).scaleb(-decimals)
-    rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
-    if rounded == 0:
-        rounded = abs(rounded)  # no "-0,0"
-    text = f"{abs(rounded):,.{decimals}f}"  # English separators first
-    thousands, point = _SEPARATORS[lang]
-    text = text.replace(",", "\0").replace(".", point).replace("\0", thousands)
-    return ("-" if rounded < 0 else "") + text
-
-
-def format_percent(share: object, lang: str = "it", decimals: int = 1) -> str:
-    """A share (``0.125`` for 12.5 per cent) as a percentage.
-
-    Italian ``12,5 %`` with a non-breaking space (U+00A0) before the sign, English
-    ``12.5%``. The argument is a proportion between 0 and 1, not a percentage.
-    """
-    lang = normalize_lang(lang)
-    if _is_missing(share):
-        return _MISSING[lang]
-    value = _to_decimal(share)
-    if value.is_nan():
-        return _MISSING[lang]
-    number = format_number(value * 100, lang, decimals)
-    return f"{number}{_NBSP}%" if lang == "it" else f"{number}%"
-
-
-def format_date(d: datetime.date, lang: str = "it") -> str:
-    """A date in words: Italian ``24 novembre 2026``, English ``24 November 2026``.
-
-    Accepts a ``datetime.date``, a ``datetime.datetime`` (the time is ignored) or an ISO
-    string ``YYYY-MM-DD``.
-    """
-    lang = normalize_lang(lang)
-    if isinstance(d, str):
-        d = datetime.date.fromisoformat(d)
-    if not isinstance(d, datetime.date):
-        raise TypeError(f"not a date: {d!r}")
-    return f"{d.day} {MONTHS[lang][d.month - 1]} {d.year}"
-
-
 def _is_nan_like(x: object) -> bool:
     """Missing as :func:`_is_missing`, or any NaN number (``numpy.float32('nan')`` too)."""
     if _is_missing(x):
@@ -184,11 +127,12 @@ def _is_nan_like(x: object) -> bool:
 
 
 class Formatter:
-    """The formatting functions of this module bound to one language, for a notebook.
+    """Numbers, percentages, dates and the report's conventions in one language.
 
-    One object per report (``fmt = Formatter(lang)`` in the notebook's first code cell)
-    replaces the small helpers each notebook used to define. Every method returns a
-    string ready for a table cell or a text placeholder (:func:`pipeline.i18n.text.say`).
+    One object per report (``fmt = Formatter(lang)`` in the notebook's first code cell, or
+    in a function that writes a page) replaces the small helpers each notebook used to
+    define. Every method returns a string ready for a table cell or a text placeholder
+    (:func:`pipeline.i18n.text.say`).
 
     Parameters
     ----------
@@ -204,8 +148,8 @@ class Formatter:
     Notes
     -----
     Two ways of writing a missing value, as in the report's tables so far:
-    :meth:`number`, :meth:`percent` and :meth:`value` write ``n.d.`` / ``n/a`` (as
-    :func:`format_number`), for prose; :meth:`cell`, :meth:`count`, :meth:`p_value`,
+    :meth:`number`, :meth:`percent` and :meth:`value` write ``n.d.`` / ``n/a``, for
+    prose; :meth:`cell`, :meth:`count`, :meth:`p_value`,
     :meth:`interval`, :meth:`change` and :meth:`change_interval` write
     :data:`NOT_AVAILABLE` (an em dash), which reads as "not computed" in a table.
 
@@ -230,12 +174,12 @@ class Formatter:
 
     # -- plain numbers ---------------------------------------------------------------
     def number(self, x: object, decimals: int = 1) -> str:
-        """``x`` with ``decimals`` decimals: :func:`format_number` in the language.
+        """``x`` with ``decimals`` decimals and the thousands separator of the language.
 
         Parameters
         ----------
         x : number
-            The value; missing gives ``n.d.`` / ``n/a``.
+            The value; missing gives ``n.d.`` / ``n/a``, infinities ``∞`` / ``-∞``.
         decimals : int, optional
             Decimals shown (default 1; 0 for a whole number).
 
@@ -243,25 +187,81 @@ class Formatter:
         -------
         str
             Italian ``1.234,5``, English ``1,234.5``.
+
+        Raises
+        ------
+        TypeError
+            If ``x`` is not a number (a string, a bool).
+        ValueError
+            If ``decimals`` is negative.
         """
-        return format_number(x, self.lang, decimals=decimals)
+        if decimals < 0:
+            raise ValueError(f"decimals must be >= 0, got {decimals}")
+        if _is_missing(x):
+            return _MISSING[self.lang]
+        value = _to_decimal(x)
+        if value.is_nan():
+            return _MISSING[self.lang]
+        if value.is_infinite():
+            return "-∞" if value < 0 else "∞"
+        quantum = Decimal(1).scaleb(-decimals)
+        rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
+        if rounded == 0:
+            rounded = abs(rounded)  # no "-0,0"
+        written = f"{abs(rounded):,.{decimals}f}"  # English separators first
+        thousands, point = _SEPARATORS[self.lang]
+        written = written.replace(",", "\0").replace(".", point).replace("\0", thousands)
+        return ("-" if rounded < 0 else "") + written
 
     def percent(self, x: object, decimals: int = 1) -> str:
-        """A share (0-1) as a percentage: :func:`format_percent` in the language.
+        """A share (0-1) as a percentage.
 
         Parameters
         ----------
         x : number
-            The share, ``0.125`` for 12.5 per cent; missing gives ``n.d.`` / ``n/a``.
+            The share, ``0.125`` for 12.5 per cent (a proportion between 0 and 1, not a
+            percentage); missing gives ``n.d.`` / ``n/a``.
         decimals : int, optional
             Decimals of the percentage (default 1).
 
         Returns
         -------
         str
-            Italian ``12,5 %`` (non-breaking space), English ``12.5%``.
+            Italian ``12,5 %`` with a non-breaking space (U+00A0) before the sign,
+            English ``12.5%``.
         """
-        return format_percent(x, self.lang, decimals=decimals)
+        if _is_missing(x):
+            return _MISSING[self.lang]
+        value = _to_decimal(x)
+        if value.is_nan():
+            return _MISSING[self.lang]
+        number = self.number(value * 100, decimals)
+        return f"{number}{_NBSP}%" if self.lang == "it" else f"{number}%"
+
+    def date(self, d: datetime.date | str) -> str:
+        """A date in words.
+
+        Parameters
+        ----------
+        d : datetime.date, datetime.datetime or str
+            The date; the time of a ``datetime`` is ignored; a string is ISO
+            ``YYYY-MM-DD``.
+
+        Returns
+        -------
+        str
+            Italian ``24 novembre 2026``, English ``24 November 2026``.
+
+        Raises
+        ------
+        TypeError
+            If ``d`` is not a date.
+        """
+        if isinstance(d, str):
+            d = datetime.date.fromisoformat(d)
+        if not isinstance(d, datetime.date):
+            raise TypeError(f"not a date: {d!r}")
+        return f"{d.day} {MONTHS[self.lang][d.month - 1]} {d.year}"
 
     def cell(self, x: object, decimals: int = 2) -> str:
         """A number for a table cell: as :meth:`number`, :data:`NOT_AVAILABLE` if missing.
@@ -463,3 +463,19 @@ class Formatter:
             raise ValueError(f"not a quarter such as '2014Q2': {q!r}")
         year, number = match.groups()
         return text("format.quarter", self.lang, year=year, q=number)
+
+
+# -- module functions: wrappers kept while callers move to Formatter ------------------------
+def format_number(x: object, lang: str = "it", decimals: int = 1) -> str:
+    """``Formatter(lang).number(x, decimals)``; use :meth:`Formatter.number` instead."""
+    return Formatter(lang).number(x, decimals)
+
+
+def format_percent(share: object, lang: str = "it", decimals: int = 1) -> str:
+    """``Formatter(lang).percent(share, decimals)``; use :meth:`Formatter.percent` instead."""
+    return Formatter(lang).percent(share, decimals)
+
+
+def format_date(d: datetime.date, lang: str = "it") -> str:
+    """``Formatter(lang).date(d)``; use :meth:`Formatter.date` instead."""
+    return Formatter(lang).date(d)

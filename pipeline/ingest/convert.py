@@ -95,144 +95,228 @@ def convert_column(text: pd.Series, column: Column, codebook: Codebook) -> Conve
         The codebook's description of the column.
     codebook
         For the missing and don't-know markers.
+
+    Raises
+    ------
+    ValueError
+        If the column's type has no converter (:data:`CONVERTERS`).
     """
     trimmed, missing, dk = _blank_masks(text, codebook)
     present = ~missing
-    ctype = column.type
     dk_flags: pd.Series | None = None
     if column.dont_know:
         dk_flags = dk.astype("boolean")
         present &= ~dk
     work = trimmed.where(present)
+    converter = CONVERTERS.get(column.type)
+    if converter is None:
+        raise ValueError(f"no converter for column type {column.type!r}")
+    return converter(work, column, codebook, dk_flags)
 
-    if ctype in ("id", "text"):
-        values = work.astype("str")
-        return Converted(values, pd.Series(False, index=text.index), lambda v: "")
 
-    if ctype in ("category", "ordinal", "boolean"):
-        lookup = _label_lookup(column)
-        if ctype == "boolean":
-            lookup.update(BOOLEAN_WORDS)
+# -- one converter per column type ------------------------------------------------------
+# Each takes the trimmed cells (missing and don't-know answers already NA), the column, the
+# codebook and the don't-know flags (None unless the column allows "don't know"), and
+# returns the Converted column.
 
-        def to_code(v: str) -> object:
-            key = v.lower()
-            if key in lookup:
-                return lookup[key]
-            if ctype in ("ordinal", "boolean") and _INT_TEXT.match(v):
-                num = str(int(float(v.replace(",", "."))))
-                return lookup.get(num)
+
+def _convert_text(work: pd.Series, column: Column, codebook: Codebook,
+                  dont_know: pd.Series | None) -> Converted:
+    """``id`` and ``text``: kept as written (trimmed); never invalid."""
+    return Converted(work.astype("str"), pd.Series(False, index=work.index), lambda v: "")
+
+
+def _code_of(column: Column) -> Callable[[str], object]:
+    """Cell text to a code of ``column`` (``category``, ``ordinal``, ``boolean``), or None.
+
+    A code or its Italian label, case-insensitive; ordinal scales and booleans also take a
+    whole number written ``3``, ``3.0`` or ``3,0``; booleans the words of
+    :data:`BOOLEAN_WORDS`.
+    """
+    lookup = _label_lookup(column)
+    if column.type == "boolean":
+        lookup.update(BOOLEAN_WORDS)
+    numeric = column.type in ("ordinal", "boolean")
+
+    def to_code(v: str) -> object:
+        key = v.lower()
+        if key in lookup:
+            return lookup[key]
+        if numeric and _INT_TEXT.match(v):
+            return lookup.get(str(int(float(v.replace(",", ".")))))
+        return None
+
+    return to_code
+
+
+def _typed_codes(mapped: pd.Series, ctype: str) -> pd.Series:
+    """Codes as their column type stores them: ``str``, ``boolean`` or ``Int8`` (ordinal)."""
+    if ctype == "category":
+        return mapped.astype("str")
+    if ctype == "boolean":
+        return mapped.map({"0": False, "1": True, False: False, True: True}).astype("boolean")
+    return pd.to_numeric(mapped, errors="coerce").astype("Int8")
+
+
+def _code_reason(column: Column, codebook: Codebook) -> Callable[[str], str]:
+    """Why a cell is not a code of ``column``: a don't-know where none is allowed, a
+    value off the ordinal scale, or an unknown code."""
+    dont_know_words = [d.lower() for d in codebook.dont_know_values]
+
+    def reason(v: str) -> str:
+        if v.lower() in dont_know_words:
+            return f"'{v}' (don't know) is not a valid answer here; {_allowed(column)}"
+        if column.type == "ordinal":
+            return (f"'{v}' is not on the scale {column.minimum}-{column.maximum}; "
+                    f"{_allowed(column)}")
+        return f"'{v}' is not a valid code ({_allowed(column)})"
+
+    return reason
+
+
+def _convert_codes(work: pd.Series, column: Column, codebook: Codebook,
+                   dont_know: pd.Series | None) -> Converted:
+    """``category``, ``ordinal``, ``boolean``: one code per cell."""
+    mapped, invalid = _map_distinct(work, _code_of(column))
+    return Converted(_typed_codes(mapped, column.type), invalid,
+                     _code_reason(column, codebook), dont_know)
+
+
+def _split_multi(v: str) -> list[str]:
+    return [p.strip() for p in v.split("|") if p.strip()]
+
+
+def _convert_multi(work: pd.Series, column: Column, codebook: Codebook,
+                   dont_know: pd.Series | None) -> Converted:
+    """``multi``: codes separated by ``|``, at most ``max_items`` of them."""
+    lookup = _label_lookup(column)
+
+    def to_codes(v: str) -> object:
+        parts = _split_multi(v)
+        codes = [lookup.get(p.lower()) for p in parts]
+        if not parts or any(c is None for c in codes):
             return None
-
-        mapped, invalid = _map_distinct(work, to_code)
-        if ctype == "category":
-            values = mapped.astype("str")
-        elif ctype == "boolean":
-            values = mapped.map({"0": False, "1": True, False: False, True: True}).astype(
-                "boolean")
-        else:
-            values = pd.to_numeric(mapped, errors="coerce").astype("Int8")
-
-        def reason(v: str) -> str:
-            if v.lower() in [d.lower() for d in codebook.dont_know_values]:
-                return f"'{v}' (don't know) is not a valid answer here; {_allowed(column)}"
-            if ctype == "ordinal":
-                return (f"'{v}' is not on the scale {column.minimum}-{column.maximum}; "
-                        f"{_allowed(column)}")
-            return f"'{v}' is not a valid code ({_allowed(column)})"
-
-        return Converted(values, invalid, reason, dk_flags)
-
-    if ctype == "multi":
-        lookup = _label_lookup(column)
-
-        def to_codes(v: str) -> object:
-            parts = [p.strip() for p in v.split("|") if p.strip()]
-            codes = [lookup.get(p.lower()) for p in parts]
-            if not parts or any(c is None for c in codes):
-                return None
-            if column.max_items and len(codes) > column.max_items:
-                return None
-            return "|".join(codes)
-
-        mapped, invalid = _map_distinct(work, to_codes)
-
-        def reason(v: str) -> str:
-            parts = [p.strip() for p in v.split("|") if p.strip()]
-            if column.max_items and len(parts) > column.max_items:
-                return f"'{v}' lists {len(parts)} codes, at most {column.max_items} allowed"
-            bad = [p for p in parts if p.lower() not in lookup]
-            return f"'{bad[0] if bad else v}' is not a valid code ({_allowed(column)})"
-
-        return Converted(mapped.astype("str"), invalid, reason)
-
-    if ctype in ("integer", "number"):
-        parsed, invalid = _map_distinct(work, _to_number)
-        numbers = pd.to_numeric(parsed, errors="coerce").astype("float64")
-        lo, hi = column.minimum, column.maximum
-        out_of_range = pd.Series(False, index=text.index)
-        if lo is not None:
-            out_of_range |= numbers < lo
-        if hi is not None:
-            out_of_range |= numbers > hi
-        not_whole = pd.Series(False, index=text.index)
-        if ctype == "integer":
-            not_whole = numbers.notna() & (numbers != np.floor(numbers))
-        bad = invalid | out_of_range | not_whole
-
-        def reason(v: str) -> str:
-            num = _to_number(v)
-            if num is None:
-                return f"'{v}' is not a number"
-            if ctype == "integer" and not float(num).is_integer():
-                return f"'{v}' is not a whole number"
-            bounds = f"{'' if lo is None else lo} to {'' if hi is None else hi}".strip()
-            return f"{v} is out of range ({bounds})"
-
-        values = numbers.where(~bad).round().astype("Int64") if ctype == "integer" else numbers
-        return Converted(values, bad, reason)
-
-    if ctype == "municipality":
-        def to_istat(v: str) -> object:
-            digits = v[:-2] if v.endswith(".0") else v
-            # Excel stores 023091 as the number 23091: put the leading zero back.
-            if digits.isdigit() and 4 <= len(digits) <= 6:
-                return digits.zfill(6)
+        if column.max_items and len(codes) > column.max_items:
             return None
+        return "|".join(codes)
 
-        mapped, invalid = _map_distinct(work, to_istat)
-        return Converted(mapped.astype("str"), invalid,
-                         lambda v: f"'{v}' is not an ISTAT municipality code (6 digits, e.g. 023091)")
+    def reason(v: str) -> str:
+        parts = _split_multi(v)
+        if column.max_items and len(parts) > column.max_items:
+            return f"'{v}' lists {len(parts)} codes, at most {column.max_items} allowed"
+        bad = [p for p in parts if p.lower() not in lookup]
+        return f"'{bad[0] if bad else v}' is not a valid code ({_allowed(column)})"
 
-    if ctype == "date":
-        def to_date(v: str) -> object:
-            m = _ISO_DATE.match(v)
-            if m:
-                y, mo, d = m.groups()
-            else:
-                m = _IT_DATE.match(v)
-                if not m:
-                    return None
-                d, mo, y = m.groups()
-            try:
-                return pd.Timestamp(year=int(y), month=int(mo), day=int(d))
-            except ValueError:
-                return None
+    mapped, invalid = _map_distinct(work, to_codes)
+    return Converted(mapped.astype("str"), invalid, reason)
 
-        mapped, invalid = _map_distinct(work, to_date)
-        values = pd.to_datetime(mapped).astype("datetime64[s]")
-        return Converted(values, invalid,
-                         lambda v: f"'{v}' is not a date (use 2014-03-31 or 31/03/2014)")
 
-    if ctype == "time":
-        def to_time(v: str) -> object:
-            m = _TIME.match(v)
-            if not m:
-                return None
-            h, mi = int(m.group(1)), int(m.group(2))
-            return f"{h:02d}:{mi:02d}" if h < 24 and mi < 60 else None
+def _outside(numbers: pd.Series, lo: float | None, hi: float | None) -> pd.Series:
+    """Numbers below ``lo`` or above ``hi`` (a missing bound is no bound)."""
+    out_of_range = pd.Series(False, index=numbers.index)
+    if lo is not None:
+        out_of_range |= numbers < lo
+    if hi is not None:
+        out_of_range |= numbers > hi
+    return out_of_range
 
-        mapped, invalid = _map_distinct(work, to_time)
-        return Converted(mapped.astype("str"), invalid,
-                         lambda v: f"'{v}' is not a time of day (HH:MM)")
 
-    raise ValueError(f"no converter for column type {ctype!r}")
+def _number_reason(column: Column) -> Callable[[str], str]:
+    lo, hi = column.minimum, column.maximum
+
+    def reason(v: str) -> str:
+        num = _to_number(v)
+        if num is None:
+            return f"'{v}' is not a number"
+        if column.type == "integer" and not float(num).is_integer():
+            return f"'{v}' is not a whole number"
+        bounds = f"{'' if lo is None else lo} to {'' if hi is None else hi}".strip()
+        return f"{v} is out of range ({bounds})"
+
+    return reason
+
+
+def _convert_number(work: pd.Series, column: Column, codebook: Codebook,
+                    dont_know: pd.Series | None) -> Converted:
+    """``integer`` and ``number``: decimal point or comma, within the column's range."""
+    parsed, invalid = _map_distinct(work, _to_number)
+    numbers = pd.to_numeric(parsed, errors="coerce").astype("float64")
+    bad = invalid | _outside(numbers, column.minimum, column.maximum)
+    if column.type == "integer":
+        bad |= numbers.notna() & (numbers != np.floor(numbers))
+        values = numbers.where(~bad).round().astype("Int64")
+    else:
+        values = numbers
+    return Converted(values, bad, _number_reason(column))
+
+
+def _to_istat(v: str) -> object:
+    digits = v[:-2] if v.endswith(".0") else v
+    # Excel stores 023091 as the number 23091: put the leading zero back.
+    if digits.isdigit() and 4 <= len(digits) <= 6:
+        return digits.zfill(6)
+    return None
+
+
+def _convert_municipality(work: pd.Series, column: Column, codebook: Codebook,
+                          dont_know: pd.Series | None) -> Converted:
+    """``municipality``: an ISTAT code, six digits (leading zeros restored)."""
+    mapped, invalid = _map_distinct(work, _to_istat)
+    return Converted(mapped.astype("str"), invalid,
+                     lambda v: f"'{v}' is not an ISTAT municipality code (6 digits, e.g. 023091)")
+
+
+def _to_date(v: str) -> object:
+    m = _ISO_DATE.match(v)
+    if m:
+        y, mo, d = m.groups()
+    else:
+        m = _IT_DATE.match(v)
+        if not m:
+            return None
+        d, mo, y = m.groups()
+    try:
+        return pd.Timestamp(year=int(y), month=int(mo), day=int(d))
+    except ValueError:
+        return None
+
+
+def _convert_date(work: pd.Series, column: Column, codebook: Codebook,
+                  dont_know: pd.Series | None) -> Converted:
+    """``date``: ISO ``2014-03-31`` or Italian ``31/03/2014``."""
+    mapped, invalid = _map_distinct(work, _to_date)
+    values = pd.to_datetime(mapped).astype("datetime64[s]")
+    return Converted(values, invalid,
+                     lambda v: f"'{v}' is not a date (use 2014-03-31 or 31/03/2014)")
+
+
+def _to_time(v: str) -> object:
+    m = _TIME.match(v)
+    if not m:
+        return None
+    h, mi = int(m.group(1)), int(m.group(2))
+    return f"{h:02d}:{mi:02d}" if h < 24 and mi < 60 else None
+
+
+def _convert_time(work: pd.Series, column: Column, codebook: Codebook,
+                  dont_know: pd.Series | None) -> Converted:
+    """``time``: a time of day, ``HH:MM``."""
+    mapped, invalid = _map_distinct(work, _to_time)
+    return Converted(mapped.astype("str"), invalid,
+                     lambda v: f"'{v}' is not a time of day (HH:MM)")
+
+
+#: The converter of each column type of the codebook.
+CONVERTERS: dict[str, Callable[[pd.Series, Column, Codebook, pd.Series | None], Converted]] = {
+    "id": _convert_text,
+    "text": _convert_text,
+    "category": _convert_codes,
+    "ordinal": _convert_codes,
+    "boolean": _convert_codes,
+    "multi": _convert_multi,
+    "integer": _convert_number,
+    "number": _convert_number,
+    "municipality": _convert_municipality,
+    "date": _convert_date,
+    "time": _convert_time,
+}

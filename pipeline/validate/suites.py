@@ -127,106 +127,153 @@ def _short_list(codes: tuple[str, ...] | list[str], lang: str, n: int = 12) -> s
     return ", ".join(codes[:n]) + (more if len(codes) > n else "")
 
 
-def column_expectations(col: Column, table_key: str | None) -> list[dict[str, Any]]:
-    """The expectations the codebook implies for one column, in a fixed order."""
+def _check(col: Column, etype: str, kwargs: dict[str, Any], kind: str, it: str, en: str,
+           severity: str = "critical", **meta: Any) -> dict[str, Any]:
+    """An expectation on the column ``col`` (its name added to ``kwargs``)."""
+    return _expectation(etype, {"column": col.name, **kwargs}, table=col.table, kind=kind,
+                        column=col.name, it=it, en=en, severity=severity, **meta)
+
+
+# -- the checks of each column type (codes, scale, range, format, istat, dates) ---------------
+def _category_checks(col: Column) -> list[dict[str, Any]]:
+    return [_check(col, "expect_column_values_to_be_in_set", {"value_set": list(col.codes)},
+                   "codes", f"Solo codici ammessi ({_short_list(col.codes, 'it')})",
+                   f"Only allowed codes ({_short_list(col.codes, 'en')})")]
+
+
+def _multi_checks(col: Column) -> list[dict[str, Any]]:
+    most = f" (al massimo {col.max_items})" if col.max_items else ""
+    most_en = f" (at most {col.max_items})" if col.max_items else ""
+    return [_check(col, "expect_column_values_to_match_regex",
+                   {"regex": _codes_regex(col.codes, col.max_items)}, "codes",
+                   f"Codici ammessi separati da '|'{most}",
+                   f"Allowed codes separated by '|'{most_en}")]
+
+
+def _ordinal_checks(col: Column) -> list[dict[str, Any]]:
+    points = list(range(int(col.minimum), int(col.maximum) + 1))
+    return [_check(col, "expect_column_values_to_be_in_set", {"value_set": points}, "scale",
+                   f"Valori sulla scala {points[0]}-{points[-1]}",
+                   f"Values on the scale {points[0]}-{points[-1]}")]
+
+
+def _range_checks(col: Column) -> list[dict[str, Any]]:
+    """``integer`` and ``number``: between the codebook's bounds, if it gives any."""
+    if col.minimum is None and col.maximum is None:
+        return []
+    bounds: dict[str, Any] = {}
+    if col.minimum is not None:
+        bounds["min_value"] = col.minimum
+    if col.maximum is not None:
+        bounds["max_value"] = col.maximum
+    lo = "" if col.minimum is None else f"{col.minimum:g}"
+    hi = "" if col.maximum is None else f"{col.maximum:g}"
+    return [_check(col, "expect_column_values_to_be_between", bounds, "range",
+                   f"Valori tra {lo or '-inf'} e {hi or '+inf'}",
+                   f"Values between {lo or '-inf'} and {hi or '+inf'}")]
+
+
+def _municipality_checks(col: Column) -> list[dict[str, Any]]:
+    # A worker's residence outside the list is worth a look; a company's or a service's
+    # municipality must exist (maps and territorial matching are built on it).
+    severity = "warning" if col.table == "worker_survey" else "critical"
+    return [
+        _check(col, "expect_column_values_to_match_regex", {"regex": r"^\d{6}$"}, "format",
+               "Codice ISTAT di 6 cifre", "ISTAT code of 6 digits"),
+        _check(col, "expect_column_values_to_be_in_set",
+               {"value_set": {"$PARAMETER": "istat_municipalities"}}, "istat",
+               "Il comune esiste nell'elenco ISTAT dei dati di riferimento (i codici di province "
+               "che l'elenco non copre sono accettati se la provincia esiste, 001-111)",
+               "The municipality exists in the ISTAT list of the reference data (codes of "
+               "provinces the list does not cover are accepted when the province exists, "
+               "001-111)",
+               severity=severity),
+    ]
+
+
+def _time_checks(col: Column) -> list[dict[str, Any]]:
+    return [_check(col, "expect_column_values_to_match_regex",
+                   {"regex": r"^(?:[01]\d|2[0-3]):[0-5]\d$"}, "format",
+                   "Ora del giorno HH:MM", "Time of day HH:MM")]
+
+
+def _date_checks(col: Column) -> list[dict[str, Any]]:
+    return [
+        _check(col, "expect_column_values_to_be_between", {"max_value": {"$PARAMETER": "now"}},
+               "not_future", "Nessuna data nel futuro", "No date in the future"),
+        _check(col, "expect_column_values_to_be_between", {"min_value": MIN_PLAUSIBLE_DATE},
+               "plausible", f"Nessuna data prima del {MIN_PLAUSIBLE_DATE[:10]}",
+               f"No date before {MIN_PLAUSIBLE_DATE[:10]}", severity="warning"),
+    ]
+
+
+#: The checks of the values of each column type beyond their type (other types have none).
+TYPE_CHECKS = {
+    "category": _category_checks,
+    "multi": _multi_checks,
+    "ordinal": _ordinal_checks,
+    "integer": _range_checks,
+    "number": _range_checks,
+    "municipality": _municipality_checks,
+    "time": _time_checks,
+    "date": _date_checks,
+}
+
+
+def _reference_check(col: Column) -> dict[str, Any]:
+    """Every value of ``col`` is a value of the column it references (``table.column``)."""
+    ref_table, ref_col = col.references.split(".")
+    noun = REFERENCE_NOUNS.get(ref_col, {"it": ref_col, "en": ref_col})
+    return _check(col, "expect_column_values_to_be_in_set",
+                  {"value_set": {"$PARAMETER": parameter_name(col.references)}}, "references",
+                  f"Ogni valore è {noun['it']} di {ref_table}",
+                  f"Every value is {noun['en']} of {ref_table}",
+                  reference=col.references)
+
+
+def _completeness_checks(col: Column, table_key: str | None) -> list[dict[str, Any]]:
+    """A required column: keys never missing, other answers at most 20 % (5 %: warning)."""
     t, c = col.table, col.name
-    out: list[dict[str, Any]] = []
-
-    def add(etype: str, kwargs: dict[str, Any], kind: str, it: str, en: str,
-            severity: str = "critical", **meta: Any) -> None:
-        out.append(_expectation(etype, {"column": c, **kwargs}, table=t, kind=kind, column=c,
-                                it=it, en=en, severity=severity, **meta))
-
-    if col.required:
-        add("expect_column_to_exist", {}, "exists",
-            "La colonna obbligatoria è presente", "The required column is present")
-    gx_type = GX_TYPES[col.type]
-    add("expect_column_values_to_be_of_type", {"type_": gx_type}, "type",
-        f"Tipo dei valori: {gx_type}", f"Type of the values: {gx_type}")
-
-    if col.type == "category":
-        add("expect_column_values_to_be_in_set", {"value_set": list(col.codes)}, "codes",
-            f"Solo codici ammessi ({_short_list(col.codes, 'it')})",
-            f"Only allowed codes ({_short_list(col.codes, 'en')})")
-    elif col.type == "multi":
-        most = f" (al massimo {col.max_items})" if col.max_items else ""
-        most_en = f" (at most {col.max_items})" if col.max_items else ""
-        add("expect_column_values_to_match_regex",
-            {"regex": _codes_regex(col.codes, col.max_items)}, "codes",
-            f"Codici ammessi separati da '|'{most}", f"Allowed codes separated by '|'{most_en}")
-    elif col.type == "ordinal":
-        points = list(range(int(col.minimum), int(col.maximum) + 1))
-        add("expect_column_values_to_be_in_set", {"value_set": points}, "scale",
-            f"Valori sulla scala {points[0]}-{points[-1]}",
-            f"Values on the scale {points[0]}-{points[-1]}")
-    elif col.type in ("integer", "number") and (col.minimum is not None
-                                                  or col.maximum is not None):
-        bounds: dict[str, Any] = {}
-        if col.minimum is not None:
-            bounds["min_value"] = col.minimum
-        if col.maximum is not None:
-            bounds["max_value"] = col.maximum
-        lo = "" if col.minimum is None else f"{col.minimum:g}"
-        hi = "" if col.maximum is None else f"{col.maximum:g}"
-        add("expect_column_values_to_be_between", bounds, "range",
-            f"Valori tra {lo or '-inf'} e {hi or '+inf'}",
-            f"Values between {lo or '-inf'} and {hi or '+inf'}")
-    elif col.type == "municipality":
-        add("expect_column_values_to_match_regex", {"regex": r"^\d{6}$"}, "format",
-            "Codice ISTAT di 6 cifre", "ISTAT code of 6 digits")
-        # A worker's residence outside the list is worth a look; a company's or a service's
-        # municipality must exist (maps and territorial matching are built on it).
-        severity = "warning" if t == "worker_survey" else "critical"
-        add("expect_column_values_to_be_in_set",
-            {"value_set": {"$PARAMETER": "istat_municipalities"}}, "istat",
-            "Il comune esiste nell'elenco ISTAT dei dati di riferimento (i codici di province "
-            "che l'elenco non copre sono accettati se la provincia esiste, 001-111)",
-            "The municipality exists in the ISTAT list of the reference data (codes of "
-            "provinces the list does not cover are accepted when the province exists, 001-111)",
-            severity=severity)
-    elif col.type == "time":
-        add("expect_column_values_to_match_regex", {"regex": r"^(?:[01]\d|2[0-3]):[0-5]\d$"},
-            "format", "Ora del giorno HH:MM", "Time of day HH:MM")
-    elif col.type == "date":
-        add("expect_column_values_to_be_between", {"max_value": {"$PARAMETER": "now"}},
-            "not_future", "Nessuna data nel futuro", "No date in the future")
-        add("expect_column_values_to_be_between", {"min_value": MIN_PLAUSIBLE_DATE},
-            "plausible", f"Nessuna data prima del {MIN_PLAUSIBLE_DATE[:10]}",
-            f"No date before {MIN_PLAUSIBLE_DATE[:10]}", severity="warning")
-
-    if col.unique:
-        add("expect_column_values_to_be_unique", {}, "unique",
-            "Valori unici (nessun duplicato)", "Unique values (no duplicates)")
-    if col.references:
-        ref_table, ref_col = col.references.split(".")
-        noun = REFERENCE_NOUNS.get(ref_col, {"it": ref_col, "en": ref_col})
-        add("expect_column_values_to_be_in_set",
-            {"value_set": {"$PARAMETER": parameter_name(col.references)}}, "references",
-            f"Ogni valore è {noun['it']} di {ref_table}",
-            f"Every value is {noun['en']} of {ref_table}",
-            reference=col.references)
-
-    if col.required:
-        key = col.unique or col.references or c == table_key
-        # A don't-know answer is an answer: its completeness is measured on a companion
-        # column the gate adds (value given or "don't know"); the values stay as they are.
-        target = f"ctx_answered_{c}" if col.dont_know else c
-        note_it = " (\"non so\" conta come risposta)" if col.dont_know else ""
-        note_en = " (\"don't know\" counts as an answer)" if col.dont_know else ""
-        if key:
-            out.append(_expectation(
-                "expect_column_values_to_not_be_null", {"column": target}, table=t,
-                kind="complete", column=c, it="Nessun valore mancante",
-                en="No missing value"))
-        else:
+    key = col.unique or col.references or c == table_key
+    # A don't-know answer is an answer: its completeness is measured on a companion
+    # column the gate adds (value given or "don't know"); the values stay as they are.
+    target = f"ctx_answered_{c}" if col.dont_know else c
+    if key:
+        return [_expectation("expect_column_values_to_not_be_null", {"column": target}, table=t,
+                             kind="complete", column=c, it="Nessun valore mancante",
+                             en="No missing value")]
+    note_it = " (\"non so\" conta come risposta)" if col.dont_know else ""
+    note_en = " (\"don't know\" counts as an answer)" if col.dont_know else ""
+    return [_expectation("expect_column_values_to_not_be_null",
+                         {"column": target, "mostly": share}, table=t, kind=kind, column=c,
+                         it=f"Al massimo il {_pct(share)} di valori mancanti{note_it}",
+                         en=f"At most {_pct(share)} missing values{note_en}",
+                         severity=severity)
             for share, kind, severity in ((COMPLETE_CRITICAL, "complete", "critical"),
-                                          (COMPLETE_WARNING, "complete_warn", "warning")):
-                out.append(_expectation(
-                    "expect_column_values_to_not_be_null",
-                    {"column": target, "mostly": share}, table=t, kind=kind, column=c,
-                    it=f"Al massimo il {_pct(share)} di valori mancanti{note_it}",
-                    en=f"At most {_pct(share)} missing values{note_en}",
-                    severity=severity))
+                                          (COMPLETE_WARNING, "complete_warn", "warning"))]
+
+
+def column_expectations(col: Column, table_key: str | None) -> list[dict[str, Any]]:
+    """The expectations the codebook implies for one column, in a fixed order.
+
+    Exists (required columns), type, the checks of its type (:data:`TYPE_CHECKS`), unique,
+    references, then completeness (required columns).
+    """
+    out: list[dict[str, Any]] = []
+    if col.required:
+        out.append(_check(col, "expect_column_to_exist", {}, "exists",
+                          "La colonna obbligatoria è presente", "The required column is present"))
+    gx_type = GX_TYPES[col.type]
+    out.append(_check(col, "expect_column_values_to_be_of_type", {"type_": gx_type}, "type",
+                      f"Tipo dei valori: {gx_type}", f"Type of the values: {gx_type}"))
+    out += TYPE_CHECKS.get(col.type, lambda _: [])(col)
+    if col.unique:
+        out.append(_check(col, "expect_column_values_to_be_unique", {}, "unique",
+                          "Valori unici (nessun duplicato)", "Unique values (no duplicates)"))
+    if col.references:
+        out.append(_reference_check(col))
+    if col.required:
+        out += _completeness_checks(col, table_key)
     return out
 
 

@@ -1,8 +1,8 @@
-"""pipeline.i18n.formatting.Formatter: the notebooks' formatting, exact strings in both
-languages (the module-level functions are tested in test_report_formatting.py)."""
+"""pipeline.i18n.formatting.Formatter: exact strings in both languages, no locale dependency."""
 
 from __future__ import annotations
 
+import datetime
 import math
 from decimal import Decimal
 
@@ -10,7 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.i18n.formatting import NOT_AVAILABLE, Formatter, format_number
+from pipeline.i18n.formatting import (
+    NOT_AVAILABLE,
+    Formatter,
+    format_date,
+    format_number,
+    format_percent,
+    normalize_lang,
+)
 
 NBSP = "\u00a0"
 DASH = "\u2014"
@@ -32,6 +39,12 @@ def test_language_is_normalised_and_checked():
         Formatter("de")
 
 
+@pytest.mark.parametrize(("code", "expected"), [("it", "it"), ("IT", "it"), ("it-IT", "it"),
+                                               ("en_GB", "en"), (None, "it")])
+def test_normalize_lang(code, expected):
+    assert normalize_lang(code) == expected
+
+
 @pytest.mark.parametrize(
     ("x", "decimals", "it", "en"),
     [
@@ -49,8 +62,59 @@ def test_number(x, decimals, it, en):
     assert Formatter("en").number(x, decimals) == en
 
 
-def test_number_default_is_one_decimal_as_format_number(lang):
-    assert Formatter(lang).number(2.25) == format_number(2.25, lang)
+def test_number_default_is_one_decimal(lang):
+    assert Formatter(lang).number(2.25) == ("2,3" if lang == "it" else "2.3")
+    assert Formatter("it").number(3) == "3,0"
+
+
+@pytest.mark.parametrize(
+    ("x", "lang", "decimals", "expected"),
+    [
+        (1234.5, "it", 1, "1.234,5"),
+        (1234.5, "en", 1, "1,234.5"),
+        (1234567.891, "it", 2, "1.234.567,89"),
+        (1234567.891, "en", 2, "1,234,567.89"),
+        (1234.5, "it", 0, "1.235"),
+        (999, "it", 0, "999"),
+        (1000, "it", 0, "1.000"),
+        (12, "en", 1, "12.0"),
+        (0.125, "it", 2, "0,13"),  # half up on the written value, not 0,12
+        (2.675, "en", 2, "2.68"),
+        (-1234.5, "it", 1, "-1.234,5"),
+        (-0.04, "it", 1, "0,0"),  # no negative zero
+        (0, "en", 3, "0.000"),
+        (Decimal("1234.55"), "it", 1, "1.234,6"),
+        (np.float64(1234.5), "it", 1, "1.234,5"),
+        (np.int64(1234567), "en", 0, "1,234,567"),
+    ],
+)
+def test_number_in_one_language(x, lang, decimals, expected):
+    assert Formatter(lang).number(x, decimals) == expected
+
+
+@pytest.mark.parametrize("missing", [None, math.nan, np.nan, float("nan")])
+def test_number_and_percent_of_nothing(missing):
+    assert Formatter("it").number(missing) == "n.d."
+    assert Formatter("en").number(missing) == "n/a"
+    assert Formatter("it").percent(missing) == "n.d."
+
+
+def test_number_pandas_missing():
+    assert Formatter("it").number(pd.NA) == "n.d."
+
+
+def test_number_infinity():
+    assert Formatter("it").number(math.inf) == "∞"
+    assert Formatter("en").number(-math.inf) == "-∞"
+
+
+def test_number_rejects_non_numbers():
+    with pytest.raises(TypeError):
+        Formatter("it").number("12")
+    with pytest.raises(TypeError):
+        Formatter("it").number(True)
+    with pytest.raises(ValueError):
+        Formatter("it").number(1.0, decimals=-1)
 
 
 @pytest.mark.parametrize(
@@ -66,6 +130,56 @@ def test_number_default_is_one_decimal_as_format_number(lang):
 def test_percent(x, decimals, it, en):
     assert Formatter("it").percent(x, decimals) == it
     assert Formatter("en").percent(x, decimals) == en
+
+
+@pytest.mark.parametrize(
+    ("share", "lang", "decimals", "expected"),
+    [
+        (0.125, "it", 1, f"12,5{NBSP}%"),
+        (0.125, "en", 1, "12.5%"),
+        (0.5, "it", 0, f"50{NBSP}%"),
+        (1, "en", 1, "100.0%"),
+        (0.00049, "it", 1, f"0,0{NBSP}%"),
+        (0.33333, "en", 2, "33.33%"),
+        (12.345, "it", 1, f"1.234,5{NBSP}%"),
+        (-0.031, "it", 1, f"-3,1{NBSP}%"),
+    ],
+)
+def test_percent_in_one_language(share, lang, decimals, expected):
+    assert Formatter(lang).percent(share, decimals) == expected
+
+
+def test_percent_italian_space_is_non_breaking():
+    written = Formatter("it").percent(0.125)
+    assert written == "12,5\u00a0%"
+    assert " " not in written
+
+
+@pytest.mark.parametrize(
+    ("d", "lang", "expected"),
+    [
+        (datetime.date(2026, 11, 24), "it", "24 novembre 2026"),
+        (datetime.date(2026, 11, 24), "en", "24 November 2026"),
+        (datetime.date(2027, 1, 1), "it", "1 gennaio 2027"),
+        (datetime.datetime(2026, 3, 5, 23, 59), "en", "5 March 2026"),
+        ("2026-08-15", "it", "15 agosto 2026"),
+    ],
+)
+def test_date(d, lang, expected):
+    assert Formatter(lang).date(d) == expected
+
+
+def test_date_all_italian_months():
+    names = [Formatter("it").date(datetime.date(2026, m, 1)).split()[1] for m in range(1, 13)]
+    assert names == [
+        "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno",
+        "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre",
+    ]
+
+
+def test_date_rejects_non_dates():
+    with pytest.raises(TypeError):
+        Formatter("it").date(20261124)
 
 
 @pytest.mark.parametrize(
@@ -232,3 +346,16 @@ def test_methods_accept_decimals_and_numpy_scalars(lang):
     assert fmt.number(Decimal("2.5"), 0) == "3"
     assert fmt.interval(np.float64(0.5), np.float64(0.25), np.float64(0.75), 1) == (
         "0,5 (0,3; 0,8)" if lang == "it" else "0.5 (0.3; 0.8)")
+
+
+# The module functions are one-line wrappers kept while callers move to Formatter: delete
+# this test with them.
+def test_module_functions_are_the_formatter():
+    assert format_number(1234.5, "it") == "1.234,5"
+    assert format_number(1234567.891, "en", 2) == "1,234,567.89"
+    assert format_percent(0.125, "it") == f"12,5{NBSP}%"
+    assert format_percent(0.5, "en", decimals=0) == "50%"
+    assert format_date(datetime.date(2026, 11, 24), "it") == "24 novembre 2026"
+    assert format_date("2026-08-15", "en") == "15 August 2026"
+    with pytest.raises(ValueError, match="unsupported report language"):
+        format_number(1.0, "de")

@@ -416,3 +416,17 @@ def test_error_is_one_line_and_raw_is_untouched(tmp_path):
     msg = _error(raw)
     assert "\n" not in msg
     assert _digest(raw) == before
+
+
+def test_every_codebook_type_has_a_converter_and_an_unknown_type_is_refused():
+    import dataclasses
+
+    from pipeline.codebook import load_codebook
+    from pipeline.ingest.convert import CONVERTERS, convert_column
+
+    codebook = load_codebook()
+    columns = [c for t in codebook.tables.values() for c in t.columns.values()]
+    assert {c.type for c in columns} <= set(CONVERTERS)
+    odd = dataclasses.replace(columns[0], type="colour")
+    with pytest.raises(ValueError, match="no converter for column type 'colour'"):
+        convert_column(pd.Series(["red"], dtype="str"), odd, codebook)

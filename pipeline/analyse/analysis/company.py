@@ -125,3 +125,23 @@ def balance_vs_network(workers: pd.DataFrame, design: SurveyDesign, company_id: 
 def network_is_large_enough(company_survey: pd.DataFrame) -> bool:
     """Whether network comparisons can be shown without revealing another company."""
     return company_survey["company_id"].nunique() >= MIN_NETWORK_COMPANIES
+
+
+def company_needs_published(needs: pd.DataFrame) -> bool:
+    """Whether the company's needs can be charted against the network's.
+
+    ``needs`` is :func:`needs_vs_network` after the small-cell rule (withheld estimates
+    NaN). The chart needs at least one of the company's shares; a measure with too few
+    valid answers just has no company dot.
+    """
+    return bool(needs.loc[needs["scope"] == "company", "estimate"].notna().any())
+
+
+def company_balance_published(balance: pd.DataFrame) -> bool:
+    """Whether the company's work-life balance can be put beside the network's.
+
+    ``balance`` is :func:`balance_vs_network` after the small-cell rule (withheld
+    estimates NaN). The sentence names both indicators, so every one of the company's
+    estimates must be published.
+    """
+    return bool(balance.loc[balance["scope"] == "company", "estimate"].notna().all())

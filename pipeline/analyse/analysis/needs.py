@@ -18,6 +18,7 @@ import pandas as pd
 from pipeline.analyse.analysis.survey import PROPORTION_INTERVAL
 from pipeline.analyse.stats import (
     SurveyDesign,
+    cronbach_alpha,
     likert_distribution,
     survey_mean,
     survey_proportion,
@@ -29,6 +30,13 @@ from pipeline.analyse.stats.design import intra_cluster_correlation
 GROUPINGS = ("all", "gender", "has_child_u14", "caregiver", "age_band")
 #: Groups of a grouping that are published (others are too small by design).
 PUBLISHED_GROUPS = {"gender": ("F", "M")}
+#: Groupings whose needs the report compares, in report order, each with its two groups:
+#: the one expected to need more first (women, parents of a child under 14, carers).
+COMPARED_GROUPS = {"gender": ("F", "M"), "has_child_u14": ("yes", "no"),
+                   "caregiver": ("yes", "no")}
+#: The items of the work-to-family conflict scale (Netemeyer et al., 1-7), whose mean is
+#: ``wfc_score``.
+WFC_ITEMS = tuple(f"wfc_{i}" for i in range(1, 6))
 TIDY = ["measure", "group_var", "group", "estimate", "se", "ci_low", "ci_high", "n", "df",
         "method"]
 #: Columns of :func:`balance_table`.
@@ -204,3 +212,18 @@ def balance_table(workers: pd.DataFrame, design: SurveyDesign,
     for grouping, keep in PUBLISHED_GROUPS.items():
         out = out[(out["group_var"] != grouping) | out["group"].isin(keep)]
     return out[BALANCE_COLUMNS].reset_index(drop=True)
+
+
+def wfc_reliability(workers: pd.DataFrame) -> pd.Series:
+    """Cronbach's alpha of the work-to-family conflict scale (:data:`WFC_ITEMS`).
+
+    Unweighted, on the workers who answered every item
+    (:func:`pipeline.analyse.stats.cronbach_alpha`, listwise).
+
+    Returns
+    -------
+    pandas.Series
+        ``estimate`` (alpha), ``se``, ``ci_low``, ``ci_high`` (Feldt), ``n``, ``k``,
+        ``method``.
+    """
+    return cronbach_alpha(workers[list(WFC_ITEMS)]).iloc[0]

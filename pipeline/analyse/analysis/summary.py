@@ -19,9 +19,10 @@ import jinja2
 import pandas as pd
 
 from pipeline.analyse.analysis.areas import area_label
+from pipeline.analyse.analysis.needs import COMPARED_GROUPS
 from pipeline.codebook import load_codebook
 from pipeline.config import TEMPLATES_DIR
-from pipeline.i18n.formatting import format_number, format_percent
+from pipeline.i18n.formatting import Formatter
 
 TEMPLATES = TEMPLATES_DIR / "sintesi"
 #: How many items each list of the summary names at most.
@@ -48,7 +49,8 @@ def summary_facts(tables_dir: Path, lang: str = "it") -> dict[str, Any]:
     """
     codebook = load_codebook()
     label = {m: codebook.measure_label(m, lang) for m in codebook.measure_codes()}
-    pct = lambda x: format_percent(x, lang, decimals=0)  # noqa: E731
+    fmt = Formatter(lang)
+    pct = lambda x: fmt.percent(x, 0)  # noqa: E731
     facts: dict[str, Any] = {"lang": lang}
 
     needs = _read(tables_dir, "needs")
@@ -59,8 +61,7 @@ def summary_facts(tables_dir: Path, lang: str = "it") -> dict[str, Any]:
                               for m, e in zip(overall["measure"], overall["estimate"],
                                               strict=True)][:TOP]
         gaps = []
-        for group_var, high, low in (("gender", "F", "M"), ("has_child_u14", "yes", "no"),
-                                     ("caregiver", "yes", "no")):
+        for group_var, (high, low) in COMPARED_GROUPS.items():
             part = _published(needs[needs["group_var"] == group_var])
             wide = part.pivot(index="measure", columns="group", values="estimate")
             lo = part.pivot(index="measure", columns="group", values="ci_low")
@@ -86,14 +87,14 @@ def summary_facts(tables_dir: Path, lang: str = "it") -> dict[str, Any]:
         if "wlb_fit_good" in overall.index:
             facts["fit_good"] = pct(overall.loc["wlb_fit_good", "estimate"])
         if "wfc_score" in overall.index:
-            facts["wfc"] = format_number(overall.loc["wfc_score", "estimate"], lang, decimals=2)
+            facts["wfc"] = fmt.number(overall.loc["wfc_score", "estimate"], 2)
 
     outcomes = _read(tables_dir, "measures_outcomes")
     if outcomes is not None:
         better = outcomes[(outcomes["outcome"] == "wfc_score")
                           & outcomes["significant"].astype(bool) & (outcomes["estimate"] < 0)]
         facts["better_balance"] = [
-            {"measure": label[m], "difference": format_number(-e, lang, decimals=2)}
+            {"measure": label[m], "difference": fmt.number(-e, 2)}
             for m, e in zip(better["measure"], better["estimate"], strict=True)]
 
     viability = _read(tables_dir, "network_viability")
@@ -103,7 +104,7 @@ def summary_facts(tables_dir: Path, lang: str = "it") -> dict[str, Any]:
         for m, rows in viable.groupby("measure", sort=False):
             services.append({"measure": label.get(m, m),
                              "areas": [area_label(a, lang) for a in rows["area"]],
-                             "users": format_number(rows["users"].sum(), lang, decimals=0)})
+                             "users": fmt.number(rows["users"].sum(), 0)})
         facts["viable_services"] = services
         network_wide = viability[(viability["status"] == "viable") & (viability["area"] == "ALL")]
         in_an_area = set(viable["measure"])

@@ -10,7 +10,9 @@ from helpers.waves import demo_copy
 from pipeline.analyse.analysis.company import (
     areas_summary,
     balance_vs_network,
+    company_balance_published,
     company_measures,
+    company_needs_published,
     needs_vs_network,
     network_is_large_enough,
 )
@@ -80,3 +82,21 @@ def test_network_gaps_are_measures_most_of_the_network_has():
         "network_share_active": [0.5, 0.9, 0.49, 0.8]})
     assert network_gaps(measures)["measure"].tolist() == ["A", "D"]
     assert network_gaps(measures, share=0.8)["measure"].tolist() == ["D"]
+
+
+def test_company_needs_are_charted_when_one_company_share_is_published():
+    needs = pd.DataFrame({"measure": ["A", "A", "B", "B"],
+                          "scope": ["company", "network", "company", "network"],
+                          "estimate": [np.nan, 0.5, 0.3, 0.6]})
+    assert company_needs_published(needs)
+    withheld = needs.assign(estimate=[np.nan, 0.5, np.nan, 0.6])
+    assert not company_needs_published(withheld)  # the network's alone says nothing
+
+
+def test_company_balance_is_told_only_when_every_company_figure_is_published():
+    balance = pd.DataFrame({"indicator": ["wfc_score", "wfc_score", "wlb_fit_good",
+                                          "wlb_fit_good"],
+                            "scope": ["company", "network", "company", "network"],
+                            "estimate": [3.2, 3.0, 0.6, 0.55]})
+    assert company_balance_published(balance)
+    assert not company_balance_published(balance.assign(estimate=[3.2, 3.0, np.nan, 0.55]))

@@ -13,13 +13,17 @@ from helpers.waves import demo_copy
 
 from pipeline.analyse.analysis.needs import (
     BALANCE_COLUMNS,
+    COMPARED_GROUPS,
+    GROUPINGS,
+    WFC_ITEMS,
     balance_table,
     needs_distribution,
     needs_table,
     unmet_need,
+    wfc_reliability,
 )
 from pipeline.analyse.analysis.survey import wave_design
-from pipeline.analyse.stats import survey_proportion
+from pipeline.analyse.stats import cronbach_alpha, survey_proportion
 from pipeline.codebook import load_codebook
 
 
@@ -130,3 +134,28 @@ def test_needs_distribution_adds_up_and_counts(demo):
     np.testing.assert_allclose(sums, 1.0, rtol=1e-12)
     flex = dist[dist["measure"] == "FLEX_HOURS"]
     assert flex["count"].sum() == flex["n"].iloc[0] == workers["need_imp_FLEX_HOURS"].notna().sum()
+
+
+def test_compared_groups_are_published_groups_of_the_needs_table(demo):
+    workers, design = demo
+    assert list(COMPARED_GROUPS) == ["gender", "has_child_u14", "caregiver"]
+    assert set(COMPARED_GROUPS) <= set(GROUPINGS)
+    table = needs_table(workers, design, ["FLEX_HOURS"], groupings=tuple(COMPARED_GROUPS))
+    for grouping, (high, low) in COMPARED_GROUPS.items():
+        groups = set(table.loc[table["group_var"] == grouping, "group"])
+        assert {high, low} == groups
+
+
+def test_wfc_reliability_is_the_alpha_of_the_items_of_wfc_score(demo):
+    workers, _ = demo
+    assert WFC_ITEMS == ("wfc_1", "wfc_2", "wfc_3", "wfc_4", "wfc_5")
+    # the items are those whose mean is wfc_score (respondents with every item)
+    items = workers[list(WFC_ITEMS)].astype("float64")
+    complete = items.notna().all(axis=1)
+    np.testing.assert_allclose(workers.loc[complete, "wfc_score"].astype("float64"),
+                               items[complete].mean(axis=1), rtol=1e-12)
+    alpha = wfc_reliability(workers)
+    expected = cronbach_alpha(workers[["wfc_1", "wfc_2", "wfc_3", "wfc_4", "wfc_5"]]).iloc[0]
+    assert alpha["estimate"] == expected["estimate"]
+    assert alpha["k"] == 5 and alpha["n"] == complete.sum()
+    assert 0.7 < alpha["estimate"] < 1  # the demo's scale is reliable, as the report says
