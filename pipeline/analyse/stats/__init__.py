@@ -4,8 +4,14 @@ pandas DataFrames with at least ``estimate``, ``se``, ``ci_low``, ``ci_high``, `
 
 Modules
 -------
-design    the contract's survey design (company strata with fpc, gender post-strata),
-          design-based means and proportions by Taylor linearisation; cluster sensitivity
+design    the contract's survey designs (company strata with fpc, gender post-strata; no
+          fpc; cluster sensitivity; unweighted); re-exports the design-based estimators
+          weights         post-stratification weights, collapse rule, MIN_POSTSTRATUM
+          linearisation   the design object, Taylor-linearisation variances, domain df
+          inputs          aligning variables, domains and groups with a design's rows
+          intervals       t, logit and Korn-Graubard (beta) intervals
+          design_effects  Kish's design effects, intra-company correlation
+          estimates       design-based means and proportions of domains
 likert    Likert distributions, top-box shares (the needs table), Cronbach's alpha, scores
 crosstab  Pearson / Fisher exact tests with Cramér's V, Rao-Scott design-based test
 compare   Welch t with d and g, Mann-Whitney with rank-biserial r, Kruskal-Wallis with
@@ -14,11 +20,15 @@ clustered few-cluster regression: WLS with CR2 standard errors and Bell-McCaffre
           calibrated test of every company-level contrast)
 multiple  Holm and Benjamini-Hochberg adjustment; ALPHA, the reports' one level
 regression survey-weighted regression (R's svyglm: gaussian and quasibinomial) on any design
-resampling randomisation inference over companies, wild cluster restricted bootstrap: the
-          published tests of company-level contrasts and of changes between waves
+resampling the published tests of company-level contrasts and of changes between waves,
+          with the thresholds for publishing a p-value; re-exports the tests
+          randomisation    randomisation inference over companies (permutation_test)
+          wild_bootstrap   wild cluster restricted bootstrap (wild_cluster_bootstrap)
+          resampling_base  what both share: p-value, interval by test inversion
+calibration the calibration study's table of test sizes
 
 Every function is checked against independent reference values (R's survey, psych,
-effectsize and sandwich packages; scipy; statsmodels) in ``tests/stats``.
+effectsize and sandwich packages; scipy; statsmodels) in ``tests/analyse/stats``.
 """
 
 from pipeline.analyse.stats.clustered import few_cluster_regression

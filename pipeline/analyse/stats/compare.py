@@ -31,15 +31,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from pipeline.analyse.stats.design import (
-    SurveyDesign,
-    _as_series,
-    _domain_mask,
-    _grouped_degf,
-    _grouped_variance,
-    _to_float,
-    _tq,
-)
+from pipeline.analyse.stats.inputs import _as_series, _domain_mask, _to_float
+from pipeline.analyse.stats.intervals import _tq
+from pipeline.analyse.stats.linearisation import SurveyDesign, _grouped_degf, _grouped_variance
 
 __all__ = [
     "design_mean_difference",

@@ -21,8 +21,8 @@ Who computes what, and why
 - Design-based test (:func:`rao_scott`): Rao & Scott's (1984) second-order correction of
   the Pearson statistic of the weighted table, as an F with d0 and d0 * nu degrees of
   freedom, exactly as R's ``svychisq(~a + b, design, statistic = "F")``; the cell shares
-  and their covariance come from :mod:`pipeline.analyse.stats.design` (Taylor linearisation).
-  No Python library implements it correctly (samplics returns 0/NaN).
+  and their covariance come from :mod:`pipeline.analyse.stats.linearisation` (Taylor
+  linearisation). No Python library implements it correctly (samplics returns 0/NaN).
 """
 
 from __future__ import annotations
@@ -32,12 +32,8 @@ import pandas as pd
 from scipy import special, stats
 from scipy.stats.contingency import odds_ratio
 
-from pipeline.analyse.stats.design import (
-    SurveyDesign,
-    _as_series,
-    _category_shares_vcov,
-    _domain_mask,
-)
+from pipeline.analyse.stats.inputs import _as_series, _domain_mask
+from pipeline.analyse.stats.linearisation import SurveyDesign, _category_shares_vcov
 
 __all__ = ["association_test", "crosstab", "fisher_exact_rxc", "rao_scott"]
 

@@ -3,10 +3,11 @@
 Who computes what
 -----------------
 - Shares of categories and top-box shares are design-based proportions from
-  :mod:`pipeline.analyse.stats.design` (Taylor linearisation; logit intervals by default, as R's
-  ``svyciprop``, or Korn-Graubard with ``method="beta"``, the published choice), so the
-  needs table and the Likert charts use exactly the contract's estimator. Without a design they
-  fall back to :func:`~pipeline.analyse.stats.design.unweighted_design` (equal weights).
+  :mod:`pipeline.analyse.stats.estimates` (Taylor linearisation; logit intervals by
+  default, as R's ``svyciprop``, or Korn-Graubard with ``method="beta"``, the published
+  choice), so the needs table and the Likert charts use exactly the contract's estimator.
+  Without a design they fall back to
+  :func:`~pipeline.analyse.stats.design.unweighted_design` (equal weights).
 - Cronbach's alpha and Feldt's interval are two closed formulas (numpy, scipy's F
   quantile). pingouin computes the same, but it is not in the project's stack for one
   function; the tests check the values against R's ``psych::alpha``.
@@ -22,15 +23,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from pipeline.analyse.stats.design import (
-    SurveyDesign,
-    _as_series,
-    _group_codes,
-    _proportion,
-    _to_float,
-    survey_proportion,
-    unweighted_design,
-)
+from pipeline.analyse.stats.design import SurveyDesign, unweighted_design
+from pipeline.analyse.stats.estimates import _proportion, survey_proportion
+from pipeline.analyse.stats.inputs import _as_series, _group_codes, _to_float
 from pipeline.ingest.derive import scale_score  # ingestion derives the scores with it
 
 __all__ = ["cronbach_alpha", "likert_distribution", "scale_score", "top_box"]

@@ -22,8 +22,8 @@ formulas are those of R's survey package 4.1-1 (``svyglm.survey.design``,
   cell's respondents), then the stratified with-replacement formula with the finite
   population correction, ``V = sum_h f_h n_h/(n_h - 1) sum_{PSU j in h} (z_hj - zbar_h)
   (z_hj - zbar_h)'``; a stratum with one PSU contributes 0 (``survey.lonely.psu =
-  "remove"``, see :mod:`pipeline.analyse.stats.design`), a stratum with ``f < 1e-7`` (every
-  employee answered) contributes 0.
+  "remove"``, see :mod:`pipeline.analyse.stats.linearisation`), a stratum with
+  ``f < 1e-7`` (every employee answered) contributes 0.
 - Domains: rows outside the domain (``domain`` False, or a missing outcome or term) have
   influence 0 but keep their place in the design: they count in n_h and in the
   post-stratum means. This is what R does for every design type, by two routes:
@@ -58,15 +58,13 @@ import pandas as pd
 from scipy import linalg, special, stats
 
 from pipeline.analyse.stats.clustered import model_matrix
-from pipeline.analyse.stats.design import (
+from pipeline.analyse.stats.inputs import _as_series, _domain_mask, _to_float
+from pipeline.analyse.stats.intervals import _tq
+from pipeline.analyse.stats.linearisation import (
     SurveyDesign,
-    _as_series,
-    _domain_mask,
     _grouped_degf,
     _influence_vcov,
     _n_distinct_by_group,
-    _to_float,
-    _tq,
 )
 
 __all__ = ["survey_regression"]

@@ -60,16 +60,20 @@ def test_wave_design_is_r_design_with_the_minimum(design, workers, rx):
     assert "fewer than 3" in design.label
 
 
+def _row_matches_r(row, rx, block: str, item: str) -> None:
+    """A published row's estimate, SE, interval, df and n are R's (block ``block``)."""
+    for q in ("estimate", "se", "ci_low", "ci_high"):
+        _close(getattr(row, q), rx(block, item, row.group, q))
+    assert row.df == rx(block, item, row.group, "df")
+    assert row.n == rx(block, item, row.group, "n")
+
+
 def test_needs_table_matches_r(derived, design, rx):
     table = needs_table(derived, design, list(MEASURES), groupings=("all", "gender"))
     assert set(table["group"]) == {"all", "F", "M"}
     assert table["method"].str.contains("Korn-Graubard").all()
     for row in table.itertuples():
-        item = MEASURES[row.measure]
-        for q in ("estimate", "se", "ci_low", "ci_high"):
-            _close(getattr(row, q), rx("pub_needs", item, row.group, q))
-        assert row.df == rx("pub_needs", item, row.group, "df")
-        assert row.n == rx("pub_needs", item, row.group, "n")
+        _row_matches_r(row, rx, "pub_needs", MEASURES[row.measure])
 
 
 def test_needs_distribution_matches_r(derived, design, rx):
@@ -88,10 +92,7 @@ def test_balance_table_matches_r(derived, design, rx):
     items = {"wfc_score": "wfc_score", "fwc_score": "fwc_score", "wlb_fit_good": "wlb_good"}
     for row in table.itertuples():
         item = items[row.indicator]
-        for q in ("estimate", "se", "ci_low", "ci_high"):
-            _close(getattr(row, q), rx("pub_balance", item, row.group, q))
-        assert row.df == rx("pub_balance", item, row.group, "df")
-        assert row.n == rx("pub_balance", item, row.group, "n")
+        _row_matches_r(row, rx, "pub_balance", item)
         if row.group_var == "all":  # the design effect and the intra-company correlation
             _close(row.deff, rx("pub_balance", item, "all", "deff"))
             _close(row.icc, rx("icc", item, "all", "estimate"))

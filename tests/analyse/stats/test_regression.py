@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from pipeline.analyse.stats import design as sd
-from pipeline.analyse.stats.design import _influence_vcov
+from pipeline.analyse.stats.linearisation import _grouped_variance, _influence_vcov
 from pipeline.analyse.stats.regression import survey_regression
 
 REF = Path(__file__).parent / "reference"
@@ -153,7 +153,7 @@ def test_input_types_and_order(data, designs):
 
 @pytest.mark.parametrize("kind", ["strat", "cluster", "unweighted"])
 def test_influence_kernel_matches_design_kernel(designs, kind):
-    """_influence_vcov's diagonal is design.py's _grouped_variance, column by column."""
+    """_influence_vcov's diagonal is linearisation.py's _grouped_variance, column by column."""
     des = designs[kind]
     rng = np.random.default_rng(7)
     rows = np.flatnonzero(rng.random(des.n) < 0.7)
@@ -161,10 +161,10 @@ def test_influence_kernel_matches_design_kernel(designs, kind):
     V = _influence_vcov(des, Z, rows)
     g = np.zeros(len(rows), dtype=np.int64)
     for j in range(3):
-        v = sd._grouped_variance(des, rows, g, Z[:, j], 1)[0]
+        v = _grouped_variance(des, rows, g, Z[:, j], 1)[0]
         assert V[j, j] == pytest.approx(v, rel=1e-12)
     # the covariance of a sum is the sum of the covariances
-    v_sum = sd._grouped_variance(des, rows, g, Z.sum(axis=1), 1)[0]
+    v_sum = _grouped_variance(des, rows, g, Z.sum(axis=1), 1)[0]
     assert V.sum() == pytest.approx(v_sum, rel=1e-12)
     full = np.zeros((des.n, 3))
     full[rows] = Z

@@ -1,4 +1,4 @@
-# Reference values for pipeline/stats/clustered.py (CR2 + Bell-McCaffrey df), computed ONCE
+# Reference values for pipeline/analyse/stats/clustered.py (CR2 + Bell-McCaffrey df), computed ONCE
 # with R's clubSandwich (Pustejovsky's reference implementation) and committed.
 #
 # Regenerate from the repository root (Debian: apt-get install -y --no-install-recommends

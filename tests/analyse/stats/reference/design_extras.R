@@ -9,7 +9,8 @@
 # fixture_workers.csv (next to this script). Output (next to this script):
 #   r_design_extras.csv  long table: block, item, group, quantity, value (17 significant digits)
 #
-# What it checks in pipeline/stats/design.py:
+# What it checks in pipeline/analyse/stats (design.py, weights.py, design_effects.py,
+# intervals.py):
 #   - design effects (svymean(..., deff = TRUE), overall, on subset() domains and through
 #     svyby) on the default design, the same design without fpc, the cluster design and
 #     the default design with the minimum-respondents-per-post-stratum rule (3);
@@ -19,7 +20,7 @@
 #   - the weights of the minimum-post-stratum rule, recomputed here by the rule;
 #   - the ANOVA estimator of the intraclass correlation by company (aov/anova, n0);
 #   - the published tables (blocks "pub_*"): the wave's design as the pipeline builds it
-#     (pipeline.analysis.survey.wave_design: the default design with the minimum of 3
+#     (pipeline.analyse.analysis.survey.wave_design: the default design with the minimum of 3
 #     respondents per post-stratum) with Korn-Graubard intervals for shares, as the needs
 #     table, the distribution of the answers, the work-life-balance table (with design
 #     effects) and the methods appendix's standard errors with and without fpc publish them.

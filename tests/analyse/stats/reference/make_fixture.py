@@ -16,7 +16,7 @@ companies are chosen to exercise every branch of the contract's post-stratificat
 - C08: share_women = 1, only F respondents -> not collapsed;
 - C10: one F and one M respondent;
 - C12: a single respondent with gender X -> one "other" cell of N;
-- C14: share_women = 0 but an F respondent -> collapsed (extension of the rule, see design.py).
+- C14: share_women = 0 but an F respondent -> collapsed (extension of the rule, see weights.py).
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ here <- if (length(script)) dirname(normalizePath(script)) else "."
 # survey.lonely.psu = "fail" stop. After post-stratification the linearised residual of a
 # single respondent is exactly zero (its cell is the whole company), so "remove",
 # "certainty" and "adjust" all give the same variance contribution: 0. This is the rule
-# pipeline/stats/design.py implements.
+# pipeline/analyse/stats/linearisation.py implements.
 options(survey.lonely.psu = "remove")
 
 w <- read.csv(file.path(here, "fixture_workers.csv"), na.strings = "", stringsAsFactors = FALSE)

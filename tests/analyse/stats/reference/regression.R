@@ -1,4 +1,4 @@
-# Reference values of pipeline.stats.regression (survey-weighted regression, R's svyglm),
+# Reference values of pipeline.analyse.stats.regression (survey-weighted regression, R's svyglm),
 # computed ONCE with R and committed as a file; tests/analyse/stats/test_regression.py reads it and
 # never runs R.
 #
