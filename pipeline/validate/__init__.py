@@ -16,6 +16,7 @@ Public API (great_expectations is imported lazily, on the first validation, once
     result = validate_wave(data, previous=None, paths=None)   # -> ValidationResult
     result.passed, result.critical_failures, result.warnings, result.first_error_line()
     write_quality_report(result, path, lang="it")            # pipeline.validate.report
+    write_result_files(result, folder, lang="it")  # both pages, JSON, the site's summary
     validate_step(wave)  # ingest + validate + report; raises DataQualityError on failure
 
 Importing this package costs nothing beyond pandas and the codebook.
@@ -26,30 +27,46 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.validate.engine import SuiteError
-from pipeline.validate.gate import (
+from pipeline.validate.files import (
     REPORT_NAME,
     RESULT_NAME,
-    DataQualityError,
+    SUMMARY_NAME,
     clear_failed,
+    report_pages,
+    write_result_files,
+)
+from pipeline.validate.gate import (
+    DataQualityError,
     gated_wave,
     input_error_result,
     validate_step,
     validate_wave,
-    write_result_files,
 )
 from pipeline.validate.result import CheckResult, ValidationResult
 from pipeline.validate.suites import build_suites, stale_suites, write_suites
 
 __all__ = [
-    "REPORT_NAME", "RESULT_NAME", "CheckResult", "DataQualityError", "SuiteError",
-    "ValidationResult", "build_suites", "clear_failed", "gated_wave", "input_error_result",
-    "stale_suites", "validate_step",
-    "validate_wave", "write_quality_report", "write_result_files", "write_suites",
+    "REPORT_NAME", "RESULT_NAME", "SUMMARY_NAME", "CheckResult", "DataQualityError",
+    "SuiteError", "ValidationResult", "build_suites", "clear_failed", "gated_wave",
+    "input_error_result", "report_pages", "stale_suites", "validate_step", "validate_wave",
+    "write_quality_report", "write_result_files", "write_suites",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    # pipeline.validate.report imports pipeline.validate.result: import it on demand.
+    """``write_quality_report``, imported on first use (PEP 562): the page's module loads
+    jinja2 and the page's templates, which the gate itself does not need.
+
+    Parameters
+    ----------
+    name
+        ``"write_quality_report"``; any other name raises ``AttributeError``.
+
+    Returns
+    -------
+    Any
+        :func:`pipeline.validate.report.write_quality_report`.
+    """
     if name == "write_quality_report":
         from pipeline.validate.report import write_quality_report
 

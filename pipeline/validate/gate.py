@@ -1,9 +1,12 @@
-"""The gate: every suite and cross-table check of a wave, in one process, with one result."""
+"""The gate: every suite and cross-table check of a wave, in one process, with one result.
+
+The files the gate writes (both pages of the report, its JSON, the site's summary) are
+:mod:`pipeline.validate.files`; :func:`write_result_files` is importable from here too.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -17,13 +20,15 @@ from pipeline.validate.context import (
     suite_parameters,
     validation_frame,
 )
-from pipeline.validate.result import CheckResult, ValidationResult, plain
+from pipeline.validate.files import clear_failed, write_result_files
+from pipeline.validate.result import CheckResult, ValidationResult
 from pipeline.validate.suites import REFERENCE_NOUNS, SUITES_DIR
+from pipeline.validate.values import plain
 from pipeline.wave import WaveData, read_processed
 
-#: File names of the data-quality report and its machine-readable twin.
-REPORT_NAME = "data_quality.html"
-RESULT_NAME = "data_quality.json"
+__all__ = ["DataQualityError", "clear_failed", "gated_wave", "input_error_result",
+           "suites_folder", "table_parameters", "validate_step", "validate_wave",
+           "write_result_files"]
 
 
 class DataQualityError(PipelineError):
@@ -294,18 +299,6 @@ def input_error_result(wave: str, err: InputError, raw_dir: Path) -> ValidationR
     return ValidationResult(wave=wave, checks=[check], raw_dir=display_path(raw_dir))
 
 
-def write_result_files(result: ValidationResult, folder: Path, lang: str = "it") -> Path:
-    """Write ``data_quality.html`` and ``data_quality.json`` into ``folder``; return the HTML."""
-    from pipeline.atomic import write_text_atomic
-    from pipeline.validate.report import write_quality_report
-
-    report = folder / REPORT_NAME
-    write_quality_report(result, report, lang=lang)
-    write_text_atomic(folder / RESULT_NAME,
-                      json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
-    return report
-
-
 def gated_wave(wave: str, *, paths: Paths | None = None,
                lang: str = "it") -> tuple[WaveData, ValidationResult]:
     """Ingest ``data/raw/<wave>/`` in memory and pass it through the gate.
@@ -330,15 +323,6 @@ def gated_wave(wave: str, *, paths: Paths | None = None,
     return data, result
 
 
-def clear_failed(wave: str, paths: Paths) -> None:
-    """Remove a stale failed-run report of ``wave`` once the wave passes."""
-    failed_dir = paths.failed_wave(wave)
-    for name in (REPORT_NAME, RESULT_NAME):
-        (failed_dir / name).unlink(missing_ok=True)
-    if failed_dir.is_dir() and not any(failed_dir.iterdir()):
-        failed_dir.rmdir()
-
-
 def validate_step(wave: str, *, paths: Paths | None = None, lang: str = "it",
                   report_dir: Path | None = None) -> tuple[ValidationResult, Path]:
     """Ingest ``data/raw/<wave>/`` in memory, validate it and write its data-quality report.
@@ -347,7 +331,9 @@ def validate_step(wave: str, *, paths: Paths | None = None, lang: str = "it",
     a file ingestion refuses) the report goes to ``Paths.failed_wave(wave)``
     (``data/work/failed/<wave>/data_quality.html``) and :class:`DataQualityError` is raised;
     otherwise it goes to ``report_dir`` (default ``data/work/quality/<wave>/``), a stale
-    failed report of the wave is removed, and ``(result, report path)`` is returned.
+    failed report of the wave is removed, and ``(result, report path)`` is returned. Either
+    folder gets every file of :func:`write_result_files` (``lang`` is the language of
+    ``data_quality.html``).
     """
     paths = paths or get_paths()
     _, result = gated_wave(wave, paths=paths, lang=lang)

@@ -7,73 +7,67 @@ failing values (a sample) and the failing rows (spreadsheet row numbers). Proble
 first, critical before warnings. The page has no script, no external style sheet, font or
 image: it opens offline and prints on A4.
 
+The page's markup and style are ``pipeline/render/templates/quality/page.html.j2`` and
+``quality.css`` (read with jinja2 here: the gate comes before the render stage), its words
+the ``quality.*`` texts of ``pipeline/i18n/texts/texts_quality.yaml``, its numbers written
+by :class:`pipeline.i18n.formatting.Formatter`.
+
 Values of columns the codebook marks ``publish: false`` (names, respondent ids, free text)
 are never shown: the report may be published next to the wave's reports.
 """
 
 from __future__ import annotations
 
-import html
+from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
+from pipeline.config import TEMPLATES_DIR
+from pipeline.i18n.formatting import Formatter
 from pipeline.i18n.text import has_text, text
-from pipeline.validate.result import CheckResult, ValidationResult, plain
+from pipeline.validate.result import CheckResult, ValidationResult
+from pipeline.validate.values import plain
 
 LANGS = ("it", "en")
 
-CSS = """
-:root{--ok:#1b7a3a;--warn:#9a6700;--bad:#b42318;--muted:#5f6b76;--line:#d8dee4}
-*{box-sizing:border-box}
-body{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;font-size:14px;line-height:1.45;
-color:#1f2328;margin:0 auto;max-width:1200px;padding:24px}
-h1{font-size:24px;margin:0 0 8px}h2{font-size:19px;margin:28px 0 8px;border-bottom:2px solid
-var(--line);padding-bottom:4px}h3{font-size:16px;margin:18px 0 6px}
-.status{padding:10px 14px;border-radius:6px;font-weight:bold;margin:10px 0}
-.status.passed{background:#e6f4ea;color:var(--ok)}.status.warnings{background:#fff4d6;
-color:var(--warn)}.status.failed{background:#fde7e7;color:var(--bad)}
-.synthetic{background:#eef2ff;padding:8px 12px;border-radius:6px}
-dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:8px 0}
-dl.meta dt{color:var(--muted)}dl.meta dd{margin:0}
-table{border-collapse:collapse;width:100%;margin:6px 0 12px;font-size:13px}
-th,td{border:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}
-th{background:#f3f5f7}td.num{text-align:right;white-space:nowrap}
-tr.critical td.res{color:var(--bad);font-weight:bold}tr.warning td.res{color:var(--warn);
-font-weight:bold}td.res.ok{color:var(--ok)}
-.problem{border-left:5px solid var(--bad);padding:6px 12px;margin:10px 0;background:#fffafa}
-.problem.warning{border-left-color:var(--warn);background:#fffdf5}
-.problem p{margin:3px 0}.line{font-family:"DejaVu Sans Mono",Consolas,monospace;
-font-size:12.5px;word-break:break-word}
-.tag{display:inline-block;font-size:11px;font-weight:bold;padding:1px 6px;border-radius:3px;
-color:#fff;background:var(--bad);margin-right:6px}.tag.warning{background:var(--warn)}
-code{font-family:"DejaVu Sans Mono",Consolas,monospace;font-size:12px;
-overflow-wrap:anywhere}td{overflow-wrap:anywhere}
-.muted{color:var(--muted)}details{margin:4px 0 12px}
-@media print{body{padding:0;font-size:11px}@page{size:A4;margin:14mm}
-h2{break-after:avoid}tr,.problem{break-inside:avoid}}
-"""
+#: The page's template and style sheet.
+QUALITY_TEMPLATES = TEMPLATES_DIR / "quality"
+QUALITY_CSS_PATH = QUALITY_TEMPLATES / "quality.css"
+
+#: The words of the page (``quality.<key>``), ``t`` in the template.
+WORDS = ("title", "status_passed", "status_warnings", "status_failed", "first", "checked",
+         "engine", "raw", "previous", "none", "synthetic", "summary", "table", "file",
+         "rows", "checks", "passed", "warnings", "critical", "na", "problems", "no_problems",
+         "all_checks", "check", "column", "expectation", "severity", "result", "observed",
+         "values", "failing_rows", "ok", "ko", "hidden", "not_applicable_list",
+         "absent_tables", "notes", "note_rows", "note_severity", "note_sample",
+         "note_suites", "generated")
 
 
-def _t(key: str, lang: str) -> str:
-    return text(f"quality.{key}", lang)
+@cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(QUALITY_TEMPLATES),
+                             autoescape=True, undefined=jinja2.StrictUndefined,
+                             keep_trailing_newline=True)
+    return env.get_template("page.html.j2")
 
 
-def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
+# --- values as the page writes them -------------------------------------------------------------
+
+def _count(n: int | None, fmt: Formatter) -> str:
+    """A count, empty when there is none (a table that was not read)."""
+    return "" if n is None else fmt.count(n)
 
 
-def _int(n: int | None, lang: str) -> str:
-    if n is None:
-        return ""
-    text = f"{int(n):,}"
-    return text.replace(",", ".") if lang == "it" else text
-
-
-def _pct(p: float | None, lang: str) -> str:
-    if p is None:
-        return ""
-    text = f"{p:.1f}" if p >= 0.1 or p == 0 else f"{p:.2g}"
-    return (text.replace(".", ",") if lang == "it" else text) + " %"
+def _percent(p: float, fmt: Formatter) -> str:
+    """A percentage (``p`` in 0-100) with one decimal, or two significant digits below 0.1."""
+    decimals = 1
+    if 0 < p < 0.1:
+        decimals = -Decimal(f"{p:.2g}").normalize().as_tuple().exponent
+    return fmt.percent(p / 100, decimals)
 
 
 def _value(v: Any, lang: str) -> str:
@@ -83,199 +77,164 @@ def _value(v: Any, lang: str) -> str:
     if isinstance(v, list):
         return "(" + ", ".join(_value(x, lang) for x in v) + ")"
     if isinstance(v, float):
-        text = f"{v:g}"
-        return text.replace(".", ",") if lang == "it" else text
+        written = f"{v:g}"
+        return written.replace(".", ",") if lang == "it" else written
     return str(v)
 
 
+def _reason(c: CheckResult, lang: str) -> str:
+    """Why a check was not applicable, in words when the catalogue has them."""
+    return text(f"quality.{c.skipped}", lang) if has_text(f"quality.{c.skipped}") else (
+        c.skipped or "")
+
+
 def _severity(c: CheckResult, lang: str) -> str:
-    return _t(f"sev_{c.severity}", lang) if has_text(f"quality.sev_{c.severity}") else c.severity
+    key = f"quality.sev_{c.severity}"
+    return text(key, lang) if has_text(key) else c.severity
 
 
-def _observed(c: CheckResult, lang: str) -> str:
+def _observed(c: CheckResult, fmt: Formatter) -> str:
     if c.success is None:
         return ""
     if c.element_count is not None and c.unexpected_count is not None:
-        return (f"{_int(c.unexpected_count, lang)} {_t('of', lang)} "
-                f"{_int(c.element_count, lang)} ({_pct(c.unexpected_percent or 0, lang)})")
+        return (f"{fmt.count(c.unexpected_count)} {text('quality.of', fmt.lang)} "
+                f"{fmt.count(c.element_count)} ({_percent(c.unexpected_percent or 0, fmt)})")
     if c.observed is not None:
-        return _value(c.observed, lang)
+        return _value(c.observed, fmt.lang)
     return ""
 
 
-def _values_cell(c: CheckResult, lang: str) -> str:
+def _failing_values(c: CheckResult, lang: str) -> dict[str, Any] | None:
+    """The sample of failing values, or ``hidden`` when they are personal data."""
     if not c.failed or all(plain(v) is None for v in c.failing_values):
-        return ""
+        return None
     if not c.publishable:
-        return f'<span class="muted">{_e(_t("hidden", lang))}</span>'
-    shown = ", ".join(_e(_value(v, lang)) for v in c.failing_values)
-    return f"<code>{shown}</code>"
+        return {"hidden": True, "text": ""}
+    return {"hidden": False, "text": ", ".join(_value(v, lang) for v in c.failing_values)}
 
 
-def _rows_cell(c: CheckResult, lang: str) -> str:
+def _failing_rows(c: CheckResult, fmt: Formatter) -> str:
     if not c.failed or not c.failing_rows:
         return ""
     rows = ", ".join(str(r) for r in c.failing_rows)
     total = c.unexpected_count or len(c.failing_rows)
     if total > len(c.failing_rows):
-        rows += f" … ({_int(total, lang)} {_t('in_all', lang)})"
-    return _e(rows)
-
-
-def _result_cell(c: CheckResult, lang: str) -> str:
-    if c.success is None:
-        reason = _t(c.skipped, lang) if has_text(f"quality.{c.skipped}") else (c.skipped or "")
-        return f'<td class="res muted">{_e(_t("skipped", lang))}: {_e(reason)}</td>'
-    if c.success:
-        return f'<td class="res ok">✓ {_e(_t("ok", lang))}</td>'
-    return f'<td class="res">✗ {_e(_t("ko", lang))}</td>'
+        rows += f" … ({fmt.count(total)} {text('quality.in_all', fmt.lang)})"
+    return rows
 
 
 def _description(c: CheckResult, lang: str) -> str:
     return c.description.get(lang) or c.description.get("en") or c.check
 
 
-def _problem(c: CheckResult, lang: str) -> str:
-    sev = "critical" if c.severity == "critical" else "warning"
-    parts = [
-        f'<article class="problem {sev}" id="{_e(c.check)}">',
-        f'<h3><span class="tag {sev}">{_e(_severity(c, lang).upper())}</span>'
-        f"{_e(c.table)}{' · ' + _e(c.column) if c.column else ''}"
-        f' <span class="muted">({_e(c.check)})</span></h3>',
-        f'<p class="line">{_e(c.line(lang, private=False))}</p>',
-        f"<p>{_e(_t('check', lang))}: {_e(_description(c, lang))}"
-        + (f" · <code>{_e(c.expectation_type)}</code>" if c.expectation_type else "") + "</p>",
-    ]
-    values = _values_cell(c, lang)
-    if values:
-        parts.append(f"<p>{_e(_t('values', lang))}: {values}</p>")
-    rows = _rows_cell(c, lang)
-    if rows:
-        parts.append(f"<p>{_e(_t('failing_rows', lang))}: {rows}</p>")
-    parts.append("</article>")
-    return "\n".join(parts)
+# --- the page's parts ---------------------------------------------------------------------------
+
+def _problem(c: CheckResult, fmt: Formatter) -> dict[str, Any]:
+    lang = fmt.lang
+    return {"sev": "critical" if c.severity == "critical" else "warning",
+            "tag": _severity(c, lang).upper(), "table": c.table, "column": c.column,
+            "check": c.check, "line": c.line(lang, private=False),
+            "description": _description(c, lang), "expectation_type": c.expectation_type,
+            "values": _failing_values(c, lang), "rows": _failing_rows(c, fmt)}
 
 
-def _check_row(i: int, c: CheckResult, lang: str) -> str:
-    cls = "" if c.success is not False else ("critical" if c.severity == "critical"
-                                             else "warning")
-    return (
-        f'<tr class="{cls}"><td class="num">{i}</td>'
-        f"<td>{_e(_description(c, lang))}<br><span class=\"muted\">{_e(c.check)}</span></td>"
-        f"<td>{_e(c.column or '')}</td>"
-        f"<td><code>{_e(c.expectation_type or '')}</code></td>"
-        f"<td>{_e(_severity(c, lang))}</td>{_result_cell(c, lang)}"
-        f'<td class="num">{_e(_observed(c, lang))}</td>'
-        f"<td>{_values_cell(c, lang)}</td><td>{_rows_cell(c, lang)}</td></tr>"
-    )
+def _check_row(c: CheckResult, fmt: Formatter) -> dict[str, Any]:
+    lang = fmt.lang
+    cls = "" if c.success is not False else (
+        "critical" if c.severity == "critical" else "warning")
+    return {"cls": cls, "description": _description(c, lang), "check": c.check,
+            "column": c.column or "", "expectation_type": c.expectation_type or "",
+            "severity": _severity(c, lang), "success": bool(c.success),
+            "observed": _observed(c, fmt), "values": _failing_values(c, lang),
+            "rows": _failing_rows(c, fmt)}
 
 
-def _table_section(table: str, checks: list[CheckResult], lang: str) -> str:
-    applicable = [c for c in checks if c.success is not None]
+def _table_section(table: str, checks: list[CheckResult], fmt: Formatter) -> dict[str, Any]:
+    """Every check of one table: the applicable ones in rows, the others by reason."""
     skipped = [c for c in checks if c.success is None]
-    head = "".join(f"<th>{_e(h)}</th>" for h in (
-        "#", _t("check", lang), _t("column", lang), _t("expectation", lang),
-        _t("severity", lang), _t("result", lang), _t("observed", lang), _t("values", lang),
-        _t("failing_rows", lang)))
-    body = "\n".join(_check_row(i, c, lang) for i, c in enumerate(applicable, start=1))
-    out = [f'<h3 id="t-{_e(table)}">{_e(table)}</h3>',
-           f"<table><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"]
-    if skipped:
-        by_reason: dict[str, list[str]] = {}
-        for c in skipped:
-            reason = _t(c.skipped, lang) if has_text(f"quality.{c.skipped}") else (c.skipped or "")
-            by_reason.setdefault(reason, [])
-            label = c.column or c.check
-            if label not in by_reason[reason]:
-                by_reason[reason].append(label)
-        items = "".join(f"<li>{_e(reason)}: <code>{_e(', '.join(cols))}</code></li>"
-                        for reason, cols in by_reason.items())
-        out.append(f"<details><summary>{_int(len(skipped), lang)} "
-                   f"{_e(_t('not_applicable_list', lang))}</summary><ul>{items}</ul></details>")
-    return "\n".join(out)
+    by_reason: dict[str, list[str]] = {}
+    for c in skipped:
+        labels = by_reason.setdefault(_reason(c, fmt.lang), [])
+        if (c.column or c.check) not in labels:
+            labels.append(c.column or c.check)
+    return {"table": table,
+            "checks": [_check_row(c, fmt) for c in checks if c.success is not None],
+            "skipped": fmt.count(len(skipped)) if skipped else "",
+            "reasons": list(by_reason.items())}
+
+
+def _table_summary(result: ValidationResult, table: str, fmt: Formatter) -> dict[str, str]:
+    """One row of the summary by table: file, rows, checks and their outcomes."""
+    cs = [c for c in result.checks if c.table == table]
+    return {"table": table,
+            "file": result.files.get(table) or (cs[0].file if cs else "") or "",
+            "rows": _count(result.tables.get(table), fmt), "checks": fmt.count(len(cs)),
+            "passed": fmt.count(sum(c.success is True for c in cs)),
+            "warnings": fmt.count(sum(c.failed and c.severity != "critical" for c in cs)),
+            "critical": fmt.count(sum(c.failed and c.severity == "critical" for c in cs)),
+            "na": fmt.count(sum(c.success is None for c in cs))}
+
+
+def _meta(result: ValidationResult, lang: str) -> list[tuple[str, str]]:
+    """The header's facts: wave, time, raw folder, wave compared with, engine."""
+    meta = [
+        (text("quality.wave", lang), result.wave),
+        (text("quality.checked", lang), result.started.replace("T", " ")),
+        (text("quality.raw", lang), result.raw_dir or ""),
+        (text("quality.previous", lang), result.previous_wave or text("quality.none", lang)),
+        (text("quality.engine", lang), result.engine or ""),
+    ]
+    if result.absent_tables:
+        meta.append((text("quality.absent_tables", lang), ", ".join(result.absent_tables)))
+    return meta
 
 
 def quality_report_html(result: ValidationResult, lang: str = "it") -> str:
-    """The report as one HTML document (self-contained: inline CSS, no script)."""
+    """The report as one HTML document (self-contained: inline CSS, no script).
+
+    Parameters
+    ----------
+    result
+        What :func:`pipeline.validate.validate_wave` returned.
+    lang
+        ``"it"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    str
+        The page.
+
+    Raises
+    ------
+    ValueError
+        If ``lang`` is not one of :data:`LANGS`.
+    """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
-    status = result.status
+    fmt = Formatter(lang)
     tables = list(dict.fromkeys(c.table for c in result.checks))
-    first = result.first_error_line(lang, private=False)
-    meta = [
-        (_t("wave", lang), result.wave),
-        (_t("checked", lang), result.started.replace("T", " ")),
-        (_t("raw", lang), result.raw_dir or ""),
-        (_t("previous", lang), result.previous_wave or _t("none", lang)),
-        (_t("engine", lang), result.engine or ""),
-    ]
-    if result.absent_tables:
-        meta.append((_t("absent_tables", lang), ", ".join(result.absent_tables)))
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{lang}"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(_t('title', lang))} · {_e(result.wave)}</title>",
-        f"<style>{CSS}</style></head><body>",
-        f"<header><h1>{_e(_t('title', lang))} · {_e(result.wave)}</h1>",
-        f'<p class="status {status}">{_e(_t("status_" + status, lang))} — '
-        f"{_e(result.summary(lang))}</p>",
-    ]
-    if first:
-        parts.append(f'<p>{_e(_t("first", lang))}: <span class="line">{_e(first)}</span></p>')
-    if result.synthetic:
-        parts.append(f'<p class="synthetic"><strong>{_e(text("synthetic_mark", lang))}</strong>'
-                     f' {_e(_t("synthetic", lang))}</p>')
-    parts.append('<dl class="meta">' + "".join(
-        f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in meta) + "</dl></header>")
-
-    # summary by table
-    head = "".join(f"<th>{_e(_t(k, lang))}</th>" for k in (
-        "table", "file", "rows", "checks", "passed", "warnings", "critical", "na"))
-    rows = []
-    for table in tables:
-        cs = [c for c in result.checks if c.table == table]
-        n_rows = result.tables.get(table)
-        rows.append(
-            f'<tr><td><a href="#t-{_e(table)}">{_e(table)}</a></td>'
-            f"<td>{_e(result.files.get(table) or (cs[0].file if cs else '') or '')}</td>"
-            f'<td class="num">{_int(n_rows, lang)}</td>'
-            f'<td class="num">{_int(len(cs), lang)}</td>'
-            f'<td class="num">{_int(sum(c.success is True for c in cs), lang)}</td>'
-            f'<td class="num">{_int(sum(c.failed and c.severity != "critical" for c in cs), lang)}'
-            f"</td>"
-            f'<td class="num">{_int(sum(c.failed and c.severity == "critical" for c in cs), lang)}'
-            f"</td>"
-            f'<td class="num">{_int(sum(c.success is None for c in cs), lang)}</td></tr>')
-    parts.append(f"<section><h2>{_e(_t('summary', lang))}</h2><table><thead><tr>{head}</tr>"
-                 f"</thead><tbody>{''.join(rows)}</tbody></table></section>")
-
-    # problems, critical first
-    problems = result.problems()
-    parts.append(f"<section><h2>{_e(_t('problems', lang))}</h2>")
-    if problems:
-        parts.extend(_problem(c, lang) for c in problems)
-    else:
-        parts.append(f"<p>{_e(_t('no_problems', lang))}</p>")
-    parts.append("</section>")
-
-    # every check, by table
-    parts.append(f"<section><h2>{_e(_t('all_checks', lang))}</h2>")
-    for table in tables:
-        parts.append(_table_section(table, [c for c in result.checks if c.table == table],
-                                    lang))
-    parts.append("</section>")
-
-    notes = "".join(f"<li>{_e(_t(k, lang))}</li>" for k in (
-        "note_rows", "note_severity", "note_sample", "note_suites"))
-    parts.append(f"<section><h2>{_e(_t('notes', lang))}</h2><ul>{notes}</ul></section>")
-    parts.append(f'<footer class="muted"><p>{_e(_t("generated", lang))} · '
-                 f"{_e(result.engine or '')}</p></footer></body></html>")
-    return "\n".join(parts) + "\n"
+    return _template().render(
+        lang=lang,
+        t={k: text(f"quality.{k}", lang) for k in WORDS},
+        css=QUALITY_CSS_PATH.read_text(encoding="utf-8"),
+        wave=result.wave,
+        status=result.status,
+        status_text=text(f"quality.status_{result.status}", lang),
+        summary=result.summary(lang),
+        first=result.first_error_line(lang, private=False),
+        synthetic=result.synthetic,
+        synthetic_mark=text("synthetic_mark", lang),
+        meta=_meta(result, lang),
+        tables=[_table_summary(result, table, fmt) for table in tables],
+        problems=[_problem(c, fmt) for c in result.problems()],
+        sections=[_table_section(table, [c for c in result.checks if c.table == table], fmt)
+                  for table in tables],
+        engine=result.engine or "",
+    )
 
 
 def write_quality_report(result: ValidationResult, path: str | Path, lang: str = "it") -> Path:
-    """Write the data-quality report of ``result`` to ``path`` (atomically); return the path.
+    """Write the data-quality report of ``result`` to ``path`` (atomically).
 
     Parameters
     ----------
@@ -285,6 +244,11 @@ def write_quality_report(result: ValidationResult, path: str | Path, lang: str =
         The HTML file to write; its folder is created.
     lang
         ``it`` (default) or ``en``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
     """
     from pipeline.atomic import write_text_atomic
 

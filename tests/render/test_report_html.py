@@ -185,7 +185,7 @@ def test_input_notebook_is_not_changed(notebook):
 
 
 def test_error_outputs_are_logged(notebook, caplog):
-    with caplog.at_level("WARNING", logger="pipeline.render.html"):
+    with caplog.at_level("WARNING", logger="pipeline.render.prepare"):
         prepare_notebook(notebook, "it")
     assert "1 error output(s)" in caplog.text
 
@@ -223,10 +223,10 @@ def test_cover_subtitle_promoters_and_escaping(notebook):
 
 
 def test_date_defaults_to_today(notebook):
-    from pipeline.render import format_date
+    from pipeline.i18n.formatting import Formatter
 
     html = render_html(notebook, title="T", wave="w1")
-    assert format_date(datetime.date.today(), "it") in html
+    assert Formatter("it").date(datetime.date.today()) in html
 
 
 def test_table_of_contents(html_it):

@@ -1,4 +1,4 @@
-"""The wave's site pages (pipeline/render/site.py): index, methods appendix, provenance page.
+"""The wave's site pages (pipeline/render/site/): index, methods appendix, provenance page.
 
 Fast checks on a tiny ingested wave with a fake section (no notebook is run); the real
 site, built end to end, is read in a browser in ``test_browser.py``.
@@ -393,12 +393,12 @@ def test_methods_compares_standard_errors_with_and_without_fpc(tmp_path, site, s
                                                           lang)])
         expected = fpc_comparison(data.tables["worker_survey"], data.tables["companies"],
                                   min_cell=7).set_index("indicator").loc["wfc_score"]
-        from pipeline.i18n.formatting import format_number
-        assert wfc == [format_number(expected["estimate"], lang, 2),
-                       format_number(expected["se"], lang, 3),
-                       format_number(expected["se_nofpc"], lang, 3),
-                       format_number(expected["deff"], lang, 2),
-                       format_number(expected["icc"], lang, 2), "12"]
+        from pipeline.i18n.formatting import Formatter
+
+        fmt = Formatter(lang)
+        assert wfc == [fmt.number(expected["estimate"], 2), fmt.number(expected["se"], 3),
+                       fmt.number(expected["se_nofpc"], 3), fmt.number(expected["deff"], 2),
+                       fmt.number(expected["icc"], 2), "12"]
     it = _read(site / "it" / "methods.html")
     assert "in 0 imprese su 2" in it and "senza correzione</strong> è quindi quello prudente" in it
     # above the publication threshold only

@@ -91,7 +91,7 @@ def test_lists_every_check_with_its_result(result):
 def test_problems_show_lines_values_and_rows(result):
     html = quality_report_html(result, "en")
     orphan = next(c for c in result.checks if c.check == "worker_survey.company_id.references")
-    assert orphan.line() in html.replace("&#x27;", "'")
+    assert orphan.line() in html.replace("&#39;", "'")
     problems = html[html.index("<h2>Problems</h2>"):html.index("<h2>All checks</h2>")]
     order = [problems.index(f"({name})") for name in (
         "worker_survey.wlb_fit.complete", "worker_survey.company_id.references",
@@ -113,11 +113,11 @@ def test_status_and_synthetic_banner(result):
     it = quality_report_html(result, "it")
     en = quality_report_html(result, "en")
     assert '<html lang="it">' in it and '<html lang="en">' in en
-    assert "Non superato: l&#x27;ondata si ferma qui" in it
+    assert "Non superato: l&#39;ondata si ferma qui" in it
     assert "Failed: the wave stops here" in en
     assert "Dati sintetici dimostrativi" in it  # a demo-* wave
     assert "2 errori critici" in it and "2 critical failures" in en
-    assert "riga 5, colonna &#x27;company_id&#x27;" in it
+    assert "riga 5, colonna &#39;company_id&#39;" in it
 
 
 def test_passed_and_warnings_status():
@@ -130,7 +130,7 @@ def test_passed_and_warnings_status():
     assert "Passed —" in quality_report_html(ValidationResult("w", [ok]), "en")
     html = quality_report_html(ValidationResult("w", [ok, warn]), "en")
     assert "Passed with warnings" in html
-    assert "t, row 4, column &#x27;a&#x27;: 7 is above 5: implausible (warning; 1 row)" in html
+    assert "t, row 4, column &#39;a&#39;: 7 is above 5: implausible (warning; 1 row)" in html
 
 
 def test_values_are_escaped():

@@ -21,13 +21,16 @@ from pipeline.codebook import load_codebook
 from pipeline.config import Paths, get_paths
 from pipeline.ingest.load import ingest_wave
 from pipeline.validate import (
+    CheckResult,
     DataQualityError,
     SuiteError,
     ValidationResult,
     build_suites,
+    clear_failed,
     stale_suites,
     validate_step,
     validate_wave,
+    write_result_files,
 )
 from pipeline.validate.engine import engine, load_suite, plan_groups
 from pipeline.validate.suites import (
@@ -421,6 +424,32 @@ def test_validate_step_failure(tmp_path, paths):
     saved = json.loads((report.parent / "data_quality.json").read_text())
     assert saved["status"] == "failed" and saved["first_error"] == info.value.line
     assert '<html lang="en">' in report.read_text(encoding="utf-8")
+
+
+def test_write_result_files_writes_everything_a_quality_folder_holds(tmp_path, paths):
+    warn = CheckResult(table="t", check="t.a.plausible", kind="plausible",
+                       expectation_type="expect_column_values_to_be_between", column="a",
+                       severity="warning", success=False, kwargs={"max_value": 5},
+                       failing_values=[7], failing_rows=[4], unexpected_count=1)
+    result = ValidationResult("w1", [warn])
+    report = write_result_files(result, tmp_path / "quality")
+    folder = report.parent
+    assert report == tmp_path / "quality" / "data_quality.html"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "data_quality.en.html", "data_quality.html", "data_quality.json", "site_summary.json"]
+    assert '<html lang="it">' in report.read_text(encoding="utf-8")
+    assert '<html lang="en">' in (folder / "data_quality.en.html").read_text(encoding="utf-8")
+    assert json.loads((folder / "data_quality.json").read_text())["status"] == "warnings"
+    assert json.loads((folder / "site_summary.json").read_text()) == {
+        lang: result.site_summary("data_quality.html", lang) for lang in ("it", "en")}
+    # the language asked for is data_quality.html, the other one beside it
+    english = write_result_files(result, paths.failed_wave("w1"), lang="en")
+    assert english == paths.failed_wave("w1") / "data_quality.html"
+    assert '<html lang="en">' in english.read_text(encoding="utf-8")
+    assert '<html lang="it">' in (english.parent / "data_quality.it.html").read_text(
+        encoding="utf-8")
+    clear_failed("w1", paths)
+    assert not paths.failed_wave("w1").exists()
 
 
 def test_more_critical_failures_are_counted(tmp_path, paths):
