@@ -25,23 +25,20 @@ SUMMARY_NAME = "site_summary.json"
 REPORT_LANGS = ("it", "en")
 
 
-def report_pages(lang: str = "it") -> dict[str, str]:
-    """The file name of the report in each language, ``lang``'s being ``data_quality.html``.
+def report_pages() -> dict[str, str]:
+    """The file name of the report in each language.
 
-    Parameters
-    ----------
-    lang
-        The language of ``data_quality.html`` (default Italian); the others are
-        ``data_quality.<lang>.html``.
+    The names do not depend on who asks: ``data_quality.html`` is always the Italian page
+    (the one the Italian site publishes), ``data_quality.<lang>.html`` the others, so a
+    ``welfare validate --lang en`` cannot leave English where the Italian page belongs.
 
     Returns
     -------
     dict
-        ``{"it": "data_quality.html", "en": "data_quality.en.html"}`` by default.
+        ``{"it": "data_quality.html", "en": "data_quality.en.html"}``.
     """
-    lang = normalize_lang(lang)
-    return {page_lang: REPORT_NAME if page_lang == lang else f"data_quality.{page_lang}.html"
-            for page_lang in REPORT_LANGS}
+    return {lang: REPORT_NAME if lang == REPORT_LANGS[0] else f"data_quality.{lang}.html"
+            for lang in REPORT_LANGS}
 
 
 def write_result_files(result: ValidationResult, folder: Path, lang: str = "it") -> Path:
@@ -49,10 +46,8 @@ def write_result_files(result: ValidationResult, folder: Path, lang: str = "it")
 
     The files, written atomically into ``folder`` (created if needed):
 
-    ``data_quality.html`` and ``data_quality.<other>.html``
-        The report in ``lang`` and in the other language (:func:`report_pages`): with the
-        default ``lang="it"``, ``data_quality.html`` in Italian and
-        ``data_quality.en.html`` in English.
+    ``data_quality.html`` and ``data_quality.en.html``
+        The report in Italian and in English (:func:`report_pages`).
     ``data_quality.json``
         The result, without personal values (:meth:`ValidationResult.to_dict`).
     ``site_summary.json``
@@ -67,19 +62,21 @@ def write_result_files(result: ValidationResult, folder: Path, lang: str = "it")
     folder
         The wave's quality folder (``data/work/quality/<wave>/``) or failed-run folder.
     lang
-        The language of ``data_quality.html``, the page returned: ``"it"`` (default) or
-        ``"en"``. Both languages are always written.
+        The language of the page returned: ``"it"`` (default) or ``"en"``. Both languages
+        are always written.
 
     Returns
     -------
     pathlib.Path
-        ``folder / "data_quality.html"``.
+        The report in ``lang``: ``folder / "data_quality.html"`` in Italian,
+        ``folder / "data_quality.en.html"`` in English.
     """
     from pipeline.atomic import write_text_atomic
     from pipeline.validate.report import write_quality_report
 
     folder = Path(folder)
-    for page_lang, name in report_pages(lang).items():
+    pages = report_pages()
+    for page_lang, name in pages.items():
         write_quality_report(result, folder / name, lang=page_lang)
     write_text_atomic(folder / RESULT_NAME,
                       json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
@@ -87,7 +84,7 @@ def write_result_files(result: ValidationResult, folder: Path, lang: str = "it")
                  for page_lang in REPORT_LANGS}
     write_text_atomic(folder / SUMMARY_NAME, json.dumps(summaries, indent=2, ensure_ascii=False,
                                                         default=str) + "\n")
-    return folder / REPORT_NAME
+    return folder / pages[normalize_lang(lang)]
 
 
 def clear_failed(wave: str, paths: Paths) -> None:
@@ -102,8 +99,7 @@ def clear_failed(wave: str, paths: Paths) -> None:
         goes too when nothing else is left in it.
     """
     failed_dir = paths.failed_wave(wave)
-    pages = {name for lang in REPORT_LANGS for name in report_pages(lang).values()}
-    for name in (*sorted(pages), RESULT_NAME, SUMMARY_NAME):
+    for name in (*report_pages().values(), RESULT_NAME, SUMMARY_NAME):
         (failed_dir / name).unlink(missing_ok=True)
     if failed_dir.is_dir() and not any(failed_dir.iterdir()):
         failed_dir.rmdir()

@@ -332,8 +332,8 @@ def validate_step(wave: str, *, paths: Paths | None = None, lang: str = "it",
     (``data/work/failed/<wave>/data_quality.html``) and :class:`DataQualityError` is raised;
     otherwise it goes to ``report_dir`` (default ``data/work/quality/<wave>/``), a stale
     failed report of the wave is removed, and ``(result, report path)`` is returned. Either
-    folder gets every file of :func:`write_result_files` (``lang`` is the language of
-    ``data_quality.html``).
+    folder gets every file of :func:`write_result_files`, both languages; the path returned
+    (or named by the error) is the page in ``lang``.
     """
     paths = paths or get_paths()
     _, result = gated_wave(wave, paths=paths, lang=lang)

@@ -416,7 +416,7 @@ def test_validate_step_failure(tmp_path, paths):
     write_wave(tmp_path, "w1", tables)
     with pytest.raises(DataQualityError) as info:
         validate_step("w1", paths=paths, lang="en")
-    report = paths.failed_wave("w1") / "data_quality.html"
+    report = paths.failed_wave("w1") / "data_quality.en.html"
     assert info.value.report == report and report.exists()
     assert str(info.value) == (
         f"{paths.raw_wave('w1')}/worker_survey.csv, row 5, column 'company_id': 'C99' is not a "
@@ -424,6 +424,7 @@ def test_validate_step_failure(tmp_path, paths):
     saved = json.loads((report.parent / "data_quality.json").read_text())
     assert saved["status"] == "failed" and saved["first_error"] == info.value.line
     assert '<html lang="en">' in report.read_text(encoding="utf-8")
+    assert '<html lang="it">' in (report.parent / "data_quality.html").read_text(encoding="utf-8")
 
 
 def test_write_result_files_writes_everything_a_quality_folder_holds(tmp_path, paths):
@@ -442,11 +443,12 @@ def test_write_result_files_writes_everything_a_quality_folder_holds(tmp_path, p
     assert json.loads((folder / "data_quality.json").read_text())["status"] == "warnings"
     assert json.loads((folder / "site_summary.json").read_text()) == {
         lang: result.site_summary("data_quality.html", lang) for lang in ("it", "en")}
-    # the language asked for is data_quality.html, the other one beside it
+    # asking for English returns the English page; data_quality.html stays Italian, the
+    # page the Italian site publishes (a `welfare validate --lang en` must not replace it)
     english = write_result_files(result, paths.failed_wave("w1"), lang="en")
-    assert english == paths.failed_wave("w1") / "data_quality.html"
+    assert english == paths.failed_wave("w1") / "data_quality.en.html"
     assert '<html lang="en">' in english.read_text(encoding="utf-8")
-    assert '<html lang="it">' in (english.parent / "data_quality.it.html").read_text(
+    assert '<html lang="it">' in (english.parent / "data_quality.html").read_text(
         encoding="utf-8")
     clear_failed("w1", paths)
     assert not paths.failed_wave("w1").exists()
