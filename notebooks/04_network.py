@@ -35,36 +35,29 @@ processed_dir = None
 tables_dir = None
 min_cell = 5
 min_companies = 3
-# Viability thresholds: share of the employees with the need expected to use the service,
-# fewest users per service, fewest interested companies to start a convention.
-viability_thresholds = {
-    "take_up": 0.2,
-    "min_users": {"NURSERY_SHARED": 20, "SUMMER_CAMP": 30, "CAREGIVER_DESK": 20,
-                  "COMPANY_SHUTTLE": 40, "CONCIERGE": 60, "ADMIN_DESK": 60},
-    "min_companies": 3,
-}
-# Territorial agreement: high need = at least need_share of a company's employees rate the
-# measure important; candidate = high need in at least min_share_companies of the companies
-# and active in fewer than max_active_share of them.
-agreement_rule = {"need_share": 0.5, "min_share_companies": 0.5, "max_active_share": 1 / 3}
+viability_thresholds = None  # None: network.DEFAULT_VIABILITY (pipeline.analyse.analysis)
+agreement_rule = None  # None: network.DEFAULT_AGREEMENT_RULE
 
 # %%
-import pandas as pd
-
-from pipeline.analyse.analysis.areas import TERRITORIAL_AREAS, area_label, province_areas
+from pipeline.analyse.analysis.areas import TERRITORIAL_AREAS, province_areas
 from pipeline.analyse.analysis.network import (
-    ALL,
-    NEED_DOMAINS,
+    DEFAULT_AGREEMENT_RULE,
+    DEFAULT_VIABILITY,
     activity_by_quarter,
+    activity_summary,
     agreement_candidates,
     company_areas,
     company_interest,
     company_need_shares,
     local_capacity,
     membership_curve,
+    network_footprint,
     pooled_demand,
+    province_demand,
+    province_interest,
+    shown_areas,
+    unmapped_services,
     viability,
-    viable_areas,
 )
 from pipeline.analyse.analysis.survey import wave_design
 from pipeline.analyse.plots import set_theme
@@ -76,6 +69,7 @@ from pipeline.config import get_paths
 from pipeline.i18n.formatting import Formatter
 from pipeline.i18n.text import say, text
 from pipeline.notebook import open_wave, show_figure, show_table
+from pipeline.render.sections import network as shown
 
 set_theme()
 fmt = Formatter(lang)
@@ -83,138 +77,273 @@ codebook = load_codebook()
 ctx = open_wave(wave, lang, processed_dir, tables_dir, min_cell)
 wave = ctx.wave
 workers, companies = ctx.tables["worker_survey"], ctx.tables["companies"]
-survey = ctx.tables["company_survey"]
+survey, activity = ctx.tables["company_survey"], ctx.tables.get("network_activity")
 local_services = ctx.tables.get("local_services")
-activity = ctx.tables.get("network_activity")
 services = codebook.measure_codes("shareable")
-service_label = {m: codebook.measure_label(m, lang) for m in codebook.measure_codes()}
 areas = province_areas(get_paths().municipalities_geojson)
-order = list(TERRITORIAL_AREAS)
-labels_of_area = {**{a: area_label(a, lang) for a in order},
-                  ALL: text("network.all_areas", lang), "OUTSIDE": text("network.outside", lang)}
 located = company_areas(companies, areas)
 design = wave_design(workers, companies)
+thresholds = viability_thresholds or DEFAULT_VIABILITY
+rule = agreement_rule or DEFAULT_AGREEMENT_RULE
+service_label = shown.service_labels(lang)
+
+# %% [markdown] tags=["text"]
+# <!-- network.intro -->
+# La rete conta **{n_network}** imprese con **{n_employees}** dipendenti, presenti in
+# {n_areas} delle {n_all_areas} aree della provincia; **{n_surveyed}** hanno risposto al questionario aziendale e i
+# loro dipendenti a quello sui bisogni. Questa sezione si chiede dove, mettendo insieme
+# la domanda di più imprese, un servizio condiviso raggiunge una dimensione sostenibile:
+# quanti dipendenti ne hanno bisogno in ciascuna area, quanti posti offrono già i servizi
+# del territorio, quante imprese sono interessate e che cosa potrebbe entrare in un
+# accordo territoriale.
+#
+# Le aree sono una suddivisione di lavoro del progetto, costruita sui comuni (Verona
+# città, la cintura urbana con Villafranca, Garda e Baldo, Valpolicella e Lessinia, l'Est
+# veronese, la pianura); ogni impresa vi è collocata secondo il comune della sua sede.
+# Le cifre di un'area con meno di {min_companies} imprese intervistate non sono
+# pubblicate, perché sarebbero quelle di una singola impresa.
+#
+# <!-- en -->
+# The network has **{n_network}** companies with **{n_employees}** employees, present in
+# {n_areas} of the {n_all_areas} areas of the province; **{n_surveyed}** answered the company questionnaire and
+# their employees the needs survey. This section asks where, by pooling the demand of
+# several companies, a shared service reaches a sustainable size: how many employees
+# need it in each area, how many places the local services already offer, how many
+# companies are interested, and what could go into a territorial agreement.
+#
+# The areas are the project's working partition of the municipalities (the city of
+# Verona, the urban belt with Villafranca, Lake Garda and Monte Baldo, Valpolicella and
+# Lessinia, Eastern Verona, the southern plain); each company is placed by the
+# municipality of its premises. The figures of an area with fewer than {min_companies}
+# surveyed companies are not published, as they would be those of a single company.
 
 # %%
-network = located[located["in_network"]]
-say("network.intro", lang, n_network=fmt.number(len(network), 0),
-    n_employees=fmt.number(network["n_employees"].sum(), 0),
-    n_surveyed=fmt.number(len(survey), 0),
-    n_areas=fmt.number(network.loc[network["area"].isin(order), "area"].nunique(), 0),
-    n_all_areas=fmt.number(len(order), 0), min_companies=min_companies)
+say("network.intro", lang, **shown.footprint_words(network_footprint(located), fmt),
+    n_surveyed=fmt.number(len(survey), 0), min_companies=min_companies)
+
+# %% [markdown] tags=["text"]
+# <!-- network.demand -->
+# ## Quanti dipendenti hanno bisogno di ciascun servizio
+#
+# Per ogni servizio condivisibile stimiamo il numero di dipendenti delle imprese
+# intervistate che lo ritengono importante o molto importante. I pesi dell'indagine
+# riportano le risposte di ciascuna impresa al suo organico, quindi la somma ponderata
+# delle risposte «importante» stima un numero di dipendenti. Il bisogno è contato solo
+# tra chi può usare il servizio: {domains}; per gli altri servizi, tra tutti i
+# dipendenti. Una risposta mancante o «non so» non conta come bisogno: le stime sono
+# quindi prudenti.
+#
+# <!-- en -->
+# ## How many employees need each service
+#
+# For each shareable service we estimate the number of employees of the surveyed
+# companies who rate it important or very important. The survey weights scale each
+# company's answers to its workforce, so the weighted sum of the "important" answers
+# estimates a number of employees. The need is counted only among those who can use the
+# service: {domains}; for the other services, among all employees. A missing or "don't
+# know" answer does not count as a need: the estimates are therefore cautious.
 
 # %%
-say("network.demand", lang,
-    domains="; ".join(text("network.domain_rule", lang, service=service_label[m],
-                           domain=text(f"network.domain.{d}", lang))
-                      for m, d in NEED_DOMAINS.items() if m in services))
-demand = pooled_demand(workers, design, located, services, min_companies=min_companies,
-                       area_order=order)
-demand = ctx.save_table(demand, "network_demand")
-province = demand[demand["area"] == ALL].assign(label=lambda d: d["measure"].map(service_label))
-province = province.sort_values("estimate", ascending=False)
+say("network.demand", lang, domains=shown.domain_rules(services, lang))
+demand = ctx.save_table(pooled_demand(workers, design, located, services,
+                                      min_companies=min_companies,
+                                      area_order=TERRITORIAL_AREAS), "network_demand")
+province = shown.labelled(province_demand(demand), lang)
 show_figure(dot_ci(province, label="label", percent=False,
                    xlabel=text("network.employees_axis", lang)),
             text("network.demand_caption", lang, n_companies=fmt.number(len(survey), 0),
                  employees=fmt.number(province["employees"].max(), 0)))
-wide = demand.assign(value=[fmt.cell(v, 0) for v in demand["estimate"]])
-wide = wide.pivot(index="measure", columns="area", values="value").reindex(
-    index=province["measure"], columns=[a for a in [*order, ALL] if a in set(demand["area"])])
-wide.index = wide.index.map(service_label)
-wide.columns = [labels_of_area.get(a, a) for a in wide.columns]
-show_table(wide.reset_index(names=text("network.col.service", lang)),
+show_table(shown.demand_table(demand, fmt),
            text("network.demand_table_caption", lang, min_companies=min_companies))
-top = province.iloc[0]
-say("network.demand_text", lang, service=top["label"],
-    employees=fmt.number(top["estimate"], 0), low=fmt.number(top["ci_low"], 0),
-    high=fmt.number(top["ci_high"], 0), projected=fmt.number(top["projected_network"], 0),
-    network_employees=fmt.number(top["network_employees"], 0))
+
+# %% [markdown] tags=["text"]
+# <!-- network.demand_text -->
+# Il servizio più richiesto è **{service}**: ne hanno bisogno circa **{employees}**
+# dipendenti delle imprese intervistate (intervallo al 95 % da {low} a {high}). Se le
+# imprese della rete che non hanno risposto avessero bisogni simili, nell'intera rete
+# ({network_employees} dipendenti) sarebbero circa {projected}: è una proiezione, non una
+# stima dell'indagine.
+#
+# <!-- en -->
+# The most needed service is **{service}**: about **{employees}** employees of the
+# surveyed companies need it (95 % interval {low} to {high}). If the network companies
+# that did not answer had similar needs, the whole network ({network_employees}
+# employees) would count about {projected}: a projection, not a survey estimate.
 
 # %%
-interest = ctx.save_table(company_interest(survey, located, services,
-                                           min_companies=min_companies, area_order=order),
-                          "network_interest")
-capacity = ctx.save_table(local_capacity(local_services, codebook.service_types, areas,
-                                         services, area_order=order), "network_local_places")
-all_interest = interest[interest["area"] == ALL].sort_values("share_interested",
-                                                             ascending=False)
-say("network.interest", lang, n_companies=fmt.number(all_interest["n_companies"].max(), 0),
-    top=all_interest["measure"].map(service_label).iloc[0],
-    top_share=fmt.percent(all_interest["share_interested"].iloc[0], 0))
-show_figure(share_bars(all_interest.assign(label=all_interest["measure"].map(service_label)),
-                       label="label", value="share_interested",
+say("network.demand_text", lang, **shown.demand_words(province, fmt))
+
+# %% [markdown] tags=["text"]
+# <!-- network.interest -->
+# ## L'interesse delle imprese e i servizi del territorio
+#
+# Il questionario aziendale chiede a ogni impresa quanto le interessa condividere
+# ciascun servizio con le altre imprese della rete. Delle {n_companies} imprese che hanno
+# risposto, il servizio che interessa di più è **{top}** ({top_share} delle imprese
+# interessate o molto interessate). Le imprese indicano anche quanto sarebbero disposte a
+# cofinanziare la rete in un anno: è un importo unico per impresa, non per servizio.
+#
+# <!-- en -->
+# ## Companies' interest and local services
+#
+# The company questionnaire asks each company how interested it is in sharing each
+# service with the other network companies. Of the {n_companies} companies that
+# answered, the service of most interest is **{top}** ({top_share} of the companies
+# interested or very interested). Companies also state how much they would co-fund the
+# network in a year: one amount per company, not per service.
+
+# %%
+interest = ctx.save_table(company_interest(survey, located, services, min_companies=min_companies,
+                                           area_order=TERRITORIAL_AREAS), "network_interest")
+capacity = ctx.save_table(local_capacity(local_services, codebook.service_types, areas, services,
+                                         area_order=TERRITORIAL_AREAS), "network_local_places")
+ranked = shown.labelled(province_interest(interest), lang)
+say("network.interest", lang, **shown.interest_words(ranked, fmt))
+show_figure(share_bars(ranked, label="label", value="share_interested",
                        xlabel=text("network.share_interested", lang)),
             text("network.interest_caption", lang))
+
+# %% [markdown] tags=["text"]
+# <!-- network.no_local_services -->
+# Per questa rilevazione non è disponibile l'elenco dei servizi del territorio: il confronto con i posti già offerti da nidi, centri estivi e sportelli non è possibile.
+#
+# <!-- en -->
+# No list of local services is available for this wave: the comparison with the places already offered by nurseries, summer camps and desks is not possible.
+#
+# <!-- network.local_places -->
+# L'elenco dei servizi del territorio comprende {n_services} servizi pubblici e del privato sociale. Per i servizi condivisibili offrono: {places}. Una convenzione può acquistare posti in servizi esistenti; non sappiamo però quanti siano già occupati dai residenti.
+#
+# <!-- en -->
+# The list of local services includes {n_services} public and third-sector services. For the shareable services they offer: {places}. A convention can buy places in existing services; how many are already taken by residents is not known.
+#
+# <!-- network.local_unmapped -->
+# Per {services} non esiste un servizio pubblico corrispondente nell'elenco: si tratta di servizi da organizzare ex novo.
+#
+# <!-- en -->
+# For {services} there is no corresponding public service in the list: they would have to be set up from scratch.
+
+# %%
 if local_services is None:
     say("network.no_local_services", lang)
 else:
-    places = capacity[(capacity["area"] == ALL) & capacity["mapped"]]
     say("network.local_places", lang, n_services=fmt.number(len(local_services), 0),
-        places="; ".join(text("network.places_item", lang, service=service_label[r.measure],
-                              places=fmt.number(r.capacity, 0), n=fmt.number(r.n_services, 0))
-                         if pd.notna(r.capacity) else
-                         text("network.places_unknown", lang, service=service_label[r.measure],
-                              n=fmt.number(r.n_services, 0))
-                         for r in places.itertuples()))
-    unmapped = capacity.loc[~capacity["mapped"], "measure"].unique()
-    if len(unmapped):
+        places=shown.places_list(capacity, fmt))
+    if unmapped := unmapped_services(capacity):
         say("network.local_unmapped", lang,
             services=fmt.listing(service_label[m] for m in unmapped))
 
+# %% [markdown] tags=["text"]
+# <!-- network.viability -->
+# ## Quali servizi condivisi raggiungono una dimensione sostenibile
+#
+# Un servizio condiviso ha senso se abbastanza dipendenti lo useranno e abbastanza
+# imprese sono pronte a sostenerlo. Le soglie sono parametri del rapporto, da fissare
+# con i promotori: supponiamo che usi il servizio il {take_up} dei dipendenti che ne
+# hanno bisogno, chiediamo un numero minimo di utenti ({thresholds}) e almeno
+# {min_companies} imprese interessate nell'area. Il servizio è *sostenibile* quando anche
+# l'estremo inferiore dell'intervallo degli utenti attesi raggiunge la soglia, *incerto*
+# quando la raggiunge solo la stima puntuale.
+#
+# <!-- en -->
+# ## Which shared services reach a sustainable size
+#
+# A shared service makes sense if enough employees will use it and enough companies are
+# ready to support it. The thresholds are parameters of the report, to be set with the
+# promoters: we assume that {take_up} of the employees who need the service use it, we
+# require a minimum number of users ({thresholds}) and at least {min_companies}
+# interested companies in the area. A service is *viable* when even the lower end of the
+# interval of expected users reaches the threshold, *uncertain* when only the point
+# estimate does.
+
 # %%
-take_up = viability_thresholds.get("take_up")
-say("network.viability", lang,
-    take_up=(fmt.percent(take_up, 0) if not isinstance(take_up, dict)
-             else text("network.by_service", lang)),
-    min_companies=fmt.number(viability_thresholds.get("min_companies", 1), 0),
-    thresholds="; ".join(text("network.threshold_item", lang, service=service_label[m],
-                              users=fmt.number(v, 0))
-                         for m, v in viability_thresholds["min_users"].items() if m in services))
-verdict = ctx.save_table(viability(demand, interest, capacity, viability_thresholds),
-                         "network_viability")
-status_label = {s: text(f"network.status.{s}", lang)
-                for s in ("viable", "uncertain", "no_interest", "too_small", "withheld")}
+say("network.viability", lang, **shown.viability_words(thresholds, services, fmt))
+verdict = ctx.save_table(viability(demand, interest, capacity, thresholds), "network_viability")
 show_figure(viability_grid(verdict, row="measure", col="area", value="users",
-                           row_order=list(province["measure"]),
-                           col_order=[a for a in [*order, ALL] if a in set(verdict["area"])],
-                           row_labels=service_label, col_labels=labels_of_area,
-                           status_labels=status_label),
+                           row_order=list(province["measure"]), col_order=shown_areas(verdict),
+                           row_labels=service_label, col_labels=shown.area_labels(lang),
+                           status_labels=shown.viability_labels(lang)),
             text("network.viability_caption", lang, min_companies=min_companies))
-found = viable_areas(verdict)
-say("network.viability_text", lang,
-    viable="; ".join(text("network.viable_item", lang, service=service_label[m],
-                          areas=fmt.listing(labels_of_area[a] for a in where if a != ALL))
-                     if any(a != ALL for a in where) else
-                     text("network.viable_network_item", lang, service=service_label[m])
-                     for m, where in found.items())
-    or text("network.no_viable", lang))
+
+# %% [markdown] tags=["text"]
+# <!-- network.viability_text -->
+# Con queste soglie raggiungono una dimensione sostenibile: {viable}.
+#
+# <!-- en -->
+# With these thresholds the following reach a viable size: {viable}.
+
+# %%
+say("network.viability_text", lang, viable=shown.viable_list(verdict, fmt))
+
+# %% [markdown] tags=["text"]
+# <!-- network.agreement -->
+# ## Che cosa potrebbe entrare in un accordo territoriale
+#
+# Un accordo territoriale di secondo livello conviene per le misure che servono in
+# molte imprese ma che poche offrono già. La regola è esplicita: in un'impresa il bisogno
+# è alto se almeno il {need_share} dei dipendenti ritiene la misura importante; una
+# misura è candidata se il bisogno è alto in almeno il {min_share} delle imprese e se è
+# attiva in meno del {max_active} di esse.
+#
+# <!-- en -->
+# ## What a territorial agreement could contain
+#
+# A second-level territorial agreement pays off for the measures that many companies
+# need but few already offer. The rule is explicit: in a company the need is high if at
+# least {need_share} of the employees rate the measure important; a measure is a
+# candidate if the need is high in at least {min_share} of the companies and it is
+# active in fewer than {max_active} of them.
 
 # %%
 shares = company_need_shares(workers, design, codebook.measure_codes("asked_workers"))
-candidates = ctx.save_table(agreement_candidates(shares, survey, rule=agreement_rule,
-                                                 min_respondents=ctx.min_cell),
-                            "network_agreement")
-say("network.agreement", lang, need_share=fmt.percent(agreement_rule["need_share"], 0),
-    min_share=fmt.percent(agreement_rule["min_share_companies"], 0),
-    max_active=fmt.percent(agreement_rule["max_active_share"], 0))
-show_figure(gap_chart(candidates.assign(label=candidates["measure"].map(service_label)),
-                      label="label", need="share_high_need", active="share_active",
-                      need_label=text("network.high_need_legend", lang,
-                                      need_share=fmt.percent(agreement_rule["need_share"], 0)),
-                      active_label=text("network.active_legend", lang),
-                      highlight="candidate", need_min=agreement_rule["min_share_companies"],
-                      active_max=agreement_rule["max_active_share"],
+candidates = ctx.save_table(agreement_candidates(shares, survey, rule=rule,
+                                                 min_respondents=ctx.min_cell), "network_agreement")
+words = shown.agreement_words(rule, fmt)
+say("network.agreement", lang, **words)
+show_figure(gap_chart(shown.labelled(candidates, lang), label="label", need="share_high_need",
+                      active="share_active", active_label=text("network.active_legend", lang),
+                      need_label=text("network.high_need_legend", lang, **words),
+                      highlight="candidate", need_min=rule["min_share_companies"],
+                      active_max=rule["max_active_share"],
                       xlabel=text("network.share_companies", lang)),
-            text("network.agreement_caption", lang,
-                 min_share=fmt.percent(agreement_rule["min_share_companies"], 0),
-                 max_active=fmt.percent(agreement_rule["max_active_share"], 0)))
-chosen = candidates[candidates["candidate"]]
-say("network.agreement_text", lang,
-    candidates="; ".join(text("network.candidate_item", lang, measure=service_label[r.measure],
-                              high=fmt.percent(r.share_high_need, 0),
-                              active=fmt.percent(r.share_active, 0))
-                         for r in chosen.itertuples())
-    or text("network.no_candidate", lang))
+            text("network.agreement_caption", lang, **words))
+
+# %% [markdown] tags=["text"]
+# <!-- network.agreement_text -->
+# Misure candidate: {candidates}.
+#
+# <!-- en -->
+# Candidate measures: {candidates}.
+
+# %%
+say("network.agreement_text", lang, candidates=shown.candidate_list(candidates, fmt))
+
+# %% [markdown] tags=["text"]
+# <!-- network.no_activity -->
+# ## L'attività della rete
+#
+# Per questa rilevazione non è disponibile il registro delle attività della rete
+# (adesioni, formazioni, convenzioni, accordi): l'andamento nel tempo non può essere
+# mostrato.
+#
+# <!-- en -->
+# ## The network's activity
+#
+# No record of the network's activity (memberships, training, conventions, agreements)
+# is available for this wave: its course over time cannot be shown.
+#
+# <!-- network.activity -->
+# ## L'attività della rete
+#
+# Dal {first} al {last} il registro della rete conta {n_events} eventi (attività di
+# formazione: {trainings}; convenzioni firmate: {conventions}). A fine periodo le imprese
+# aderenti sono **{members}**.
+#
+# <!-- en -->
+# ## The network's activity
+#
+# From {first} to {last} the network's record counts {n_events} events (training
+# activities: {trainings}; conventions signed: {conventions}). At the end of the period
+# the network has **{members}** member companies.
 
 # %%
 if activity is None or activity.empty:
@@ -222,17 +351,9 @@ if activity is None or activity.empty:
 else:
     events = ctx.save_table(activity_by_quarter(activity), "network_activity_quarterly")
     members = ctx.save_table(membership_curve(activity), "network_membership")
-    activity_label = {a: codebook.code_label("activity", a, lang) for a in events["activity"]}
-    of_kind = events["activity"]
-    say("network.activity", lang, members=fmt.number(members["members"].iloc[-1], 0),
-        first=fmt.quarter(members["quarter"].iloc[0]),
-        last=fmt.quarter(events["quarter"].iloc[-1]),
-        n_events=fmt.number(events["events"].sum(), 0),
-        trainings=fmt.number(events.loc[of_kind == "training", "events"].sum(), 0),
-        conventions=fmt.number(events.loc[of_kind == "convention_signed", "events"].sum(), 0))
-    show_figure(activity_chart(events.assign(quarter=events["quarter"].map(fmt.quarter)),
-                               members.assign(quarter=members["quarter"].map(fmt.quarter)),
-                               activity_labels=activity_label,
+    say("network.activity", lang, **shown.activity_words(activity_summary(events, members), fmt))
+    show_figure(activity_chart(shown.by_quarter(events, fmt), shown.by_quarter(members, fmt),
+                               activity_labels=shown.activity_labels(events, lang),
                                ylabel=text("network.events_axis", lang),
                                members_label=text("network.members_axis", lang)),
                 text("network.activity_caption", lang))

@@ -18,15 +18,27 @@ from helpers.waves import demo_copy
 from scipy import stats
 
 from pipeline.analyse.analysis.measures import (
+    CHART_STATUSES,
     MATURITY_CLASSES,
+    N_OTHER_MEASURES,
+    TOP_CLASSES,
+    adoption_summary,
     adoption_table,
+    charted_measures,
     maturity_class,
     maturity_components,
     maturity_distribution,
     maturity_scores,
+    maturity_summary,
     measures_by_size,
     oriented_effects,
     outcome_comparisons,
+    outcome_counts,
+    outcome_differences,
+    published_maturity_distribution,
+    published_size_classes,
+    significant_comparisons,
+    size_contrast,
     size_gradient,
     surveyed_companies,
     welfare_area_table,
@@ -286,6 +298,117 @@ def test_surveyed_companies_keep_the_questionnaire_answers():
 
 
 # --------------------------------------------------------------------------------------
+# The report's rules on the tables
+# --------------------------------------------------------------------------------------
+def _adoption_rows(active: dict[str, float], n_status: dict[str, dict[str, float]]):
+    """Rows of an adoption table about every company: ``active`` shares by measure,
+    ``n_status[status][measure]`` counts."""
+    rows = []
+    for m, share in active.items():
+        for st in ("active", "active_all", "active_some", "planned", "none"):
+            rows.append({"measure": m, "group_var": "all", "group": "all", "status": st,
+                         "estimate": share if st == "active" else 0.1,
+                         "n_status": n_status.get(st, {}).get(m, 0)})
+        rows.append({"measure": m, "group_var": "size_class", "group": "10-49",
+                     "status": "active", "estimate": 1.0, "n_status": 99})
+    return pd.DataFrame(rows)
+
+
+def test_adoption_summary_counts_measure_adoptions(small_survey):
+    table = adoption_table(small_survey, ["FLEX_HOURS", "HOUR_BANK"], by="size_class",
+                           codebook=CODEBOOK)
+    out = adoption_summary(table)
+    assert len(out) == 1
+    row = out.iloc[0]
+    # FLEX_HOURS active in A (all) and B (some); HOUR_BANK in C and D (all): 4 active,
+    # 3 of them for everyone; one planned (FLEX_HOURS in C). Size-class rows not counted.
+    assert (row["n_active"], row["n_active_all"], row["n_planned"]) == (4, 3, 1)
+    assert row["share_all"] == pytest.approx(3 / 4)
+    # blanked counts (a small cell) are left out of the sums; nothing active: no share
+    blanked = table.assign(n_status=table["n_status"].where(table["measure"] != "HOUR_BANK"))
+    assert adoption_summary(blanked).iloc[0]["share_all"] == pytest.approx(1 / 2)
+    none = table.assign(n_status=0)
+    assert np.isnan(adoption_summary(none).iloc[0]["share_all"])
+
+
+def test_charted_measures_asked_first_then_the_most_widespread_others():
+    active = {"A1": 0.2, "O1": 0.9, "A2": 0.6, "O2": 0.1, "O3": 0.5, "A3": 0.6, "O4": 0.7}
+    table = _adoption_rows(active, {})
+    out = charted_measures(table, ["A1", "A2", "A3", "NOT_IN_TABLE"], n_other=2)
+    assert out.columns.tolist() == ["measure", "chart", "order", "estimate"]
+    asked = out[out["chart"] == "asked"].sort_values("order")
+    # by active share, ties (A2, A3) in table order; a measure not in the table is not drawn
+    assert asked["measure"].tolist() == ["A2", "A3", "A1"]
+    other = out[out["chart"] == "other"].sort_values("order")
+    assert other["measure"].tolist() == ["O1", "O4"]  # the 2 most widespread of the rest
+    assert other["estimate"].tolist() == pytest.approx([0.9, 0.7])
+    assert set(CHART_STATUSES) == {"active_all", "active_some", "planned"}
+    assert N_OTHER_MEASURES == 15
+    few = charted_measures(table, ["A1"])  # fewer others than the default: all of them
+    assert (few["chart"] == "other").sum() == 6
+
+
+def test_size_classes_compared_only_when_two_are_published():
+    by_size = pd.DataFrame({
+        "group_var": ["all", "size_class", "size_class", "size_class"],
+        "group": ["all", "10-49", "50-249", "250+"],
+        "estimate": [12.0, 8.0, np.nan, 20.0]})  # 50-249 blanked (a small cell)
+    gradient = pd.DataFrame({"test": ["spearman", "kruskal_wallis"],
+                             "estimate": [0.6, 0.3], "p_value": [0.01, 0.04]})
+    assert published_size_classes(by_size)["group"].tolist() == ["10-49", "250+"]
+    row = size_contrast(by_size, gradient).iloc[0]
+    assert row["compared"] and row["n_classes"] == 2 and row["mean"] == 12.0
+    assert (row["small_class"], row["small"], row["large_class"], row["large"]) == (
+        "10-49", 8.0, "250+", 20.0)
+    assert (row["rho"], row["p_value"]) == (0.6, 0.01)
+    one = size_contrast(by_size.assign(estimate=[12.0, 8.0, np.nan, np.nan]),
+                        gradient.set_index("test")).iloc[0]
+    assert not one["compared"] and one["small_class"] is None and np.isnan(one["large"])
+
+
+def test_published_maturity_classes_blank_small_counts_keep_zeros():
+    scores = pd.DataFrame({"maturity_class": ["1W"] * 2 + ["3W"] * 6 + ["5W"] * 5})
+    out = published_maturity_distribution(scores, min_cell=5).set_index("maturity_class")
+    assert out["low"].tolist() == [0, 10, 20, 30, 40]
+    assert pd.isna(out.loc["1W", "n_companies"]) and pd.isna(out.loc["1W", "share"])
+    assert out.loc["2W", "n_companies"] == 0 and out.loc["2W", "share"] == 0  # empty: kept
+    assert out.loc["3W", "n_companies"] == 6
+    assert out.loc["5W", "share"] == pytest.approx(5 / 13)
+
+
+def test_maturity_summary_mean_and_top_classes():
+    classes = pd.DataFrame({"maturity_class": list(MATURITY_CLASSES),
+                            "share": [np.nan, 0.2, 0.3, 0.25, 0.15]})
+    components = pd.DataFrame({"component": ["breadth", "score"], "estimate": [12.0, 33.5]})
+    out = maturity_summary(classes, components).iloc[0]
+    assert TOP_CLASSES == ("4W", "5W")
+    assert out["mean_score"] == 33.5 and out["top_share"] == pytest.approx(0.4)
+    assert maturity_summary(classes, components, top=("5W",)).iloc[0]["top_share"] == 0.15
+
+
+def _comparisons() -> pd.DataFrame:
+    return pd.DataFrame({
+        "measure": ["M1", "M1", "M2", "M2", "M3"],
+        "outcome": ["wfc_score", "sat_wlb", "wfc_score", "sat_wlb", "wfc_score"],
+        "estimate": [-0.5, 0.3, np.nan, np.nan, 0.1],
+        "p_value": [0.001, 0.04, np.nan, np.nan, np.nan],
+        "p_bh": [0.002, 0.04, np.nan, np.nan, np.nan],
+        "significant": [True, False, False, False, False],
+        "too_few_companies": [False, False, True, True, False]})
+
+
+def test_outcome_rules_for_the_report():
+    comp = _comparisons()
+    assert outcome_differences(comp)["measure"].tolist() == ["M1", "M3"]  # M2 withheld
+    assert outcome_differences(comp, "sat_wlb")["measure"].tolist() == ["M1"]
+    assert significant_comparisons(comp)["outcome"].tolist() == ["wfc_score"]
+    counts = outcome_counts(comp).iloc[0]
+    # two tests; Holm finds one; BH below 5 %: both; two comparisons withheld
+    assert counts.to_dict() == {"n_tests": 2, "n_holm": 1, "n_bh": 2, "n_withheld": 2}
+    assert outcome_counts(comp, alpha=0.01).iloc[0]["n_bh"] == 1
+
+
+# --------------------------------------------------------------------------------------
 # Demo waves: the analyses find the built-in effects
 # --------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
@@ -353,6 +476,8 @@ def test_notebook_writes_its_tables(tmp_path, monkeypatch):
     from pipeline.wave import write_processed
 
     reference = get_paths().reference_dir
+    # the project's notebooks: the texts they say live in their text cells
+    (tmp_path / "notebooks").symlink_to(ROOT / "notebooks", target_is_directory=True)
     monkeypatch.setenv("WELFARE_ROOT", str(tmp_path))
     monkeypatch.setenv("WELFARE_REFERENCE_DIR", str(reference))
     write_demo_wave("demo-2013", tmp_path / "raw")

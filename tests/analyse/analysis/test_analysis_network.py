@@ -19,15 +19,26 @@ from scipy import stats
 
 from pipeline.analyse.analysis.network import (
     ALL,
+    DEFAULT_VIABILITY,
     NEED_DOMAINS,
+    OUTSIDE,
     activity_by_quarter,
+    activity_summary,
     agreement_candidates,
+    agreement_choice,
     company_areas,
     company_interest,
     company_need_shares,
     local_capacity,
     membership_curve,
+    min_interested,
+    network_footprint,
     pooled_demand,
+    province_demand,
+    province_interest,
+    province_places,
+    shown_areas,
+    unmapped_services,
     viability,
     viable_areas,
 )
@@ -260,6 +271,64 @@ def test_activity_by_quarter_and_membership():
 
 
 # --------------------------------------------------------------------------------------
+# What the report shows
+# --------------------------------------------------------------------------------------
+def test_network_footprint_counts_members_and_their_areas(small):
+    companies, _ = small
+    located = company_areas(companies.assign(municipality=["m1", "m2", "elsewhere", "m3"]),
+                            AREAS)
+    out = network_footprint(located, areas=("NORTH", "SOUTH", "EAST"))
+    assert out.columns.tolist() == ["n_companies", "n_employees", "n_areas", "n_all_areas"]
+    row = out.iloc[0]
+    # A, B, C are members (D is not); C is outside the province: not an area
+    assert (row["n_companies"], row["n_employees"]) == (3, 120)
+    assert (row["n_areas"], row["n_all_areas"]) == (1, 3)
+
+
+def test_shown_areas_in_the_province_order_then_the_whole():
+    table = pd.DataFrame({"area": ["SOUTH", OUTSIDE, ALL, "NORTH", "SOUTH"]})
+    assert shown_areas(table, area_order=("NORTH", "EAST", "SOUTH")) == ["NORTH", "SOUTH", ALL]
+    assert shown_areas(table.iloc[:2], area_order=("NORTH", "SOUTH")) == ["SOUTH"]
+
+
+def test_province_rankings_and_places():
+    demand = pd.DataFrame({"measure": ["X", "Y", "Z", "X"], "area": [ALL, ALL, ALL, "NORTH"],
+                           "estimate": [50.0, 80.0, np.nan, 500.0]})
+    assert province_demand(demand)["measure"].tolist() == ["Y", "X", "Z"]
+    interest = pd.DataFrame({"measure": ["X", "Y", "X"], "area": [ALL, ALL, "NORTH"],
+                             "share_interested": [0.7, 0.2, 0.9]})
+    assert province_interest(interest)["measure"].tolist() == ["X", "Y"]
+    capacity = pd.DataFrame({"measure": ["X", "X", "Y", "Y", "Z"],
+                             "area": ["NORTH", ALL, "NORTH", ALL, ALL],
+                             "mapped": [True, True, False, False, True]})
+    assert province_places(capacity)["measure"].tolist() == ["X", "Z"]
+    assert unmapped_services(capacity) == ["Y"]
+
+
+def test_viability_and_agreement_helpers():
+    assert min_interested(DEFAULT_VIABILITY) == 3
+    assert min_interested({"take_up": 0.1}) == 1  # not said: one company is enough
+    candidates = pd.DataFrame({"measure": ["X", "Y", "Z"], "candidate": [True, False, True]})
+    assert agreement_choice(candidates)["measure"].tolist() == ["X", "Z"]
+
+
+def test_activity_summary():
+    activity = pd.DataFrame({
+        "company_id": ["A", "B", "A", "C", "B", "C"],
+        "date": pd.to_datetime(["2013-01-10", "2013-02-01", "2013-05-03", "2013-08-30",
+                                "2013-11-02", "2014-02-14"]),
+        "activity": ["joined", "joined", "training", "convention_signed", "left",
+                     "training"]})
+    events, members = activity_by_quarter(activity), membership_curve(activity)
+    row = activity_summary(events, members).iloc[0]
+    assert (row["first"], row["last"]) == ("2013Q1", "2014Q1")
+    assert (row["members"], row["n_events"]) == (1, 6)  # 2 joined, 1 left
+    assert (row["trainings"], row["conventions"]) == (2, 1)
+    none = activity_summary(events, membership_curve(activity.iloc[:0])).iloc[0]
+    assert np.isnan(none["members"]) and none["first"] is None
+
+
+# --------------------------------------------------------------------------------------
 # Demo wave
 # --------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
@@ -342,6 +411,8 @@ def test_notebook_runs_with_and_without_the_optional_tables(tmp_path, monkeypatc
     from pipeline.wave import write_processed
 
     reference = get_paths().reference_dir
+    # the project's notebooks: the texts they say live in their text cells
+    (tmp_path / "notebooks").symlink_to(ROOT / "notebooks", target_is_directory=True)
     monkeypatch.setenv("WELFARE_ROOT", str(tmp_path))
     monkeypatch.setenv("WELFARE_REFERENCE_DIR", str(reference))
     write_demo_wave("demo-2013", tmp_path / "raw")

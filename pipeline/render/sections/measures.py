@@ -1,0 +1,296 @@
+"""What the measures section (``notebooks/03_measures.py``) shows: the tidy results of
+:mod:`pipeline.analyse.analysis.measures` turned into labelled frames for its figures and
+formatted tables for :func:`pipeline.notebook.show_table`.
+
+Nothing here decides what a result is: which rows are charted, in which order they were
+ranked, what is withheld, all come from the analysis. These functions put words on the
+codes (the codebook's labels, the text catalogue's ``measures.*`` labels), format numbers
+with a :class:`~pipeline.i18n.formatting.Formatter` and order rows for display.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.analyse.analysis.measures import (
+    CHART_STATUSES,
+    DIFFERENCE_OUTCOME,
+    MATURITY_CUTS,
+    MATURITY_POINTS,
+    OUTCOMES,
+    oriented_effects,
+    outcome_differences,
+    published_size_classes,
+    significant_comparisons,
+)
+from pipeline.codebook import Codebook, load_codebook
+from pipeline.i18n.formatting import Formatter
+from pipeline.i18n.text import text
+
+__all__ = [
+    "area_rows",
+    "area_size_rows",
+    "components_table",
+    "difference_rows",
+    "effect_rows",
+    "findings",
+    "maturity_words",
+    "outcome_labels",
+    "outcome_table",
+    "size_labels",
+    "size_rows",
+    "size_words",
+    "status_labels",
+    "status_rows",
+]
+
+
+# --------------------------------------------------------------------------------------
+# Words for codes
+# --------------------------------------------------------------------------------------
+def _measure_labels(lang: str, codebook: Codebook | None) -> dict[str, str]:
+    codebook = codebook or load_codebook()
+    return {m: codebook.measure_label(m, lang) for m in codebook.measure_codes()}
+
+
+def _area_labels(lang: str, codebook: Codebook | None) -> dict[str, str]:
+    codebook = codebook or load_codebook()
+    return {a: v[lang] for a, v in codebook.areas().items()}
+
+
+def status_labels(lang: str) -> dict[str, str]:
+    """``{status: label}`` of the statuses the adoption charts stack
+    (:data:`~pipeline.analyse.analysis.measures_adoption.CHART_STATUSES`), in their order."""
+    return {s: text(f"measures.status.{s}", lang) for s in CHART_STATUSES}
+
+
+def outcome_labels(lang: str) -> dict[str, str]:
+    """``{outcome: label}`` of the worker outcomes compared, in report order."""
+    return {o: text(f"measures.outcome.{o}", lang) for o in OUTCOMES}
+
+
+def size_labels(rows: pd.DataFrame, lang: str, *,
+                codebook: Codebook | None = None) -> dict[str, str]:
+    """``{size class: "10-49 employees"}`` of the classes in ``rows["group"]``, smallest
+    first (the codebook's order): the legend of a chart by size class."""
+    codebook = codebook or load_codebook()
+    present = set(rows["group"])
+    return {s: text("measures.size_label", lang, size=s)
+            for s in codebook.code_lists["size_class"] if s in present}
+
+
+# --------------------------------------------------------------------------------------
+# Adoption
+# --------------------------------------------------------------------------------------
+def _overall_areas(areas: pd.DataFrame) -> pd.DataFrame:
+    return areas[areas["group_var"] == "all"].sort_values("estimate", ascending=False)
+
+
+def area_rows(areas: pd.DataFrame, lang: str, *,
+              codebook: Codebook | None = None) -> pd.DataFrame:
+    """The welfare areas covered by all surveyed companies, for a dot chart.
+
+    Parameters
+    ----------
+    areas
+        :func:`~pipeline.analyse.analysis.measures_adoption.welfare_area_table` (with a
+        ``by`` breakdown or not).
+    lang
+        Language of the labels.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows about every company, the most covered area first, with ``label`` (the
+        area's name).
+    """
+    overall = _overall_areas(areas)
+    return overall.assign(label=overall["welfare_area"].map(_area_labels(lang, codebook)))
+
+
+def area_size_rows(areas: pd.DataFrame, lang: str, *,
+                   codebook: Codebook | None = None) -> pd.DataFrame:
+    """The welfare areas covered by size class, areas in the order of :func:`area_rows`.
+
+    Returns the ``size_class`` rows of ``areas`` with ``order`` (the area's position in
+    the overall chart) and ``label``; draw with ``hue="group"`` and :func:`size_labels`.
+    """
+    position = {a: i for i, a in enumerate(_overall_areas(areas)["welfare_area"])}
+    by_size = areas[areas["group_var"] == "size_class"].copy()
+    by_size["order"] = by_size["welfare_area"].map(position)
+    labels = _area_labels(lang, codebook)
+    return by_size.sort_values("order").assign(label=lambda d: d["welfare_area"].map(labels))
+
+
+def status_rows(adoption: pd.DataFrame, charted: pd.DataFrame, chart: str, lang: str, *,
+                codebook: Codebook | None = None) -> pd.DataFrame:
+    """The rows of one adoption chart: each charted measure's share by status.
+
+    Parameters
+    ----------
+    adoption
+        :func:`~pipeline.analyse.analysis.measures_adoption.adoption_table` as published.
+    charted
+        :func:`~pipeline.analyse.analysis.measures_adoption.charted_measures`.
+    chart
+        ``"asked"`` or ``"other"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows about every company of the chart's measures and stacked statuses, in the
+        chart's order (top first), with ``order`` and ``label`` (the measure's name).
+    """
+    order = charted.loc[charted["chart"] == chart].set_index("measure")["order"]
+    everyone = adoption[adoption["group_var"] == "all"]
+    part = everyone[everyone["measure"].isin(order.index)
+                    & everyone["status"].isin(CHART_STATUSES)]
+    part = part.assign(order=part["measure"].map(order))
+    labels = _measure_labels(lang, codebook)
+    return part.sort_values("order").assign(label=lambda d: d["measure"].map(labels))
+
+
+def size_rows(by_size: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The published size classes of
+    :func:`~pipeline.analyse.analysis.measures_adoption.measures_by_size`, smallest first,
+    with ``label`` ("10-49 employees")."""
+    rows = published_size_classes(by_size)
+    return rows.assign(label=[text("measures.size_label", lang, size=s) for s in rows["group"]])
+
+
+def size_words(contrast: pd.DataFrame, fmt: Formatter, *, n_measures: int) -> dict[str, str]:
+    """The placeholders of the size paragraph from
+    :func:`~pipeline.analyse.analysis.measures_adoption.size_contrast`.
+
+    Returns ``n_measures`` (measures in the questionnaire), ``mean``, ``small`` and
+    ``large`` (active measures per company, one decimal), ``small_class`` and
+    ``large_class`` (as coded, e.g. ``10-49``), ``rho`` (two decimals) and ``p`` (the
+    p-value); the class entries are empty when the classes are not compared.
+    """
+    row = contrast.iloc[0]
+    compared = bool(row["compared"])
+    return {"n_measures": str(n_measures), "mean": fmt.number(row["mean"]),
+            "small": fmt.number(row["small"]) if compared else "",
+            "small_class": str(row["small_class"]) if compared else "",
+            "large": fmt.number(row["large"]) if compared else "",
+            "large_class": str(row["large_class"]) if compared else "",
+            "rho": fmt.number(row["rho"], 2), "p": fmt.p_value(row["p_value"])}
+
+
+# --------------------------------------------------------------------------------------
+# Maturity
+# --------------------------------------------------------------------------------------
+def maturity_words(fmt: Formatter) -> dict[str, str]:
+    """The placeholders of the maturity score's definition: ``w_<component>`` (its
+    points) and ``c1``-``c4`` (the upper bounds of classes 1W-4W), whole numbers."""
+    return {**{f"w_{k}": fmt.number(v, 0) for k, v in MATURITY_POINTS.items()},
+            **{f"c{i + 1}": fmt.number(c, 0) for i, c in enumerate(MATURITY_CUTS)}}
+
+
+def components_table(components: pd.DataFrame, fmt: Formatter) -> pd.DataFrame:
+    """The mean points of each maturity component, as the report's table.
+
+    Parameters
+    ----------
+    components
+        :func:`~pipeline.analyse.analysis.measures_maturity.maturity_components`.
+    fmt
+        The report's formatter (its language names the columns).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns *component*, *maximum points*, *mean points* (one decimal) and the *95 %
+        interval* (``low – high``), named in the report's language; rows in the order of
+        ``components``.
+    """
+    lang = fmt.lang
+    table = components.assign(
+        component=[text(f"measures.component.{c}", lang) for c in components["component"]],
+        max_points=[fmt.number(v, 0) for v in components["max_points"]],
+        estimate=[fmt.number(v) for v in components["estimate"]],
+        interval=[f"{fmt.number(lo)} – {fmt.number(hi)}" for lo, hi in
+                  zip(components["ci_low"], components["ci_high"], strict=True)])
+    return table[["component", "max_points", "estimate", "interval"]].rename(columns={
+        "component": text("measures.col.component", lang),
+        "max_points": text("measures.col.max_points", lang),
+        "estimate": text("measures.col.mean_points", lang),
+        "interval": text("measures.col.interval", lang)})
+
+
+# --------------------------------------------------------------------------------------
+# Outcomes
+# --------------------------------------------------------------------------------------
+def effect_rows(comparisons: pd.DataFrame, lang: str, *,
+                codebook: Codebook | None = None) -> pd.DataFrame:
+    """:func:`~pipeline.analyse.analysis.measures_outcomes.oriented_effects` (better to the
+    right) with ``label`` (the measure's name), for a chart by outcome."""
+    effects = oriented_effects(comparisons)
+    return effects.assign(label=effects["measure"].map(_measure_labels(lang, codebook)))
+
+
+def difference_rows(comparisons: pd.DataFrame, lang: str, *,
+                    outcome: str = DIFFERENCE_OUTCOME,
+                    codebook: Codebook | None = None) -> pd.DataFrame:
+    """:func:`~pipeline.analyse.analysis.measures_outcomes.outcome_differences` of
+    ``outcome`` with ``label`` (the measure's name), for a chart on the outcome's scale."""
+    rows = outcome_differences(comparisons, outcome)
+    return rows.assign(label=rows["measure"].map(_measure_labels(lang, codebook)))
+
+
+def _p_cells(rows: pd.DataFrame, column: str, fmt: Formatter) -> list[str]:
+    """A p-value column: the value, "no test" where an estimate has no valid test, the
+    em dash where the comparison is withheld."""
+    no_test = text("measures.no_test", fmt.lang)
+    return [no_test if not ok and pd.notna(e) else fmt.p_value(p) for p, ok, e in
+            zip(rows[column], rows["test_valid"], rows["estimate"], strict=True)]
+
+
+def outcome_table(comparisons: pd.DataFrame, outcome: str, fmt: Formatter, *,
+                  codebook: Codebook | None = None) -> pd.DataFrame:
+    """The comparisons of one outcome, as the report's table.
+
+    Parameters
+    ----------
+    comparisons
+        :func:`~pipeline.analyse.analysis.measures_outcomes.outcome_comparisons` as
+        published.
+    outcome
+        The outcome (``wfc_score``, ``wlb_fit_good``, ``sat_wlb``).
+    fmt
+        The report's formatter (its language names the columns).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per measure, in table order: *measure*, *adjusted difference (95 % CI)*
+        (two decimals), *standardised effect*, *p (Holm)*, *p (Benjamini-Hochberg)*,
+        *companies with* and *without* the measure. A withheld comparison shows the em
+        dash; a comparison without a valid test shows "no test" as its p-values.
+    """
+    lang = fmt.lang
+    rows = comparisons[comparisons["outcome"] == outcome]
+    return pd.DataFrame({
+        text("measures.col.measure", lang): rows["measure"].map(_measure_labels(lang, codebook)),
+        text("measures.col.difference", lang): [
+            fmt.interval(e, lo, hi, 2) for e, lo, hi in
+            zip(rows["estimate"], rows["ci_low"], rows["ci_high"], strict=True)],
+        text("measures.col.effect", lang): [fmt.cell(v, 2) for v in rows["effect_size"]],
+        text("measures.col.p_holm", lang): _p_cells(rows, "p_holm", fmt),
+        text("measures.col.p_bh", lang): _p_cells(rows, "p_bh", fmt),
+        text("measures.col.companies_with", lang): [fmt.count(v) for v in rows["companies_with"]],
+        text("measures.col.companies_without", lang): [
+            fmt.count(v) for v in rows["companies_without"]],
+    })
+
+
+def findings(comparisons: pd.DataFrame, fmt: Formatter, *,
+             codebook: Codebook | None = None) -> str:
+    """The significant comparisons in words, ``"; "``-joined: measure, outcome and the
+    adjusted difference (two decimals); the catalogue's "none" when there is none."""
+    lang = fmt.lang
+    measure, outcome = _measure_labels(lang, codebook), outcome_labels(lang)
+    items = [text("measures.finding", lang, measure=measure[r.measure],
+                  outcome=outcome[r.outcome], difference=fmt.number(r.estimate, 2))
+             for r in significant_comparisons(comparisons).itertuples()]
+    return "; ".join(items) if items else text("measures.no_finding", lang)

@@ -1,0 +1,257 @@
+"""What the network section (``notebooks/04_network.py``) shows: the tidy results of
+:mod:`pipeline.analyse.analysis.network` turned into labelled frames for its figures,
+formatted tables for :func:`pipeline.notebook.show_table` and the lists its sentences
+name.
+
+Nothing here decides what a result is: the order of the services, the areas shown, the
+viable services and the agreement's candidates come from the analysis. These functions
+put words on the codes (the codebook's labels, the text catalogue's ``network.*``
+labels) and format numbers with a :class:`~pipeline.i18n.formatting.Formatter`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from pipeline.analyse.analysis.areas import TERRITORIAL_AREAS, area_label
+from pipeline.analyse.analysis.network import (
+    ALL,
+    NEED_DOMAINS,
+    OUTSIDE,
+    VIABILITY_STATUSES,
+    agreement_choice,
+    min_interested,
+    province_demand,
+    province_places,
+    shown_areas,
+    viable_areas,
+)
+from pipeline.codebook import Codebook, load_codebook
+from pipeline.i18n.formatting import Formatter
+from pipeline.i18n.text import text
+
+__all__ = [
+    "activity_labels",
+    "activity_words",
+    "agreement_words",
+    "area_labels",
+    "by_quarter",
+    "candidate_list",
+    "demand_table",
+    "demand_words",
+    "domain_rules",
+    "labelled",
+    "footprint_words",
+    "interest_words",
+    "places_list",
+    "service_labels",
+    "viability_labels",
+    "viability_words",
+    "viable_list",
+]
+
+
+# --------------------------------------------------------------------------------------
+# Words for codes
+# --------------------------------------------------------------------------------------
+def service_labels(lang: str, *, codebook: Codebook | None = None) -> dict[str, str]:
+    """``{measure: name}`` of every measure of the codebook (the services among them)."""
+    codebook = codebook or load_codebook()
+    return {m: codebook.measure_label(m, lang) for m in codebook.measure_codes()}
+
+
+def area_labels(lang: str) -> dict[str, str]:
+    """``{area: name}`` of the province's areas, the whole network (:data:`ALL`) and the
+    companies outside the province (:data:`OUTSIDE`)."""
+    return {**{a: area_label(a, lang) for a in TERRITORIAL_AREAS},
+            ALL: text("network.all_areas", lang), OUTSIDE: text("network.outside", lang)}
+
+
+def viability_labels(lang: str) -> dict[str, str]:
+    """``{status: label}`` of the viability verdicts, from the best."""
+    return {s: text(f"network.status.{s}", lang) for s in VIABILITY_STATUSES}
+
+
+def activity_labels(events: pd.DataFrame, lang: str, *,
+                    codebook: Codebook | None = None) -> dict[str, str]:
+    """``{activity: label}`` of the activity types in ``events`` (the codebook's words)."""
+    codebook = codebook or load_codebook()
+    return {a: codebook.code_label("activity", a, lang) for a in events["activity"]}
+
+
+def labelled(table: pd.DataFrame, lang: str, *,
+             codebook: Codebook | None = None) -> pd.DataFrame:
+    """``table`` with ``label``: the name of its ``measure`` (a service), for a chart."""
+    return table.assign(label=table["measure"].map(service_labels(lang, codebook=codebook)))
+
+
+# --------------------------------------------------------------------------------------
+# Demand, places, interest
+# --------------------------------------------------------------------------------------
+def footprint_words(footprint: pd.DataFrame, fmt: Formatter) -> dict[str, str]:
+    """The placeholders of the network's size from
+    :func:`~pipeline.analyse.analysis.network_demand.network_footprint`, whole numbers:
+    ``n_network`` (member companies), ``n_employees``, ``n_areas``, ``n_all_areas``."""
+    row = footprint.iloc[0]
+    return {"n_network": fmt.number(row["n_companies"], 0),
+            "n_employees": fmt.number(row["n_employees"], 0),
+            "n_areas": fmt.number(row["n_areas"], 0),
+            "n_all_areas": fmt.number(row["n_all_areas"], 0)}
+
+
+def domain_rules(services: Sequence[str], lang: str, *,
+                 codebook: Codebook | None = None) -> str:
+    """Among whom each service's need is counted, ``"; "``-joined ("nursery among
+    workers with children under 14"), for the services of ``services`` with a domain."""
+    labels = service_labels(lang, codebook=codebook)
+    return "; ".join(text("network.domain_rule", lang, service=labels[m],
+                          domain=text(f"network.domain.{d}", lang))
+                     for m, d in NEED_DOMAINS.items() if m in services)
+
+
+def demand_table(demand: pd.DataFrame, fmt: Formatter, *,
+                 codebook: Codebook | None = None) -> pd.DataFrame:
+    """Employees who need each service by area, as the report's table.
+
+    Parameters
+    ----------
+    demand
+        :func:`~pipeline.analyse.analysis.network_demand.pooled_demand` as published.
+    fmt
+        The report's formatter (its language names the rows and columns).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per service, the most needed province-wide first
+        (:func:`~pipeline.analyse.analysis.network_demand.province_demand`): the *service*,
+        then one column per shown area and the whole network
+        (:func:`~pipeline.analyse.analysis.network_demand.shown_areas`), estimates as
+        whole numbers, the em dash where withheld.
+    """
+    lang = fmt.lang
+    wide = demand.assign(value=[fmt.cell(v, 0) for v in demand["estimate"]])
+    wide = wide.pivot(index="measure", columns="area", values="value").reindex(
+        index=province_demand(demand)["measure"], columns=shown_areas(demand))
+    wide.index = wide.index.map(service_labels(lang, codebook=codebook))
+    names = area_labels(lang)
+    wide.columns = [names.get(a, a) for a in wide.columns]
+    return wide.reset_index(names=text("network.col.service", lang))
+
+
+def demand_words(province: pd.DataFrame, fmt: Formatter) -> dict[str, str]:
+    """The placeholders of the sentence on the most needed service: the first row of
+    :func:`~pipeline.analyse.analysis.network_demand.province_demand` with ``label``
+    (:func:`labelled`). Returns ``service``, ``employees``, ``low``, ``high``,
+    ``projected`` and ``network_employees``, whole numbers."""
+    top = province.iloc[0]
+    return {"service": top["label"], "employees": fmt.number(top["estimate"], 0),
+            "low": fmt.number(top["ci_low"], 0), "high": fmt.number(top["ci_high"], 0),
+            "projected": fmt.number(top["projected_network"], 0),
+            "network_employees": fmt.number(top["network_employees"], 0)}
+
+
+def interest_words(ranked: pd.DataFrame, fmt: Formatter) -> dict[str, str]:
+    """The placeholders of the interest paragraph from
+    :func:`~pipeline.analyse.analysis.network_demand.province_interest` with ``label``
+    (:func:`labelled`): ``n_companies`` (most companies that answered about a service),
+    ``top`` (the service that interests the largest share) and ``top_share``."""
+    return {"n_companies": fmt.number(ranked["n_companies"].max(), 0),
+            "top": ranked["label"].iloc[0],
+            "top_share": fmt.percent(ranked["share_interested"].iloc[0], 0)}
+
+
+def places_list(capacity: pd.DataFrame, fmt: Formatter, *,
+                codebook: Codebook | None = None) -> str:
+    """The province's local places of each service some local service type serves,
+    ``"; "``-joined ("nursery: 120 places in 8 services"; "places not given" when no
+    service of the kind gives its places)."""
+    lang = fmt.lang
+    labels = service_labels(lang, codebook=codebook)
+    return "; ".join(
+        text("network.places_item", lang, service=labels[r.measure],
+             places=fmt.number(r.capacity, 0), n=fmt.number(r.n_services, 0))
+        if pd.notna(r.capacity) else
+        text("network.places_unknown", lang, service=labels[r.measure],
+             n=fmt.number(r.n_services, 0))
+        for r in province_places(capacity).itertuples())
+
+
+# --------------------------------------------------------------------------------------
+# Viability and agreement
+# --------------------------------------------------------------------------------------
+def viability_words(thresholds: Mapping[str, Any], services: Sequence[str], fmt: Formatter,
+                    *, codebook: Codebook | None = None) -> dict[str, str]:
+    """The placeholders of the viability rule's paragraph.
+
+    Returns ``take_up`` (a percentage, or "a share that differs by service" when it is
+    given by service), ``min_companies`` (interested companies needed) and
+    ``thresholds`` (fewest users of each service of ``services``, ``"; "``-joined, in the
+    order of ``thresholds["min_users"]``).
+    """
+    lang = fmt.lang
+    labels = service_labels(lang, codebook=codebook)
+    take_up = thresholds.get("take_up")
+    return {
+        "take_up": (fmt.percent(take_up, 0) if not isinstance(take_up, Mapping)
+                    else text("network.by_service", lang)),
+        "min_companies": fmt.number(min_interested(thresholds), 0),
+        "thresholds": "; ".join(text("network.threshold_item", lang, service=labels[m],
+                                     users=fmt.number(v, 0))
+                                for m, v in thresholds["min_users"].items() if m in services)}
+
+
+def viable_list(verdict: pd.DataFrame, fmt: Formatter, *,
+                codebook: Codebook | None = None) -> str:
+    """The viable services and where, ``"; "``-joined ("nursery, in Verona and Garda";
+    "..., only by pooling the whole network"), or "no service"."""
+    lang = fmt.lang
+    labels, areas = service_labels(lang, codebook=codebook), area_labels(lang)
+    items = [text("network.viable_item", lang, service=labels[m],
+                  areas=fmt.listing(areas[a] for a in where if a != ALL))
+             if any(a != ALL for a in where) else
+             text("network.viable_network_item", lang, service=labels[m])
+             for m, where in viable_areas(verdict).items()]
+    return "; ".join(items) or text("network.no_viable", lang)
+
+
+def agreement_words(rule: Mapping[str, float], fmt: Formatter) -> dict[str, str]:
+    """The agreement rule's three shares as whole percentages: ``need_share``,
+    ``min_share`` (companies with a high need) and ``max_active`` (coverage)."""
+    return {"need_share": fmt.percent(rule["need_share"], 0),
+            "min_share": fmt.percent(rule["min_share_companies"], 0),
+            "max_active": fmt.percent(rule["max_active_share"], 0)}
+
+
+def candidate_list(candidates: pd.DataFrame, fmt: Formatter, *,
+                   codebook: Codebook | None = None) -> str:
+    """The agreement's candidate measures with their shares of companies with a high need
+    and with the measure active, ``"; "``-joined, or "no measure meets the rule"."""
+    lang = fmt.lang
+    labels = service_labels(lang, codebook=codebook)
+    items = [text("network.candidate_item", lang, measure=labels[r.measure],
+                  high=fmt.percent(r.share_high_need, 0), active=fmt.percent(r.share_active, 0))
+             for r in agreement_choice(candidates).itertuples()]
+    return "; ".join(items) or text("network.no_candidate", lang)
+
+
+# --------------------------------------------------------------------------------------
+# Activity
+# --------------------------------------------------------------------------------------
+def by_quarter(table: pd.DataFrame, fmt: Formatter) -> pd.DataFrame:
+    """``table`` with its ``quarter`` written for the reader (``T2 2014`` / ``Q2 2014``)."""
+    return table.assign(quarter=table["quarter"].map(fmt.quarter))
+
+
+def activity_words(summary: pd.DataFrame, fmt: Formatter) -> dict[str, str]:
+    """The placeholders of the activity paragraph from
+    :func:`~pipeline.analyse.analysis.network_activity.activity_summary`: ``members``,
+    ``first``, ``last`` (quarters), ``n_events``, ``trainings``, ``conventions``."""
+    row = summary.iloc[0]
+    return {"members": fmt.number(row["members"], 0), "first": fmt.quarter(row["first"]),
+            "last": fmt.quarter(row["last"]), "n_events": fmt.number(row["n_events"], 0),
+            "trainings": fmt.number(row["trainings"], 0),
+            "conventions": fmt.number(row["conventions"], 0)}
