@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
+from pipeline.config import DEFAULT_LANG, LANGUAGES
 from pipeline.errors import PipelineError
 
 
@@ -28,7 +30,7 @@ Typical use:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from pipeline.run.wave import ingest_step
+    from pipeline.run.steps import ingest_step
 
     manifest = ingest_step(args.wave)
     rows = ", ".join(f"{t} {info['rows']:,}" for t, info in manifest["tables"].items())
@@ -89,7 +91,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_status(args: argparse.Namespace) -> int:
     from pipeline.config import get_paths
-    from pipeline.run.wave import wave_status
+    from pipeline.run.state import wave_status
     from pipeline.wave import list_waves
 
     paths = get_paths()
@@ -123,6 +125,23 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+WAVE_HELP = "wave label, the folder name under data/raw/"
+
+
+def _command(sub: Any, name: str, func: Callable[[argparse.Namespace], int], *, help: str,
+             description: str, wave: str | None = WAVE_HELP, wave_optional: bool = False,
+             lang: str | None = None) -> argparse.ArgumentParser:
+    """A subcommand calling ``func``, with its ``wave`` argument and ``--lang`` option when
+    their help is given."""
+    p = sub.add_parser(name, help=help, description=description)
+    if wave:
+        p.add_argument("wave", help=wave, **({"nargs": "?"} if wave_optional else {}))
+    if lang:
+        p.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANG, help=lang)
+    p.set_defaults(func=func)
+    return p
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="welfare", description=DESCRIPTION,
@@ -130,8 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser(
-        "ingest", help="read a raw wave, type and check it, write data/processed/<wave>/",
+    _command(
+        sub, "ingest", _cmd_ingest,
+        help="read a raw wave, type and check it, write data/processed/<wave>/",
         description="Read every table of data/raw/<wave>/ as DATA_CONTRACT.md describes it "
                     "(CSV or XLSX, columns.yaml renames), type it with the codebook, derive "
                     "size classes and scale scores, pass it through the data-quality gate "
@@ -139,11 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "manifest.json to data/processed/<wave>/ (all or nothing). A bad file "
                     "stops with one line naming the file, row and column, and exit status 1.",
     )
-    p.add_argument("wave", help="wave label, the folder name under data/raw/")
-    p.set_defaults(func=_cmd_ingest)
-
-    p = sub.add_parser(
-        "validate", help="check a wave with the data-quality suites, write the quality report",
+    _command(
+        sub, "validate", _cmd_validate,
+        help="check a wave with the data-quality suites, write the quality report",
         description="Read the wave like `ingest` does (in memory: nothing under data/processed "
                     "or reports is touched) and run every data-quality check of expectations/ "
                     "(great-expectations suites generated from the codebook, plus cross-table "
@@ -151,50 +169,45 @@ def build_parser() -> argparse.ArgumentParser:
                     "report and prints its path: data/work/quality/<wave>/ when the wave "
                     "passes (warnings allowed), data/work/failed/<wave>/ and exit status 1 "
                     "when a critical check fails.",
+        lang="language of the report (default: it)",
     )
-    p.add_argument("wave", help="wave label, the folder name under data/raw/")
-    p.add_argument("--lang", choices=("it", "en"), default="it",
-                   help="language of the report (default: it)")
-    p.set_defaults(func=_cmd_validate)
-
-    p = sub.add_parser(
-        "run", help="the whole pipeline for a wave: ingest, analyses, reports",
+    p = _command(
+        sub, "run", _cmd_run,
+        help="the whole pipeline for a wave: ingest, analyses, reports",
         description="Ingest and check the wave, execute the analysis notebooks with "
                     "papermill and render the reports (HTML and PDF) into reports/<wave>/. "
                     "Steps whose inputs (raw files, notebooks, pipeline code, parameters) did "
                     "not change are reused. The reports are built in a staging folder and "
                     "replace the previous ones only when everything succeeded. Schedule "
                     "`welfare run --all` (cron or CI) to keep every wave current.",
+        wave_optional=True,
+        lang="language of the reports (default: it; en goes to reports/<wave>/en/)",
     )
-    p.add_argument("wave", nargs="?", help="wave label, the folder name under data/raw/")
     p.add_argument("--all", action="store_true",
                    help="every wave under data/raw/, in wave order (unchanged ones are skipped)")
-    p.add_argument("--lang", choices=("it", "en"), default="it",
-                   help="language of the reports (default: it; en goes to reports/<wave>/en/)")
     p.add_argument("--jobs", type=int, default=None,
                    help="notebooks run in parallel (default: the number of cores)")
     p.add_argument("--force", action="store_true", help="redo every step")
-    p.set_defaults(func=_cmd_run)
 
-    p = sub.add_parser(
-        "status", help="list every wave: reported, stale, failed or new, and why",
+    _command(
+        sub, "status", _cmd_status,
+        help="list every wave: reported, stale, failed or new, and why",
         description="For each wave under data/raw/, say whether its reports are current "
                     "(reported), out of date because raw files, notebooks or code changed "
                     "(stale), broken by the last run (failed, with the error) or never built "
                     "(new). Cheap: it only compares hashes.",
+        wave=None, lang="reports' language",
     )
-    p.add_argument("--lang", choices=("it", "en"), default="it", help="reports' language")
-    p.set_defaults(func=_cmd_status)
-
-    p = sub.add_parser(
-        "demo-data", help="write a synthetic demo wave into data/raw/<wave>/",
+    p = _command(
+        sub, "demo-data", _cmd_demo_data,
+        help="write a synthetic demo wave into data/raw/<wave>/",
         description="Write a deterministic synthetic wave in the raw formats researchers "
                     "hand over (Windows-1252 CSV with ';' and decimal comma, XLSX, "
                     "columns.yaml), with documented built-in effects (docs/demo-data.md). "
                     "Labels ending in a year after 2013 are follow-up waves of demo-2013. "
                     "Refuses to overwrite an existing wave folder.",
+        wave="wave label, e.g. demo-2013 or demo-2014",
     )
-    p.add_argument("wave", help="wave label, e.g. demo-2013 or demo-2014")
     p.add_argument("--seed", type=int, default=2013, help="random seed (default 2013)")
     p.add_argument("--companies", type=int, default=400,
                    help="companies in the territorial mapping (default 400)")
@@ -211,24 +224,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--icc", type=float, default=None, metavar="FLOAT",
                    help="with --no-effects: intra-company correlation of every worker "
                         "outcome on the latent scale, 0 <= icc < 1 (default 0.2)")
-    p.set_defaults(func=_cmd_demo_data)
 
-    p = sub.add_parser(
-        "publish", help="copy a wave's public site to a folder or a .zip, ready to send",
+    p = _command(
+        sub, "publish", _cmd_publish,
+        help="copy a wave's public site to a folder or a .zip, ready to send",
         description="Copy reports/<wave>/ to DESTINATION (a folder, replaced whole, or a file "
                     "ending in .zip) and list what was copied. Never copies the confidential "
                     "per-company reports, raw or processed data.",
+        wave="wave label",
     )
-    p.add_argument("wave", help="wave label")
     p.add_argument("destination", help="a folder or a .zip file")
-    p.set_defaults(func=_cmd_publish)
 
-    p = sub.add_parser(
-        "docs", help="regenerate docs/variables.md from the codebook",
+    _command(
+        sub, "docs", _cmd_docs,
+        help="regenerate docs/variables.md from the codebook",
         description="Write docs/variables.md, the table of every variable of the data "
                     "contract, generated from pipeline/codebook.",
+        wave=None,
     )
-    p.set_defaults(func=_cmd_docs)
     return parser
 
 

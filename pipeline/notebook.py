@@ -12,8 +12,8 @@ from typing import Any
 import pandas as pd
 
 from pipeline.analyse.disclosure import suppress_small_cells
-from pipeline.config import get_paths
-from pipeline.wave import list_waves, read_processed
+from pipeline.config import DEFAULT_MIN_CELL, get_paths
+from pipeline.wave import list_waves, read_manifest, read_processed
 
 
 @dataclass
@@ -62,14 +62,14 @@ def latest_wave() -> str:
     """The last processed wave in wave order (what a notebook opened by hand looks at)."""
 
     paths = get_paths()
-    done = [w for w in list_waves(paths) if (paths.processed_wave(w) / "manifest.json").exists()]
+    done = [w for w in list_waves(paths) if read_manifest(paths, w) is not None]
     if not done:
         raise FileNotFoundError("no processed wave yet: run `make demo` or `welfare run <wave>`")
     return done[-1]
 
 
 def open_wave(wave: str | None, lang: str = "it", processed_dir: str | None = None,
-              tables_dir: str | None = None, min_cell: int = 5) -> WaveContext:
+              tables_dir: str | None = None, min_cell: int = DEFAULT_MIN_CELL) -> WaveContext:
     """Load a processed wave for a notebook (defaults: the project's folders).
 
     Parameters

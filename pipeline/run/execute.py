@@ -1,15 +1,18 @@
-"""Executing notebooks in batches, reusing one started kernel per worker process.
+"""Executing notebooks with papermill, in batches, one warm kernel per worker process.
 
-papermill starts a new kernel for every notebook and pays the imports of pandas, scipy and
-seaborn each time (about 2 s). A wave runs a handful of section notebooks and one company
-notebook per surveyed company, so the pipeline keeps one kernel per worker process and runs
-the notebooks one after another in it, with ``%reset -f`` in between: variables are
-cleared, imported modules stay. Parameters are injected as papermill does (a cell tagged
-``injected-parameters`` after the cell tagged ``parameters``), so notebooks stay ordinary
-papermill notebooks that also run by hand in JupyterLab.
+A wave runs a handful of section notebooks and one company notebook per surveyed company.
+Each is executed as ``papermill --engine welfare`` executes it: papermill injects the
+parameters (a cell tagged ``injected-parameters`` after the cell tagged ``parameters``) and
+runs the notebook through its execution manager with the ``welfare`` engine
+(:mod:`pipeline.run.engine`), which reuses one started kernel per worker process. The
+notebooks stay ordinary papermill notebooks that also run by hand in JupyterLab.
+
+The only difference with papermill's command line is the reading: the sources are jupytext
+``.py`` files, read once per process, and only the parameters a notebook declares are
+injected (the pipeline passes the same set to every notebook).
 
 The benchmark ``benchmarks/bench_pipeline.py`` measures what this saves against
-papermill's command line.
+papermill's command line with its own engine.
 """
 
 from __future__ import annotations
@@ -24,41 +27,38 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import PipelineError
+import jupytext
+import nbformat
+from papermill import inspect_notebook
+from papermill.engines import papermill_engines
+from papermill.exceptions import PapermillExecutionError
+from papermill.execute import (
+    prepare_notebook_metadata,
+    raise_for_execution_errors,
+    remove_error_markers,
+)
+from papermill.iorw import load_notebook_node, write_ipynb
+from papermill.parameterize import parameterize_notebook
+from papermill.utils import chdir
 
-KERNEL_NAME = "python3"
+from pipeline.errors import PipelineError
+from pipeline.render import render_notebook
+from pipeline.run.engine import (
+    ENGINE_NAME,
+    KERNEL_NAME,
+    START_TIMEOUT,
+    shutdown_kernels,
+    warm_kernel,
+)
+from pipeline.run.plan import NotebookJob
+
 #: Seconds a single cell may run before the notebook is declared stuck.
 CELL_TIMEOUT = 1800
+_KERNELSPEC = {"name": KERNEL_NAME, "language": "python", "display_name": "Python 3"}
 
 
 class NotebookError(PipelineError):
     """A notebook failed: which notebook, which cell, which error, where the executed copy is."""
-
-
-@dataclass(frozen=True)
-class NotebookJob:
-    """One notebook to execute (and optionally render).
-
-    Attributes
-    ----------
-    source
-        The notebook: a jupytext ``.py`` file or an ``.ipynb``.
-    executed
-        Where the executed notebook (with outputs) is written.
-    parameters
-        Values for the names of the ``parameters`` cell (others are ignored).
-    render
-        Keyword arguments of :func:`pipeline.render.render_notebook` (``html_path``,
-        ``pdf_path`` and the cover), or ``None`` to only execute.
-    name
-        A label for progress messages.
-    """
-
-    source: Path
-    executed: Path
-    parameters: dict[str, Any]
-    render: dict[str, Any] | None = None
-    name: str = ""
 
 
 @dataclass
@@ -69,114 +69,72 @@ class JobResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _read_notebook(path: Path) -> Any:
-    import jupytext
-    import nbformat
+@dataclass(frozen=True)
+class _Source:
+    """A notebook as papermill loads it, and the names of its ``parameters`` cell."""
 
-    if path.suffix == ".ipynb":
-        return nbformat.read(path, as_version=4)
-    return jupytext.read(path)
-
-
-_TEMPLATES: dict[tuple[str, float], Any] = {}
+    nb: Any
+    declared: frozenset[str]
 
 
-def _template(path: Path) -> Any:
+_SOURCES: dict[tuple[str, float], _Source] = {}
+
+
+def _source(path: Path) -> _Source:
+    """The notebook at ``path`` (``.ipynb`` or jupytext), read once per process and version."""
     key = (str(path), path.stat().st_mtime)
-    if key not in _TEMPLATES:
-        _TEMPLATES[key] = _read_notebook(path)
-    return _TEMPLATES[key]
+    if key not in _SOURCES:
+        nb = (nbformat.read(path, as_version=4) if path.suffix == ".ipynb"
+              else jupytext.read(path))
+        nb.metadata.setdefault("kernelspec", dict(_KERNELSPEC))
+        nb = load_notebook_node(nb)  # papermill's metadata on the notebook and its cells
+        _SOURCES[key] = _Source(nb, frozenset(inspect_notebook(nb)))
+    return _SOURCES[key]
 
 
-def declared_parameters(nb: Any) -> set[str]:
-    """Names assigned in the notebook's cell tagged ``parameters``."""
-    import re
+def execute_notebook(source: Path, executed: Path, parameters: dict[str, Any],
+                     cwd: Path) -> Any:
+    """Execute ``source`` into ``executed`` as ``papermill --engine welfare`` does; return it.
 
-    for cell in nb.cells:
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            return set(re.findall(r"^([A-Za-z_]\w*)\s*(?::[^=]+)?=", cell.source, re.MULTILINE))
-    return set()
+    The steps of :func:`papermill.execute_notebook` after loading: parameters, metadata,
+    the ``welfare`` engine in ``cwd``, papermill's error markers on a failure.
 
-
-def parameterize(nb: Any, parameters: dict[str, Any]) -> Any:
-    """A copy of ``nb`` with an ``injected-parameters`` cell after its ``parameters`` cell."""
-    import nbformat
-
-    nb = copy.deepcopy(nb)
-    declared = declared_parameters(nb)
-    values = {k: v for k, v in parameters.items() if k in declared}
-    index = next((i for i, c in enumerate(nb.cells)
-                  if "parameters" in c.get("metadata", {}).get("tags", [])), -1)
-    source = "# Parameters\n" + "\n".join(f"{k} = {v!r}" for k, v in values.items())
-    nb.cells.insert(index + 1, nbformat.v4.new_code_cell(
-        source, metadata={"tags": ["injected-parameters"]}))
-    nb.metadata.setdefault("papermill", {})["parameters"] = values
-    nb.metadata.setdefault("kernelspec", {"name": KERNEL_NAME, "language": "python",
-                                          "display_name": "Python 3"})
+    Raises
+    ------
+    NotebookError
+        A cell failed: the notebook, the cell (counted from 1, injected parameters
+        included), the error and the executed notebook's path in one line.
+    """
+    template = _source(source)
+    nb = copy.deepcopy(template.nb)
+    values = {k: v for k, v in parameters.items() if k in template.declared}
+    if values:
+        nb = parameterize_notebook(nb, values, kernel_name=KERNEL_NAME, language="python",
+                                   engine_name=ENGINE_NAME)
+    nb = remove_error_markers(prepare_notebook_metadata(nb, str(source), str(executed)))
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    with chdir(str(cwd)):
+        nb = papermill_engines.execute_notebook_with_engine(
+            ENGINE_NAME, nb, kernel_name=KERNEL_NAME, input_path=str(source),
+            output_path=None, progress_bar=False, log_output=False,
+            start_timeout=START_TIMEOUT, execution_timeout=CELL_TIMEOUT)
+    try:
+        raise_for_execution_errors(nb, str(executed))
+    except PapermillExecutionError as err:
+        evalue = str(err.evalue).strip().splitlines()
+        raise NotebookError(
+            f"{source.name}, cell {err.cell_index + 1}: {err.ename}: "
+            f"{evalue[-1] if evalue else ''} (executed notebook: {executed})") from None
+    write_ipynb(nb, str(executed))
     return nb
 
 
-class KernelRunner:
-    """One started kernel that executes notebook after notebook."""
-
-    def __init__(self, cwd: Path) -> None:
-        from jupyter_client.manager import KernelManager
-
-        self.cwd = Path(cwd)
-        self.km = KernelManager(kernel_name=KERNEL_NAME)
-        self.km.start_kernel(cwd=str(self.cwd))
-        self.kc = self.km.client()
-        self.kc.start_channels()
-        self.kc.wait_for_ready(timeout=120)
-        self.runs = 0
-
-    def execute(self, job: NotebookJob) -> Any:
-        """Execute ``job`` in this kernel; write and return the executed notebook."""
-        import nbformat
-        from nbclient import NotebookClient
-        from nbclient.exceptions import CellExecutionError
-
-        nb = parameterize(_template(job.source), job.parameters)
-        # Clear the previous notebook's variables; imported modules stay warm.
-        nb.cells.insert(0, nbformat.v4.new_code_cell("%reset -f"))
-        client = NotebookClient(nb, km=self.km, kernel_name=KERNEL_NAME,
-                                timeout=CELL_TIMEOUT, resources={"metadata": {"path": str(self.cwd)}})
-        client.kc = self.kc
-        job.executed.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            client.execute(cleanup_kc=False)
-        except CellExecutionError as err:
-            nb.cells.pop(0)
-            nbformat.write(nb, job.executed)
-            failed = next((i for i, c in enumerate(nb.cells) if any(
-                o.get("output_type") == "error" for o in c.get("outputs", []))), None)
-            ename = getattr(err, "ename", "Error")
-            evalue = str(getattr(err, "evalue", "")).strip().splitlines()
-            cell = "?" if failed is None else failed + 1
-            raise NotebookError(
-                f"{job.source.name}, cell {cell}: {ename}: {evalue[-1] if evalue else ''} "
-                f"(executed notebook: {job.executed})") from None
-        finally:
-            self.runs += 1
-        nb.cells.pop(0)
-        nbformat.write(nb, job.executed)
-        return nb
-
-    def close(self) -> None:
-        try:
-            self.kc.stop_channels()
-        finally:
-            self.km.shutdown_kernel(now=True)
-
-
-def run_job(runner: KernelRunner, job: NotebookJob) -> JobResult:
+def run_job(job: NotebookJob, cwd: Path) -> JobResult:
     """Execute a job and render it when asked."""
     t0 = time.perf_counter()
-    runner.execute(job)
+    execute_notebook(job.source, job.executed, job.parameters, cwd)
     t1 = time.perf_counter()
     if job.render is not None:
-        from pipeline.render import render_notebook
-
         render = dict(job.render)
         render_notebook(job.executed, render.pop("html_path"), render.pop("pdf_path"), **render)
     return JobResult(job.name, t1 - t0, time.perf_counter() - t1)
@@ -184,19 +142,35 @@ def run_job(runner: KernelRunner, job: NotebookJob) -> JobResult:
 
 # --- worker processes ---------------------------------------------------------------------------
 
-_RUNNER: KernelRunner | None = None
+_CWD: Path | None = None
 
 
 def _worker_init(cwd: str) -> None:
-    global _RUNNER
+    global _CWD
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    _RUNNER = KernelRunner(Path(cwd))
-    multiprocessing.util.Finalize(None, _RUNNER.close, exitpriority=10)
+    _CWD = Path(cwd)
+    warm_kernel(KERNEL_NAME, _CWD)  # started while the batch is being handed out
+    multiprocessing.util.Finalize(None, shutdown_kernels, exitpriority=10)
 
 
 def _worker_run(job: NotebookJob) -> JobResult:
-    assert _RUNNER is not None
-    return run_job(_RUNNER, job)
+    assert _CWD is not None
+    return run_job(job, _CWD)
+
+
+def _run_here(jobs: list[NotebookJob], cwd: Path,
+              on_done: Callable[[JobResult], None] | None) -> list[JobResult]:
+    """One worker: this process, its kernel shut down at the end of the batch."""
+    results = []
+    try:
+        for job in jobs:
+            result = run_job(job, cwd)
+            results.append(result)
+            if on_done:
+                on_done(result)
+    finally:
+        shutdown_kernels()
+    return results
 
 
 def run_jobs(jobs: list[NotebookJob], *, workers: int, cwd: Path,
@@ -205,21 +179,12 @@ def run_jobs(jobs: list[NotebookJob], *, workers: int, cwd: Path,
 
     The first failure stops the batch and is raised (a :class:`NotebookError`).
     """
-    results: list[JobResult] = []
     if not jobs:
-        return results
+        return []
     workers = max(1, min(workers, len(jobs)))
     if workers == 1:
-        runner = KernelRunner(cwd)
-        try:
-            for job in jobs:
-                result = run_job(runner, job)
-                results.append(result)
-                if on_done:
-                    on_done(result)
-        finally:
-            runner.close()
-        return results
+        return _run_here(jobs, cwd, on_done)
+    results: list[JobResult] = []
     with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
                              initargs=(str(cwd),)) as pool:
         futures = [pool.submit(_worker_run, job) for job in jobs]
@@ -234,4 +199,3 @@ def run_jobs(jobs: list[NotebookJob], *, workers: int, cwd: Path,
                 f.cancel()
             raise
     return results
-

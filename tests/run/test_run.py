@@ -19,7 +19,8 @@ from helpers.waves import minimal_tables, write_csv, write_wave
 
 from pipeline.config import get_paths
 from pipeline.errors import PipelineError
-from pipeline.run.wave import run_all, run_wave, wave_status
+from pipeline.run.state import wave_status
+from pipeline.run.wave import run_all, run_wave
 from pipeline.wave import list_waves
 
 # End-to-end runs are marked slow one by one; the chain of earlier waves and the cache keys
@@ -241,21 +242,22 @@ def test_a_wave_with_warnings_is_reported_and_says_so(tiny_project):
 @pytest.mark.slow
 def test_a_notebook_opened_by_hand_runs_on_the_latest_wave(project):
     """As in JupyterLab: no parameters injected, the defaults pick the latest processed wave."""
-    from pipeline.run.execute import KernelRunner, NotebookJob
-    from pipeline.run.wave import ingest_step
+    from pipeline.run.engine import shutdown_kernels
+    from pipeline.run.execute import execute_notebook
+    from pipeline.run.steps import ingest_step
 
     repo_notebooks = Path(__file__).resolve().parents[2] / "notebooks"
+    (project / "notebooks").symlink_to(repo_notebooks)  # their text cells are the texts
     for wave in ("2013", "2014"):
         raw = write_wave(project, wave)
         if wave == "2014":
             (raw / "wave.yaml").write_text("previous_wave: '2013'\n")
         ingest_step(wave)
-    runner = KernelRunner(repo_notebooks)
     try:
-        nb = runner.execute(NotebookJob(repo_notebooks / "01_context.py",
-                                        project / "by_hand.ipynb", parameters={}))
+        nb = execute_notebook(repo_notebooks / "01_context.py", project / "by_hand.ipynb",
+                              parameters={}, cwd=repo_notebooks)
     finally:
-        runner.close()
+        shutdown_kernels()
     printed = "".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells
                       for o in c.get("outputs", []))
     assert "**2014**" in printed
@@ -303,7 +305,7 @@ Path(tables_dir, "chain.json").write_text(json.dumps(seen))
 @pytest.fixture
 def fixed_code(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keys computed twice must not see other edits of pipeline/ made meanwhile."""
-    monkeypatch.setattr("pipeline.run.wave.code_version",
+    monkeypatch.setattr("pipeline.run.plan.code_version",
                         lambda: {"package": "test", "source_sha256": "fixed"})
 
 
@@ -328,7 +330,7 @@ def _raw_link(project: Path, wave: str, previous: str) -> Path:
 
 
 def test_previous_chain_lists_processed_earlier_waves_oldest_first(project):
-    from pipeline.run.wave import previous_chain
+    from pipeline.run.chain import previous_chain
 
     paths = get_paths()
     _processed(project, "2011")
@@ -347,7 +349,7 @@ def test_previous_chain_lists_processed_earlier_waves_oldest_first(project):
 
 
 def test_previous_chain_skips_unprocessed_waves_but_follows_their_links(project):
-    from pipeline.run.wave import previous_chain
+    from pipeline.run.chain import previous_chain
 
     paths = get_paths()
     _processed(project, "2011")
@@ -364,7 +366,7 @@ def test_previous_chain_skips_unprocessed_waves_but_follows_their_links(project)
 
 
 def test_a_cycle_of_previous_waves_is_one_clear_error(project):
-    from pipeline.run.wave import previous_chain
+    from pipeline.run.chain import previous_chain
 
     paths = get_paths()
     _processed(project, "2012", "2014")
@@ -389,7 +391,7 @@ def test_a_cycle_of_previous_waves_is_one_clear_error(project):
 
 
 def _sections(project: Path) -> list:
-    from pipeline.run.wave import Section
+    from pipeline.run.plan import Section
 
     nb = project / "notebooks"
     nb.mkdir(exist_ok=True)
@@ -400,11 +402,11 @@ def _sections(project: Path) -> list:
 
 
 def _planned(project: Path, wave: str) -> dict[str, object]:
-    from pipeline.run.wave import _plan
+    from pipeline.run.plan import plan_units
     from pipeline.wave import read_manifest
 
     paths = get_paths()
-    units = _plan(wave, "it", paths, read_manifest(paths, wave), _sections(project),
+    units = plan_units(wave, "it", paths, read_manifest(paths, wave), _sections(project),
                   project / "executed", lambda key, lang, **kw: key)
     return {u.step: u for u in units}
 
@@ -448,7 +450,7 @@ def test_a_change_in_any_earlier_wave_reruns_monitoring_only(project, fixed_code
 
 
 def test_section_key_covers_the_chain_but_not_where_it_lies(project, fixed_code):
-    from pipeline.run.wave import section_key
+    from pipeline.run.plan import section_key
 
     sections = _sections(project)
     manifest = _processed(project, "2014", "2013")
@@ -471,14 +473,15 @@ def test_section_key_covers_the_chain_but_not_where_it_lies(project, fixed_code)
 
 
 def test_status_reports_a_cycle_as_the_reason_the_wave_fails(project, fixed_code):
-    from pipeline.run.wave import _save_json, ingest_key, state_path
+    from pipeline.run.plan import ingest_key
+    from pipeline.run.state import save_json, state_path
 
     paths = get_paths()
     _sections(project)
     _processed(project, "2013", "2014")
     _processed(project, "2014", "2013")
     _raw_link(project, "2014", "2013")
-    _save_json(state_path(paths, "2014"), {"status": "reported",
+    save_json(state_path(paths, "2014"), {"status": "reported",
                                            "ingest_key": ingest_key(paths, "2014"),
                                            "langs": {"it": {"units": {}}}})
     status, reason = wave_status(paths, "2014")

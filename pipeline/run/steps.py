@@ -1,0 +1,132 @@
+"""The steps of a run that write something: ingest and gate, notebooks, the site's index.
+
+The heavy libraries of the notebooks and of the site (papermill, nbformat and the site's
+renderer, about 2 s) are imported when those steps run, not with this module: a rerun with
+nothing to redo must stay well under two seconds (the gate imports great_expectations on
+its first validation by itself).
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from pipeline.config import Paths, get_paths, min_cell
+from pipeline.fingerprint import code_version
+from pipeline.run.plan import NotebookJob, Section, Unit, quality_dir, quality_summary
+from pipeline.run.progress import Progress
+from pipeline.run.state import RunRecord
+from pipeline.validate import (
+    REPORT_NAME,
+    SUMMARY_NAME,
+    clear_failed,
+    gated_wave,
+    report_pages,
+    write_result_files,
+)
+from pipeline.wave import read_processed, write_processed
+
+# --- ingest + gate -----------------------------------------------------------------------------
+
+def ingest_step(wave: str, paths: Paths | None = None) -> dict[str, Any]:
+    """Ingest ``data/raw/<wave>``, pass it through the data-quality gate, then publish it.
+
+    The processed wave (``data/processed/<wave>``) is replaced, all or nothing, only when
+    no critical check failed. The data-quality report goes to ``data/work/quality/<wave>/``
+    (Italian and English, with the index page's summary) or, when the wave is stopped, to
+    ``data/work/failed/<wave>/``, and :class:`~pipeline.validate.DataQualityError` is raised.
+    """
+    paths = paths or get_paths()
+    data, result = gated_wave(wave, paths=paths)
+    manifest = write_processed(data, paths.processed_wave(wave))
+    write_result_files(result, quality_dir(paths, wave))
+    clear_failed(wave, paths)
+    return manifest
+
+
+# --- notebooks ----------------------------------------------------------------------------------
+
+def drop_stale_confidential(stage_root: Path, units: list[Unit]) -> None:
+    """Remove reports of companies that are no longer in the company survey."""
+    keep = {o for u in units for o in u.outputs}
+    folder = stage_root / "confidential"
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if f"confidential/{path.name}" not in keep:
+                path.unlink()
+
+
+def _staged_job(unit: Unit, stage_root: Path) -> NotebookJob:
+    """The unit's job writing into the staged site (its tables too, for sections)."""
+    render = dict(unit.job.render or {})
+    render["html_path"] = stage_root / render["html_path"]
+    render["pdf_path"] = stage_root / render["pdf_path"]
+    render["html_path"].parent.mkdir(parents=True, exist_ok=True)
+    parameters = dict(unit.job.parameters)
+    if unit.step.startswith(("section", "summary")):
+        parameters["tables_dir"] = str(stage_root / "tables")
+    return replace(unit.job, render=render, parameters=parameters)
+
+
+def build_notebooks(todo: list[Unit], stage_root: Path, paths: Paths, jobs: int,
+                    record: RunRecord, progress: Progress) -> None:
+    """Execute and render ``todo`` into the staged site, ``jobs`` notebooks at a time."""
+    from pipeline.run.execute import JobResult, run_jobs
+
+    keys = {u.step: u.key for u in todo}
+    batch = [_staged_job(unit, stage_root) for unit in todo]
+    # The summary is written from the sections' tables: it runs once they are all done.
+    later = [job for job in batch if job.name.startswith("summary")]
+    batch = [job for job in batch if not job.name.startswith("summary")]
+
+    def done(result: JobResult) -> None:
+        record.add(result.name, cached=False,
+                   seconds=result.execute_seconds + result.render_seconds,
+                   key=keys[result.name], execute_seconds=round(result.execute_seconds, 3),
+                   render_seconds=round(result.render_seconds, 3))
+        progress.step(result.name)
+
+    run_jobs(batch, workers=jobs, cwd=paths.root, on_done=done)
+    if later:
+        run_jobs(later, workers=1, cwd=paths.root, on_done=done)
+
+
+# --- the site's index -------------------------------------------------------------------------
+
+def publish_quality(paths: Paths, wave: str, lang: str, stage_root: Path) -> dict | None:
+    """Copy the wave's data-quality report into the site; return the index page's summary."""
+    folder = quality_dir(paths, wave)
+    source = folder / report_pages()[lang]
+    if not (source.exists() and (folder / SUMMARY_NAME).exists()):
+        return None
+    shutil.copy2(source, stage_root / REPORT_NAME)
+    return quality_summary(paths, wave, lang)
+
+
+def write_index(stage_root: Path, paths: Paths, record: RunRecord, sections: list[Section],
+                units: list[Unit], executed_dir: Path, run_parameters: dict[str, Any],
+                text: Any) -> None:
+    """Write the site's pages (index, methods, provenance, data quality) into the stage.
+
+    ``run_parameters`` are the run's options (``jobs``, ``force``) for the provenance page.
+    """
+    from pipeline.render.site import write_site
+
+    wave, lang = record.wave, record.lang
+    rendered = [{"name": s.name, "title": text(f"{s.text_key}.title", lang),
+                 "html": f"{s.name}.html", "pdf": f"{s.name}.pdf",
+                 "executed": executed_dir / f"{s.name}.ipynb"} for s in sections]
+    if any(u.step == "summary sintesi" for u in units):
+        rendered.append({"name": "sintesi", "title": text("summary.title", lang),
+                         "html": "sintesi.html", "pdf": "sintesi.pdf",
+                         "executed": executed_dir / "sintesi.ipynb"})
+    run_info = {"run_id": record.run_id, "started": record.started,
+                "parameters": {"wave": wave, "lang": lang, "min_cell": min_cell(),
+                               **run_parameters},
+                "code_version": code_version(), "inputs": record.inputs["raw"]}
+    write_site(stage_root, read_processed(paths.processed_wave(wave)), rendered,
+               lang=lang, run_info=run_info,
+               quality=publish_quality(paths, wave, lang, stage_root))
+
