@@ -120,7 +120,32 @@ class Paths:
         return self.work / "failed" / check_wave_label(wave)
 
     def runs(self) -> Path:
+        """Run logs and JSON records, one folder per wave."""
         return self.work / "runs"
+
+    def quality_wave(self, wave: str) -> Path:
+        """The data-quality report of the wave's last processed version."""
+        return self.work / "quality" / check_wave_label(wave)
+
+    def state_file(self, wave: str) -> Path:
+        """What the last run of the wave built, and from which inputs (JSON)."""
+        return self.work / "state" / f"{check_wave_label(wave)}.json"
+
+    def notebook_tables(self, wave: str) -> Path:
+        """Where a notebook run by hand (not by ``welfare run``) saves its tables."""
+        return self.work / "notebook-tables" / check_wave_label(wave)
+
+    def wave_meta(self, wave: str) -> Path:
+        """The optional ``wave.yaml`` of a raw wave (label, fieldwork, previous wave)."""
+        return self.raw_wave(wave) / "wave.yaml"
+
+    def company_notebook(self) -> Path:
+        """The notebook of one company's confidential benchmark report."""
+        return self.notebooks / "company" / "company_report.py"
+
+    def summary_notebook(self) -> Path:
+        """The notebook of the programmatic summary (``sintesi``)."""
+        return self.notebooks / "summary" / "sintesi.py"
 
     @property
     def municipalities_csv(self) -> Path:

@@ -89,7 +89,7 @@ def open_wave(wave: str | None, lang: str = "it", processed_dir: str | None = No
         raise FileNotFoundError(
             f"{processed} has no processed wave: run `welfare ingest {wave}` first")
     data = read_processed(processed)
-    out = Path(tables_dir) if tables_dir else paths.work / "notebook-tables" / wave
+    out = Path(tables_dir) if tables_dir else paths.notebook_tables(wave)
     return WaveContext(wave=wave, lang=lang, synthetic=data.synthetic, meta=data.meta,
                        tables=data.tables, tables_dir=out, min_cell=int(min_cell))
 

@@ -18,7 +18,7 @@ import pandas as pd
 import yaml
 
 from pipeline.atomic import staged_folder
-from pipeline.config import Paths, is_demo_wave
+from pipeline.config import WAVE_PATTERN, Paths, is_demo_wave
 from pipeline.fingerprint import code_version, sha256_file
 
 
@@ -100,9 +100,10 @@ def list_waves(paths: Paths) -> list[str]:
                      if p.is_dir() and not p.name.startswith(".")), key=_natural_key)
     previous: dict[str, str | None] = {}
     for label in labels:
-        meta_path = paths.raw / label / "wave.yaml"
         prev = None
-        if meta_path.exists():
+        # a folder whose name is not a wave label is still listed: its run says why it fails
+        meta_path = paths.wave_meta(label) if WAVE_PATTERN.match(label) else None
+        if meta_path is not None and meta_path.exists():
             try:
                 prev = (yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}).get(
                     "previous_wave")

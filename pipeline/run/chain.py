@@ -22,7 +22,7 @@ def _previous_link(paths: Paths, label: str, manifest: dict[str, Any] | None) ->
     if manifest is not None:
         prev = (manifest.get("meta") or {}).get("previous_wave")
     else:
-        path = paths.raw / label / "wave.yaml"
+        path = paths.wave_meta(label)
         try:
             meta = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
@@ -56,7 +56,7 @@ def previous_chain(paths: Paths, wave: str, manifest: dict[str, Any] | None = No
     label = _previous_link(paths, wave, manifest)
     while label is not None:
         if label in trail:
-            where = display_path(paths.raw / trail[-1] / "wave.yaml")
+            where = display_path(paths.wave_meta(trail[-1]))
             raise PipelineError(
                 f"{where}: previous_wave '{label}' makes a cycle of waves "
                 f"({' -> '.join([*trail, label])}); every wave must come after its "

@@ -196,7 +196,7 @@ def site_root(site: Path, lang: str) -> Path:
 
 def quality_dir(paths: Paths, wave: str) -> Path:
     """Where the data-quality report of the wave's last processed version is kept."""
-    return paths.work / "quality" / wave
+    return paths.quality_wave(wave)
 
 
 def quality_summary(paths: Paths, wave: str, lang: str) -> dict[str, Any] | None:
@@ -319,9 +319,9 @@ def plan_units(wave: str, lang: str, paths: Paths, manifest: dict[str, Any],
     """
     ctx = _context(wave, lang, paths, manifest, sections, executed_dir, text)
     units = [_section_unit(ctx, section) for section in sections]
-    summary_nb = paths.notebooks / "summary" / "sintesi.py"
+    summary_nb = paths.summary_notebook()
     summary = _summary_unit(ctx, summary_nb, units) if summary_nb.exists() else None
-    company_nb = paths.notebooks / "company" / "company_report.py"
+    company_nb = paths.company_notebook()
     if company_nb.exists():
         units += _company_units(ctx, company_nb)
     if summary is not None:

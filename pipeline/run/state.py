@@ -36,7 +36,7 @@ def run_dir(paths: Paths, wave: str) -> Path:
 
 
 def state_path(paths: Paths, wave: str) -> Path:
-    return paths.work / "state" / f"{wave}.json"
+    return paths.state_file(wave)
 
 
 def load_state(paths: Paths, wave: str) -> dict[str, Any]:

@@ -337,6 +337,6 @@ def validate_step(wave: str, *, paths: Paths | None = None, lang: str = "it",
     """
     paths = paths or get_paths()
     _, result = gated_wave(wave, paths=paths, lang=lang)
-    report = write_result_files(result, report_dir or paths.work / "quality" / wave, lang)
+    report = write_result_files(result, report_dir or paths.quality_wave(wave), lang)
     clear_failed(wave, paths)
     return result, report
