@@ -6,6 +6,9 @@ and the difference in differences are the coefficients of a weighted least-squar
 with company dummies (statsmodels); Holm's correction by hand; the flags read the adjusted
 p-values; withheld scopes and comparisons carried by too few companies have no p-value.
 McNemar's test is checked against statsmodels, the paired company comparison by hand.
+The section's rules are checked one by one: what counts as a clear improvement or
+worsening, how many tests a caption states, which rows the section reports, which waves
+it compares (read from processed folders) and the changes it publishes.
 On the demo waves (docs/demo-data.md, effect 6) the monitoring detects what the follow-up
 built in: more network companies, more active measures, and less work-to-family conflict
 where flexible hours arrived.
@@ -25,16 +28,35 @@ from scipy import stats
 from pipeline.analyse.analysis.measures import maturity_scores, surveyed_companies
 from pipeline.analyse.analysis.monitoring import (
     ALPHA,
+    FOCUS_INDICATOR,
+    MAIN_SCOPE,
+    MonitoredWaves,
+    PreparedWave,
     activated,
+    changes_since,
+    clear_changes,
     company_change,
     company_levels,
+    company_levels_by_wave,
+    count_tests,
+    flag_changes,
     flex_available,
     flexibility_change,
+    flexibility_groups,
+    flexibility_headline,
+    flexibility_tested,
+    indicator_levels,
     indicator_trend,
+    load_waves,
     network_change,
+    network_membership,
+    paired_company_changes,
+    panel_levels,
     panel_scopes,
     pool_waves,
+    pooled_workers,
     wave_chain,
+    wave_changes,
     worker_changes,
     worker_indicators,
     worker_outcomes,
@@ -42,6 +64,7 @@ from pipeline.analyse.analysis.monitoring import (
 from pipeline.analyse.stats import poststrat_weights, survey_design, survey_mean, unweighted_design
 from pipeline.demo import write_demo_wave
 from pipeline.ingest.load import ingest_wave
+from pipeline.wave import WaveData, write_processed
 
 ROOT = Path(__file__).resolve().parents[3]
 INDS = ["wfc_score", "wlb_fit_good"]
@@ -388,6 +411,149 @@ def test_activated_scopes_and_flex_available():
 
 
 # --------------------------------------------------------------------------------------
+# The section's rules: clear changes, tests counted, rows reported
+# --------------------------------------------------------------------------------------
+def test_flag_changes_clear_means_adjusted_p_below_alpha_the_better_or_worse_way():
+    out = flag_changes(pd.DataFrame({
+        "estimate": [-0.3, 0.3, -0.3, 0.2, 0.0, 0.5, -0.1],
+        "better": [-1, -1, 1, 1, 1, 1, -1],
+        "p_adjusted": [0.01, 0.01, 0.049, ALPHA, 0.001, np.nan, 0.2]}))
+    # down is better and it went down; up; down when up is better; exactly ALPHA is not
+    # below it; no change; no valid test; not clear
+    assert out["improved"].tolist() == [True, False, False, False, False, False, False]
+    assert out["worse"].tolist() == [False, True, True, False, False, False, False]
+    assert out["improved"].dtype == bool and out["worse"].dtype == bool
+    stricter = flag_changes(out.copy(), alpha=0.005)
+    assert not stricter["improved"].any() and not stricter["worse"].any()
+
+
+def test_count_tests_counts_rows_with_a_p_value():
+    table = pd.DataFrame({"comparison": ["previous", "previous", "previous", "first"],
+                          "p_value": [0.01, np.nan, 0.5, 0.2]})
+    assert count_tests(table) == 3
+    assert count_tests(table, "previous") == 2 and count_tests(table, "first") == 1
+    assert count_tests(table, "difference") == 0
+
+
+def _changes_table() -> pd.DataFrame:
+    return pd.DataFrame({
+        "indicator": ["wfc_score", "sat_wlb", "wfc_score", "sat_wlb", "fwc_score",
+                      "wfc_score"],
+        "scope": ["all", "all", "common", "common", "common", "all"],
+        "comparison": ["previous"] * 5 + ["first"],
+        "improved": [True, False, True, False, True, True],
+        "worse": [False, True, False, True, False, False],
+        "p_value": [0.01, 0.02, 0.01, 0.02, 0.03, 0.01],
+    })
+
+
+def test_clear_changes_of_the_panel_against_the_previous_wave():
+    assert MAIN_SCOPE == "common"
+    clear = clear_changes(_changes_table())
+    assert list(clear.columns) == ["indicator", "direction"]
+    assert clear.values.tolist() == [["wfc_score", "improved"], ["fwc_score", "improved"],
+                                     ["sat_wlb", "worse"]]
+    quiet = _changes_table().assign(improved=False, worse=False)
+    assert clear_changes(quiet).empty
+    assert changes_since(_changes_table(), "first")["scope"].tolist() == ["all"]
+    assert len(changes_since(_changes_table())) == 5
+
+
+def test_panel_levels_and_the_flexibility_focus():
+    levels = pd.DataFrame({"indicator": ["wfc_score", "wlb_fit_good", "wfc_score"],
+                           "scope": ["common", "common", "all"],
+                           "kind": ["mean", "proportion", "mean"]})
+    assert panel_levels(levels)["indicator"].tolist() == ["wfc_score", "wlb_fit_good"]
+    assert panel_levels(levels, "proportion")["indicator"].tolist() == ["wlb_fit_good"]
+    assert FOCUS_INDICATOR == "wfc_score"
+    flex = pd.DataFrame({
+        "indicator": ["wfc_score"] * 3 + ["sat_wlb"] * 3,
+        "comparison": ["within_change", "within_change", "difference"] * 2,
+        "scope": ["new_flex", "no_new_flex", "new_flex"] * 2,
+        "estimate": [-0.5, 0.0, -0.5, 0.1, 0.1, 0.0],
+        "p_value": [np.nan, np.nan, 0.01, np.nan, np.nan, 0.5]})
+    assert flexibility_groups(flex)["scope"].tolist() == ["new_flex", "no_new_flex"]
+    assert (flexibility_groups(flex)["indicator"] == "wfc_score").all()
+    head = flexibility_headline(flex)
+    assert len(head) == 1 and head.iloc[0]["estimate"] == -0.5 and head.iloc[0]["tested"]
+    assert flexibility_tested(flex)
+    assert not flexibility_tested(flex.assign(p_value=np.nan))  # too few ways: descriptive
+
+
+def test_paired_company_changes_by_indicator():
+    moves = pd.DataFrame({"indicator": ["n_measures_active", "n_measures_active"],
+                          "comparison": ["all", "paired"], "estimate": [2.0, 2.5]})
+    out = paired_company_changes(moves)
+    assert out.index.tolist() == ["n_measures_active"]
+    assert out.loc["n_measures_active", "estimate"] == 2.5
+
+
+def test_network_membership_is_the_first_rows_of_network_change():
+    companies = pd.DataFrame({"company_id": list("ABCD"),
+                              "in_network": pd.array([True, None, False, True],
+                                                     dtype="boolean")})
+    out = network_membership(companies).iloc[0]
+    assert (out["mapped"], out["in_network"]) == (4, 2) and out["share"] == 0.5
+    both = network_change(companies, companies).set_index("wave")
+    assert both.loc["previous", ["mapped", "in_network", "share"]].tolist() == [4, 2, 0.5]
+    assert np.isnan(network_membership(companies.iloc[:0])["share"].iloc[0])
+
+
+def test_levels_of_several_waves_carry_their_wave():
+    companies, prev, cur = _panel()
+    dp, dc = survey_design(prev, companies), survey_design(cur, companies)
+    scopes = {"all": None, "common": COMMON}
+    levels = indicator_levels({"w1": (prev, dp), "w2": (cur, dc)}, scopes=scopes,
+                              indicators=INDS)
+    assert levels.columns[-1] == "wave" and len(levels) == 2 * 2 * 2
+    alone = worker_indicators(cur, dc, scopes=scopes, indicators=INDS)
+    assert levels.loc[levels["wave"] == "w2", "estimate"].to_numpy() == pytest.approx(
+        alone["estimate"].to_numpy())
+    assert indicator_levels({}).empty
+    with pytest.raises(TypeError, match="scope"):
+        indicator_trend({"w1": (prev, dp)}, scopes=scopes)
+    surveyed = pd.DataFrame({"n_measures_active": [1.0, 3.0], "n_areas_active": [1.0, 2.0],
+                             "maturity_score": [20.0, 40.0]})
+    by = company_levels_by_wave({"w1": surveyed, "w2": surveyed * 2})
+    assert by["wave"].tolist() == ["w1"] * 3 + ["w2"] * 3
+    assert by.set_index(["wave", "indicator"]).loc[("w2", "maturity_score"),
+                                                    "estimate"] == pytest.approx(60)
+    assert by.drop(columns="wave").iloc[:3].equals(company_levels(surveyed))
+
+
+def _prepared(workers: pd.DataFrame, companies: pd.DataFrame) -> PreparedWave:
+    return PreparedWave({}, workers, survey_design(workers, companies), pd.DataFrame())
+
+
+def test_wave_changes_against_the_previous_and_the_first_wave():
+    companies, prev, cur = _panel()
+    one = MonitoredWaves({"w1": _prepared(prev, companies)})
+    two = MonitoredWaves({"w1": _prepared(prev, companies), "w2": _prepared(cur, companies)})
+    three = MonitoredWaves({"w0": _prepared(prev, companies), "w1": _prepared(prev, companies),
+                            "w2": _prepared(cur, companies)})
+    assert one.baseline and one.previous_wave is None and list(one.compared()) == ["w1"]
+    assert (two.previous_wave, two.first_wave, two.has_trend) == ("w1", "w1", False)
+    assert three.has_trend and three.first_wave == "w0" and list(three.compared()) == [
+        "w1", "w2"]
+    assert list(three.designs()) == ["w0", "w1", "w2"]
+    assert list(three.designs(compared=True)) == ["w1", "w2"]
+    scopes = {"all": None, "common": COMMON, "new_flex": TREATED}
+    out = wave_changes(three, scopes)
+    previous = out[out["comparison"] == "previous"]
+    assert previous["scope"].unique().tolist() == ["all", "common"]  # not the groups
+    assert set(previous["reference_wave"]) == {"w1"} and set(out["wave"]) == {"w2"}
+    first = out[out["comparison"] == "first"]
+    assert set(first["scope"]) == {"all"} and set(first["reference_wave"]) == {"w0"}
+    # the change since the previous wave is worker_changes on the two waves pooled
+    again = worker_changes(pooled_workers(two.previous, two.current),
+                           {"all": None, "common": COMMON})
+    assert previous["estimate"].to_numpy() == pytest.approx(again["estimate"].to_numpy(),
+                                                            nan_ok=True)
+    with pytest.raises(ValueError, match="baseline"):
+        wave_changes(one, scopes)
+
+
+# --------------------------------------------------------------------------------------
 # Demo waves: baseline and follow-up of the same territory
 # --------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
@@ -447,6 +613,25 @@ def test_conflict_falls_where_flexibility_arrived(waves):
     assert (changes["adjustment"] == "Holm, 12 tests (6 indicators x 2 scopes)").all()
 
 
+def test_load_waves_reads_the_chain_and_prepares_every_wave_alike(waves, project):
+    from pipeline.config import get_paths
+
+    write_processed(WaveData("demo-2013", waves["demo-2013"], {}),
+                    get_paths().processed_wave("demo-2013"))
+    chain = wave_chain(None, None, "demo-2013")  # folder None: the project's
+    loaded = load_waves(waves["demo-2014"], "demo-2014", chain)
+    assert loaded.labels == ["demo-2013", "demo-2014"] and not loaded.baseline
+    assert loaded.current.tables is waves["demo-2014"]
+    prev = loaded.previous
+    assert len(prev.workers) == len(waves["demo-2013"]["worker_survey"])
+    assert prev.design.index.equals(prev.workers.index)
+    assert prev.surveyed["maturity_score"].notna().all()
+    assert prev.surveyed["maturity_score"].to_numpy() == pytest.approx(
+        _surveyed(waves["demo-2013"])["maturity_score"].to_numpy())
+    alone = load_waves(waves["demo-2014"], "demo-2014", [])
+    assert alone.baseline and alone.labels == ["demo-2014"]
+
+
 @pytest.mark.slow
 def test_notebook_baseline_follow_up_and_chain(tmp_path, monkeypatch):
     import jupytext
@@ -458,6 +643,8 @@ def test_notebook_baseline_follow_up_and_chain(tmp_path, monkeypatch):
     reference = get_paths().reference_dir
     monkeypatch.setenv("WELFARE_ROOT", str(tmp_path))
     monkeypatch.setenv("WELFARE_REFERENCE_DIR", str(reference))
+    # the notebooks' text cells are part of the text catalogue of the project
+    (tmp_path / "notebooks").symlink_to(ROOT / "notebooks", target_is_directory=True)
     for wave in ("demo-2013", "demo-2014", "demo-2015"):
         write_demo_wave(wave, tmp_path / "raw" / wave)
         write_processed(ingest_wave(wave, tmp_path / "raw" / wave), tmp_path / "proc" / wave)

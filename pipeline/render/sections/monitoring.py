@@ -1,0 +1,457 @@
+"""The monitoring section (``notebooks/05_monitoring.py``) in words: its tables, the rows of
+its figures and the values of its sentences.
+
+Each function takes a tidy table of :mod:`pipeline.analyse.analysis.monitoring` (as the
+notebook published it: small cells already blanked) and the report's
+:class:`~pipeline.i18n.formatting.Formatter`, whose language picks the words, and returns
+what the notebook shows:
+
+* a table: columns named in words (``monitoring.col.*`` of the text catalogue, or a wave's
+  label), every cell a formatted string, rows in reading order; a withheld or missing
+  value reads ``—`` (or ``n.d.`` / ``n/a`` for a level);
+* the rows of a figure: the tidy rows with a column ``label`` in words;
+* the values of a sentence: ``{placeholder: formatted value}`` for
+  :func:`pipeline.i18n.text.say`.
+
+What is shown (which rows, which indicator, what counts as a clear change) is decided in
+:mod:`pipeline.analyse.analysis.monitoring_findings`; here only how it reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from pipeline.analyse.analysis.monitoring import (
+    ALPHA,
+    COMPANY_INDICATORS,
+    INDICATORS,
+    MAIN_SCOPE,
+    MonitoredWaves,
+    changes_since,
+    clear_changes,
+    flexibility_groups,
+    flexibility_headline,
+    paired_company_changes,
+    panel_levels,
+)
+from pipeline.i18n.formatting import Formatter
+from pipeline.i18n.text import text
+
+__all__ = [
+    "SCOPES",
+    "baseline_companies_values",
+    "baseline_levels_table",
+    "changes_table",
+    "companies_text_values",
+    "company_changes_table",
+    "company_level_rows",
+    "first_changes_table",
+    "flexibility_intro_values",
+    "flexibility_rows",
+    "flexibility_values",
+    "indicator_labels",
+    "intro_values",
+    "level_rows",
+    "network_values",
+    "scope_labels",
+    "trend_table",
+    "workers_text_values",
+]
+
+#: The scopes of companies, in reading order: the main comparison first.
+SCOPES = (MAIN_SCOPE, "all", "new_flex", "no_new_flex")
+
+
+def indicator_labels(lang: str) -> dict[str, str]:
+    """``{indicator: its name in words}`` for the worker and the company indicators."""
+    return {i: text(f"monitoring.indicator.{i}", lang)
+            for i in [*INDICATORS, *COMPANY_INDICATORS]}
+
+
+def scope_labels(lang: str) -> dict[str, str]:
+    """``{scope: the companies it covers, in words}``."""
+    return {s: text(f"monitoring.scope.{s}", lang) for s in SCOPES}
+
+
+def _col(name: str, fmt: Formatter) -> str:
+    return text(f"monitoring.col.{name}", fmt.lang)
+
+
+def _level_cells(values: pd.Series, kinds: pd.Series, fmt: Formatter) -> list[str]:
+    """Levels of indicators of mixed kinds: percentages for shares, numbers for means."""
+    return [fmt.value(v, k) for v, k in zip(values, kinds, strict=True)]
+
+
+def _p_values(rows: pd.DataFrame, fmt: Formatter) -> dict[str, list[str]]:
+    """The raw and the Holm-adjusted p-value columns."""
+    return {_col("p", fmt): [fmt.p_value(p) for p in rows["p_value"]],
+            _col("p_adjusted", fmt): [fmt.p_value(p) for p in rows["p_adjusted"]]}
+
+
+# --------------------------------------------------------------------------------------
+# Workers
+# --------------------------------------------------------------------------------------
+def trend_table(trend: pd.DataFrame, fmt: Formatter) -> pd.DataFrame:
+    """The worker indicators in every wave of the chain, one column per wave.
+
+    Parameters
+    ----------
+    trend, fmt
+        :func:`~pipeline.analyse.analysis.monitoring_levels.indicator_trend`;
+        the report's formatter.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Indicator`` then one column per wave (named by the wave, oldest first), rows in
+        the order of :data:`~pipeline.analyse.analysis.monitoring_panel.INDICATORS`;
+        shares as percentages, means with two decimals, a withheld level ``n.d.``.
+    """
+    order = list(trend["wave"].drop_duplicates())
+    wide = trend.assign(value=_level_cells(trend["estimate"], trend["kind"], fmt)).pivot(
+        index="indicator", columns="wave", values="value").reindex(list(INDICATORS))
+    return pd.DataFrame({_col("indicator", fmt): wide.index.map(indicator_labels(fmt.lang)),
+                         **{w: wide[w].to_numpy() for w in order}})
+
+
+def baseline_levels_table(levels: pd.DataFrame, fmt: Formatter) -> pd.DataFrame:
+    """The worker indicators of a baseline wave: value and 95 % interval.
+
+    Parameters
+    ----------
+    levels, fmt
+        :func:`~pipeline.analyse.analysis.monitoring_levels.indicator_levels` of the one
+        wave (scope ``all``); the report's formatter.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Indicator, Value, 95 % interval`` (``low – high``), rows in the table's order.
+    """
+    kinds = levels["kind"]
+    return pd.DataFrame({
+        _col("indicator", fmt): levels["indicator"].map(indicator_labels(fmt.lang)),
+        _col("value", fmt): _level_cells(levels["estimate"], kinds, fmt),
+        _col("interval", fmt): [f"{lo} – {hi}" for lo, hi in zip(
+            _level_cells(levels["ci_low"], kinds, fmt), _level_cells(levels["ci_high"], kinds, fmt),
+            strict=True)],
+    })
+
+
+def level_rows(levels: pd.DataFrame, kind: str, fmt: Formatter) -> pd.DataFrame:
+    """The rows of a figure of levels: the panel's indicators of one kind, with ``label``.
+
+    Parameters
+    ----------
+    levels
+        :func:`~pipeline.analyse.analysis.monitoring_levels.indicator_levels` of the two
+        waves compared.
+    kind, fmt
+        ``"mean"`` or ``"proportion"``; the report's formatter.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`~pipeline.analyse.analysis.monitoring_findings.panel_levels` with the
+        column ``label`` (the indicator in words).
+    """
+    rows = panel_levels(levels, kind)
+    return rows.assign(label=rows["indicator"].map(indicator_labels(fmt.lang)))
+
+
+def _change_columns(rows: pd.DataFrame, fmt: Formatter, before: str,
+                    after: str) -> dict[str, list[str]]:
+    """Both levels, the change with its interval and the p-values of changes."""
+    kinds = rows["kind"]
+    return {
+        before: _level_cells(rows["estimate_prev"], kinds, fmt),
+        after: _level_cells(rows["estimate_cur"], kinds, fmt),
+        _col("change", fmt): [fmt.change_interval(e, lo, hi, k) for e, lo, hi, k in zip(
+            rows["estimate"], rows["ci_low"], rows["ci_high"], kinds, strict=True)],
+        **_p_values(rows, fmt),
+    }
+
+
+def changes_table(changes: pd.DataFrame, fmt: Formatter, *, before: str,
+                  after: str) -> pd.DataFrame:
+    """The changes of the worker indicators since the previous wave, in every scope.
+
+    Parameters
+    ----------
+    changes, fmt
+        :func:`~pipeline.analyse.analysis.monitoring_workers.wave_changes`; the report's formatter.
+    before, after
+        The labels of the previous and of the current wave (the columns of the levels).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Indicator, Companies`` (the scope in words), ``before``, ``after`` (levels),
+        ``Change (95 % CI)`` (scale points for means, percentage points for shares),
+        ``p-value``, ``Adjusted p-value (Holm)`` (``—``: no valid test). Rows: the main
+        scope first, then every respondent; indicators in their order within each.
+    """
+    rows = changes_since(changes, "previous")
+    scope_rank = {s: i for i, s in enumerate(SCOPES)}
+    rank = {k: i for i, k in enumerate(INDICATORS)}
+    rows = rows.assign(o1=rows["scope"].map(scope_rank),
+                       o2=rows["indicator"].map(rank)).sort_values(["o1", "o2"], kind="stable")
+    return pd.DataFrame({
+        _col("indicator", fmt): rows["indicator"].map(indicator_labels(fmt.lang)),
+        _col("scope", fmt): rows["scope"].map(scope_labels(fmt.lang)),
+        **_change_columns(rows, fmt, before, after),
+    })
+
+
+def first_changes_table(changes: pd.DataFrame, fmt: Formatter, *, first: str,
+                        wave: str) -> pd.DataFrame:
+    """The changes of the worker indicators since the first wave of the chain.
+
+    Parameters
+    ----------
+    changes, fmt
+        :func:`~pipeline.analyse.analysis.monitoring_workers.wave_changes` of a chain of
+        three waves or more; the report's formatter.
+    first, wave
+        The labels of the first and of the current wave.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`changes_table` without ``Companies`` (every respondent),
+        indicators in their order.
+    """
+    rows = changes_since(changes, "first")
+    return pd.DataFrame({
+        _col("indicator", fmt): rows["indicator"].map(indicator_labels(fmt.lang)),
+        **_change_columns(rows, fmt, first, wave),
+    })
+
+
+def workers_text_values(changes: pd.DataFrame, fmt: Formatter) -> dict[str, str]:
+    """``alpha``, ``improved``, ``worse`` of the sentence on the clear changes.
+
+    Parameters
+    ----------
+    changes, fmt
+        :func:`~pipeline.analyse.analysis.monitoring_workers.wave_changes`; the report's formatter.
+
+    Returns
+    -------
+    dict
+        The level (:data:`pipeline.analyse.stats.ALPHA`, two decimals) and the indicators
+        that clearly improved and worsened in the panel
+        (:func:`~pipeline.analyse.analysis.monitoring_findings.clear_changes`), in words,
+        comma-separated; ``none`` (``nessuno``) when there are none.
+    """
+    clear = clear_changes(changes)
+    names = clear["indicator"].map(indicator_labels(fmt.lang))
+    nothing = text("monitoring.nothing", fmt.lang)
+    return {"alpha": fmt.number(ALPHA, 2),
+            **{d: ", ".join(names[clear["direction"] == d]) or nothing
+               for d in ("improved", "worse")}}
+
+
+def intro_values(waves: MonitoredWaves, scopes: Mapping[str, Sequence[str] | None],
+                 fmt: Formatter) -> dict[str, str]:
+    """The waves, respondents and companies of the introduction to the comparison.
+
+    Parameters
+    ----------
+    waves
+        The prepared waves (at least two).
+    scopes, fmt
+        :func:`~pipeline.analyse.analysis.monitoring_panel.panel_scopes` (``common``: the
+        companies surveyed in both waves); the report's formatter.
+
+    Returns
+    -------
+    dict
+        ``wave``, ``previous`` (labels); ``n_prev``, ``n_cur`` (workers who answered),
+        ``c_prev``, ``c_cur`` (surveyed companies), ``n_common`` (companies in both):
+        whole numbers.
+    """
+    prev, cur = waves.previous, waves.current
+    counts = {"n_prev": len(prev.workers), "n_cur": len(cur.workers),
+              "c_prev": len(prev.surveyed), "c_cur": len(cur.surveyed),
+              "n_common": len(scopes["common"])}
+    return {"wave": waves.wave, "previous": waves.previous_wave,
+            **{k: fmt.number(v, 0) for k, v in counts.items()}}
+
+
+# --------------------------------------------------------------------------------------
+# Where flexibility arrived
+# --------------------------------------------------------------------------------------
+def flexibility_intro_values(scopes: Mapping[str, Sequence[str] | None],
+                             fmt: Formatter) -> dict[str, str]:
+    """``n_flex``, ``n_other``: the panel companies that introduced flexibility, the others.
+
+    Parameters
+    ----------
+    scopes, fmt
+        :func:`~pipeline.analyse.analysis.monitoring_panel.panel_scopes` with the groups
+        ``new_flex`` and ``no_new_flex``; the report's formatter.
+    """
+    return {"n_flex": fmt.number(len(scopes["new_flex"]), 0),
+            "n_other": fmt.number(len(scopes["no_new_flex"]), 0)}
+
+
+def flexibility_rows(flexibility: pd.DataFrame, fmt: Formatter) -> pd.DataFrame:
+    """The rows of the figure of the two groups' changes, with ``label`` (the group).
+
+    Parameters
+    ----------
+    flexibility, fmt
+        :func:`~pipeline.analyse.analysis.monitoring_workers.flexibility_change`;
+        the report's formatter.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`~pipeline.analyse.analysis.monitoring_findings.flexibility_groups` with the
+        column ``label``.
+    """
+    rows = flexibility_groups(flexibility)
+    return rows.assign(label=rows["scope"].map(scope_labels(fmt.lang)))
+
+
+def flexibility_values(flexibility: pd.DataFrame, fmt: Formatter) -> dict[str, str]:
+    """``did``, ``low``, ``high``, ``p``, ``p_adjusted`` of the difference in differences.
+
+    Parameters
+    ----------
+    flexibility, fmt
+        :func:`~pipeline.analyse.analysis.monitoring_workers.flexibility_change`;
+        the report's formatter.
+
+    Returns
+    -------
+    dict
+        The difference and its interval (scale points, two decimals) and its p-values
+        (``—`` when not tested); see
+        :func:`~pipeline.analyse.analysis.monitoring_findings.flexibility_headline`.
+    """
+    row = flexibility_headline(flexibility).iloc[0]
+    return {"did": fmt.number(row["estimate"], 2), "low": fmt.number(row["ci_low"], 2),
+            "high": fmt.number(row["ci_high"], 2), "p": fmt.p_value(row["p_value"]),
+            "p_adjusted": fmt.p_value(row["p_adjusted"])}
+
+
+# --------------------------------------------------------------------------------------
+# Companies
+# --------------------------------------------------------------------------------------
+def baseline_companies_values(membership: pd.DataFrame, levels: pd.DataFrame,
+                              fmt: Formatter) -> dict[str, str]:
+    """The network and the companies' measures in a baseline wave.
+
+    Parameters
+    ----------
+    membership
+        :func:`~pipeline.analyse.analysis.monitoring_companies.network_membership`.
+    levels, fmt
+        :func:`~pipeline.analyse.analysis.monitoring_companies.company_levels_by_wave` of
+        the one wave; the report's formatter.
+
+    Returns
+    -------
+    dict
+        ``n_network``, ``n_mapped`` (companies), ``share`` (percentage), ``measures``
+        (active measures per surveyed company), ``score`` (mean maturity score, 0-100).
+    """
+    m = membership.iloc[0]
+    by = levels.set_index("indicator")["estimate"]
+    return {"n_network": fmt.number(m["in_network"], 0), "share": fmt.percent(m["share"], 1),
+            "n_mapped": fmt.number(m["mapped"], 0),
+            "measures": fmt.number(by["n_measures_active"]),
+            "score": fmt.number(by["maturity_score"])}
+
+
+def network_values(network: pd.DataFrame, fmt: Formatter) -> dict[str, str]:
+    """Members in each wave, joined, left and McNemar's p-value.
+
+    Parameters
+    ----------
+    network, fmt
+        :func:`~pipeline.analyse.analysis.monitoring_companies.network_change`;
+        the report's formatter.
+
+    Returns
+    -------
+    dict
+        ``n_prev``, ``n_cur`` (members), ``share_prev``, ``share_cur`` (percentages of the
+        mapped companies), ``joined``, ``left`` (companies mapped in both waves), ``p``.
+    """
+    by = network.set_index("wave")
+    return {"n_prev": fmt.number(by.loc["previous", "in_network"], 0),
+            "n_cur": fmt.number(by.loc["current", "in_network"], 0),
+            "share_prev": fmt.percent(by.loc["previous", "share"], 1),
+            "share_cur": fmt.percent(by.loc["current", "share"], 1),
+            "joined": fmt.number(by.loc["paired", "joined"], 0),
+            "left": fmt.number(by.loc["paired", "left"], 0),
+            "p": fmt.p_value(by.loc["paired", "p_value"])}
+
+
+def company_level_rows(levels: pd.DataFrame, fmt: Formatter) -> pd.DataFrame:
+    """The rows of the figure of company levels, with ``label`` (the indicator)."""
+    return levels.assign(label=levels["indicator"].map(indicator_labels(fmt.lang)))
+
+
+def company_changes_table(moves: pd.DataFrame, fmt: Formatter, *, before: str,
+                          after: str) -> pd.DataFrame:
+    """The changes of the company indicators: every surveyed company, the same companies.
+
+    Parameters
+    ----------
+    moves, fmt
+        :func:`~pipeline.analyse.analysis.monitoring_companies.company_change`;
+        the report's formatter.
+    before, after
+        The labels of the previous and of the current wave.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Indicator, Comparison`` (in words), ``Companies (before / after)``, ``before``,
+        ``after`` (means per company, one decimal), ``Change (95 % CI)`` (one decimal),
+        ``p-value``, ``Adjusted p-value (Holm)``; rows in the table's order. A withheld
+        count or value reads ``—``.
+    """
+    return pd.DataFrame({
+        _col("indicator", fmt): moves["indicator"].map(indicator_labels(fmt.lang)),
+        _col("comparison", fmt): [text(f"monitoring.comparison.{c}", fmt.lang)
+                                  for c in moves["comparison"]],
+        _col("companies", fmt): [f"{fmt.count(a)} / {fmt.count(b)}"
+                                 for a, b in zip(moves["n_prev"], moves["n_cur"], strict=True)],
+        before: [fmt.number(v) for v in moves["mean_prev"]],
+        after: [fmt.number(v) for v in moves["mean_cur"]],
+        _col("change", fmt): [fmt.interval(e, lo, hi, 1) for e, lo, hi in zip(
+            moves["estimate"], moves["ci_low"], moves["ci_high"], strict=True)],
+        **_p_values(moves, fmt),
+    })
+
+
+def companies_text_values(moves: pd.DataFrame, fmt: Formatter) -> dict[str, str]:
+    """The active measures of the same companies before and after, and the maturity score.
+
+    Parameters
+    ----------
+    moves, fmt
+        :func:`~pipeline.analyse.analysis.monitoring_companies.company_change`;
+        the report's formatter.
+
+    Returns
+    -------
+    dict
+        ``n`` (companies in both waves), ``before``, ``after`` (mean active measures),
+        ``p_adjusted`` (of their change), ``score_change`` (mean change of the maturity
+        score, points 0-100); from
+        :func:`~pipeline.analyse.analysis.monitoring_findings.paired_company_changes`.
+    """
+    paired = paired_company_changes(moves)
+    measures = paired.loc["n_measures_active"]
+    return {"n": fmt.number(measures["n"], 0), "before": fmt.number(measures["mean_prev"]),
+            "after": fmt.number(measures["mean_cur"]),
+            "p_adjusted": fmt.p_value(measures["p_adjusted"]),
+            "score_change": fmt.number(paired.loc["maturity_score", "estimate"])}
