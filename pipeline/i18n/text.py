@@ -4,7 +4,7 @@ The catalogue has two kinds of sources, merged into one set of keys (a key defin
 is an error):
 
 * ``pipeline/i18n/texts/*texts*.yaml``: labels, captions and the prose of pages built
-  outside the notebooks (site, data-quality page, company reports);
+  outside the notebooks (site, data-quality page);
 * the section notebooks themselves (``notebooks/*.py`` and one folder below): a Markdown
   cell tagged ``text`` holds the sentences that notebook says, Italian first, where the
   researcher reads and edits them in JupyterLab::

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pipeline.i18n.formatting import normalize_lang
+from pipeline.i18n.text import text
 
 __all__ = ["DEFAULT_PROMOTERS", "LABELS", "label", "labels"]
 
@@ -40,8 +41,6 @@ LABELS: dict[str, dict[str, str]] = {
 def labels(lang: str) -> dict[str, str]:
     """Every fixed word in ``lang``, with the synthetic-data mark from the text catalogue
     (one wording for reports, site pages and the data-quality report)."""
-    from pipeline.i18n.text import text
-
     lang = normalize_lang(lang)
     return {**LABELS[lang], "synthetic": text("synthetic_mark", lang)}
 

@@ -23,6 +23,7 @@ from pipeline.analyse.analysis.needs import COMPARED_GROUPS
 from pipeline.codebook import load_codebook
 from pipeline.config import TEMPLATES_DIR
 from pipeline.i18n.formatting import Formatter
+from pipeline.i18n.text import text
 
 TEMPLATES = TEMPLATES_DIR / "sintesi"
 #: How many items each list of the summary names at most.
@@ -134,8 +135,6 @@ def summary_facts(tables_dir: Path, lang: str = "it") -> dict[str, Any]:
 
 def codebook_indicator(indicator: str, lang: str) -> str:
     """A readable name for a monitoring indicator."""
-    from pipeline.i18n.text import text
-
     try:
         return text(f"monitoring.indicator.{indicator}", lang)
     except KeyError:
