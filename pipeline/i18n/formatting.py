@@ -27,21 +27,24 @@ changes in percentage points, lists, quarters):
 ('3,4 p.p.', 'a, b e c', 'T2 2014')
 
 Its words ("e", "p.p.", the quarter label) come from the text catalogue,
-``pipeline/i18n/texts/texts_formatting.yaml``.
-
-:func:`format_number`, :func:`format_percent` and :func:`format_date` are one-line
-wrappers over :class:`Formatter` kept while callers move to it; do not use them in new code.
+``pipeline/i18n/texts/texts_formatting.yaml``; language codes, rounding and separators are
+handled by :mod:`pipeline.i18n.numbers` (:func:`normalize_lang` is importable from both).
 """
 
 from __future__ import annotations
 
 import datetime
-import math
 import re
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from numbers import Real
 
+from pipeline.i18n.numbers import (
+    MISSING,
+    is_missing,
+    is_nan_like,
+    normalize_lang,
+    to_decimal,
+    write_number,
+)
 from pipeline.i18n.text import text
 
 __all__ = [
@@ -49,9 +52,6 @@ __all__ = [
     "MONTHS",
     "NOT_AVAILABLE",
     "Formatter",
-    "format_date",
-    "format_number",
-    "format_percent",
     "normalize_lang",
 ]
 
@@ -67,9 +67,6 @@ MONTHS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# (thousands separator, decimal separator)
-_SEPARATORS = {"it": (".", ","), "en": (",", ".")}
-_MISSING = {"it": "n.d.", "en": "n/a"}
 _NBSP = "\u00a0"
 
 #: What a table cell or a p-value shows when there is no value (an em dash).
@@ -77,53 +74,6 @@ NOT_AVAILABLE = "\u2014"
 #: Kinds of estimate understood by :meth:`Formatter.value` and :meth:`Formatter.change`.
 KINDS = ("mean", "proportion")
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*Q([1-4])\s*$", re.IGNORECASE)
-
-
-def normalize_lang(lang: str | None) -> str:
-    """``"it"`` or ``"en"`` from a language code such as ``"it"``, ``"IT"``, ``"en-GB"``.
-
-    ``None`` means the project's default language (Italian). Any other language raises
-    ``ValueError``: the report has no labels for it.
-    """
-    if lang is None:
-        return "it"
-    code = str(lang).strip().lower().replace("_", "-").split("-")[0]
-    if code not in _SEPARATORS:
-        raise ValueError(f"unsupported report language {lang!r}: use 'it' or 'en'")
-    return code
-
-
-def _is_missing(x: object) -> bool:
-    if x is None:
-        return True
-    # pandas.NA and pandas.NaT, recognised without importing pandas.
-    if type(x).__name__ in ("NAType", "NaTType"):
-        return True
-    return isinstance(x, float) and math.isnan(x)
-
-
-def _to_decimal(x: object) -> Decimal:
-    if isinstance(x, Decimal):
-        return x
-    if isinstance(x, bool):
-        raise TypeError(f"not a number: {x!r}")
-    if isinstance(x, int):
-        return Decimal(x)
-    if isinstance(x, Real) or hasattr(x, "__float__"):
-        # repr() of a float is the shortest string that reads back as the same float:
-        # 0.125 -> "0.125", 2.675 -> "2.675", so rounding is done on what the user sees.
-        try:
-            return Decimal(repr(float(x)))
-        except (TypeError, ValueError, InvalidOperation) as exc:
-            raise TypeError(f"not a number: {x!r}") from exc
-    raise TypeError(f"not a number: {x!r}")
-
-
-def _is_nan_like(x: object) -> bool:
-    """Missing as :func:`_is_missing`, or any NaN number (``numpy.float32('nan')`` too)."""
-    if _is_missing(x):
-        return True
-    return isinstance(x, Real) and not isinstance(x, bool) and math.isnan(float(x))
 
 
 class Formatter:
@@ -195,23 +145,7 @@ class Formatter:
         ValueError
             If ``decimals`` is negative.
         """
-        if decimals < 0:
-            raise ValueError(f"decimals must be >= 0, got {decimals}")
-        if _is_missing(x):
-            return _MISSING[self.lang]
-        value = _to_decimal(x)
-        if value.is_nan():
-            return _MISSING[self.lang]
-        if value.is_infinite():
-            return "-∞" if value < 0 else "∞"
-        quantum = Decimal(1).scaleb(-decimals)
-        rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
-        if rounded == 0:
-            rounded = abs(rounded)  # no "-0,0"
-        written = f"{abs(rounded):,.{decimals}f}"  # English separators first
-        thousands, point = _SEPARATORS[self.lang]
-        written = written.replace(",", "\0").replace(".", point).replace("\0", thousands)
-        return ("-" if rounded < 0 else "") + written
+        return write_number(x, self.lang, decimals)
 
     def percent(self, x: object, decimals: int = 1) -> str:
         """A share (0-1) as a percentage.
@@ -230,11 +164,11 @@ class Formatter:
             Italian ``12,5 %`` with a non-breaking space (U+00A0) before the sign,
             English ``12.5%``.
         """
-        if _is_missing(x):
-            return _MISSING[self.lang]
-        value = _to_decimal(x)
+        if is_missing(x):
+            return MISSING[self.lang]
+        value = to_decimal(x)
         if value.is_nan():
-            return _MISSING[self.lang]
+            return MISSING[self.lang]
         number = self.number(value * 100, decimals)
         return f"{number}{_NBSP}%" if self.lang == "it" else f"{number}%"
 
@@ -278,7 +212,7 @@ class Formatter:
         str
             ``0,42`` / ``0.42``, or ``—``.
         """
-        return NOT_AVAILABLE if _is_nan_like(x) else self.number(x, decimals)
+        return NOT_AVAILABLE if is_nan_like(x) else self.number(x, decimals)
 
     def count(self, v: object) -> str:
         """A count (companies, workers) as a whole number, :data:`NOT_AVAILABLE` if missing.
@@ -308,7 +242,7 @@ class Formatter:
         str
             ``0,042`` / ``0.042``, ``< 0,001`` / ``< 0.001``, or ``—``.
         """
-        if _is_nan_like(p):
+        if is_nan_like(p):
             return NOT_AVAILABLE
         if float(p) >= 0.001:
             return self.number(p, 3)
@@ -332,7 +266,7 @@ class Formatter:
             (a withheld or impossible comparison). A missing bound alone is written as
             :meth:`number` writes it (``n.d.`` / ``n/a``).
         """
-        if _is_nan_like(estimate):
+        if is_nan_like(estimate):
             return NOT_AVAILABLE
         return (f"{self.number(estimate, decimals)} "
                 f"({self.number(low, decimals)}; {self.number(high, decimals)})")
@@ -390,11 +324,11 @@ class Formatter:
             points, no unit).
         """
         self._check_kind(kind)
-        if _is_nan_like(x):
+        if is_nan_like(x):
             return NOT_AVAILABLE
         if kind == "mean":
             return self.number(x, 2)
-        points = self.number(100 * _to_decimal(x), 1)
+        points = self.number(100 * to_decimal(x), 1)
         return text("format.points", self.lang, value=points) if unit else points
 
     def change_interval(self, estimate: object, low: object, high: object,
@@ -415,7 +349,7 @@ class Formatter:
             ``-0,25 (-0,40; -0,10)`` for a mean; :data:`NOT_AVAILABLE` when the change
             is missing, and a missing bound alone written as :data:`NOT_AVAILABLE`.
         """
-        if _is_nan_like(estimate):
+        if is_nan_like(estimate):
             return NOT_AVAILABLE
         return (f"{self.change(estimate, kind)} "
                 f"({self.change(low, kind, unit=False)}; {self.change(high, kind, unit=False)})")
@@ -464,18 +398,3 @@ class Formatter:
         year, number = match.groups()
         return text("format.quarter", self.lang, year=year, q=number)
 
-
-# -- module functions: wrappers kept while callers move to Formatter ------------------------
-def format_number(x: object, lang: str = "it", decimals: int = 1) -> str:
-    """``Formatter(lang).number(x, decimals)``; use :meth:`Formatter.number` instead."""
-    return Formatter(lang).number(x, decimals)
-
-
-def format_percent(share: object, lang: str = "it", decimals: int = 1) -> str:
-    """``Formatter(lang).percent(share, decimals)``; use :meth:`Formatter.percent` instead."""
-    return Formatter(lang).percent(share, decimals)
-
-
-def format_date(d: datetime.date, lang: str = "it") -> str:
-    """``Formatter(lang).date(d)``; use :meth:`Formatter.date` instead."""
-    return Formatter(lang).date(d)

@@ -13,9 +13,6 @@ import pytest
 from pipeline.i18n.formatting import (
     NOT_AVAILABLE,
     Formatter,
-    format_date,
-    format_number,
-    format_percent,
     normalize_lang,
 )
 
@@ -347,15 +344,3 @@ def test_methods_accept_decimals_and_numpy_scalars(lang):
     assert fmt.interval(np.float64(0.5), np.float64(0.25), np.float64(0.75), 1) == (
         "0,5 (0,3; 0,8)" if lang == "it" else "0.5 (0.3; 0.8)")
 
-
-# The module functions are one-line wrappers kept while callers move to Formatter: delete
-# this test with them.
-def test_module_functions_are_the_formatter():
-    assert format_number(1234.5, "it") == "1.234,5"
-    assert format_number(1234567.891, "en", 2) == "1,234,567.89"
-    assert format_percent(0.125, "it") == f"12,5{NBSP}%"
-    assert format_percent(0.5, "en", decimals=0) == "50%"
-    assert format_date(datetime.date(2026, 11, 24), "it") == "24 novembre 2026"
-    assert format_date("2026-08-15", "en") == "15 August 2026"
-    with pytest.raises(ValueError, match="unsupported report language"):
-        format_number(1.0, "de")
