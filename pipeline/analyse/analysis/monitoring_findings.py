@@ -6,6 +6,9 @@ tells the story: the levels of the panel (:func:`panel_levels`), the changes sin
 earlier wave (:func:`changes_since`), the clear ones (:func:`clear_changes`), the focus
 of the flexibility comparison (:func:`flexibility_groups`, :func:`flexibility_headline`,
 :func:`flexibility_tested`) and the paired company changes (:func:`paired_company_changes`).
+
+Each takes a table of the analysis (or its published copy, small cells blanked) and
+returns some of its rows, with its columns in its order unless the docstring says more.
 """
 
 from __future__ import annotations
@@ -67,25 +70,17 @@ def changes_since(changes: pd.DataFrame, comparison: str = "previous") -> pd.Dat
 
 
 def clear_changes(changes: pd.DataFrame) -> pd.DataFrame:
-    """The worker indicators that changed clearly since the previous wave, in the panel.
+    """The worker indicators of
+    :func:`~pipeline.analyse.analysis.monitoring_workers.wave_changes` that changed clearly
+    since the previous wave, in the panel.
 
     Clear: the Holm-adjusted p-value below :data:`pipeline.analyse.stats.ALPHA`, the
     flags ``improved`` and ``worse`` of the table
     (:func:`~pipeline.analyse.analysis.monitoring_inference.flag_changes`); in the main
-    scope (:data:`MAIN_SCOPE`), against the previous wave.
-
-    Parameters
-    ----------
-    changes
-        :func:`~pipeline.analyse.analysis.monitoring_workers.wave_changes` (or its
-        published copy).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``indicator, direction`` (``"improved"`` or ``"worse"``): the improvements first,
-        then the worsenings, each in the table's order of indicators. Empty when nothing
-        changed clearly.
+    scope (:data:`MAIN_SCOPE`), against the previous wave. Returns ``indicator,
+    direction`` (``"improved"`` or ``"worse"``): the improvements first, then the
+    worsenings, each in the table's order of indicators; empty when nothing changed
+    clearly.
     """
     panel = changes[(changes["comparison"] == "previous") & (changes["scope"] == MAIN_SCOPE)]
     parts = [pd.DataFrame({"indicator": panel.loc[panel[flag].astype(bool), "indicator"],
@@ -100,39 +95,22 @@ def _focus(flexibility: pd.DataFrame, comparison: str) -> pd.DataFrame:
 
 
 def flexibility_groups(flexibility: pd.DataFrame) -> pd.DataFrame:
-    """The within-company change of :data:`FOCUS_INDICATOR` in each group (descriptive).
-
-    Parameters
-    ----------
-    flexibility
-        :func:`~pipeline.analyse.analysis.monitoring_workers.flexibility_change`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Its ``within_change`` rows of the focus indicator, one per group (``scope``):
-        ``estimate``, ``ci_low``, ``ci_high`` in scale points (1-7).
-    """
+    """The within-company change of :data:`FOCUS_INDICATOR` in each group (descriptive):
+    the ``within_change`` rows of the focus indicator in
+    :func:`~pipeline.analyse.analysis.monitoring_workers.flexibility_change`, one per group
+    (``scope``), ``estimate``, ``ci_low``, ``ci_high`` in scale points (1-7)."""
     return _focus(flexibility, "within_change")
 
 
 def flexibility_headline(flexibility: pd.DataFrame) -> pd.DataFrame:
     """The difference in differences of :data:`FOCUS_INDICATOR`, and whether it is tested.
 
-    Parameters
-    ----------
-    flexibility
-        :func:`~pipeline.analyse.analysis.monitoring_workers.flexibility_change` (or its
-        published copy).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row (none if the indicator is not compared): its ``difference`` row (scale
-        points, 1-7: the change of the companies that introduced flexibility minus that
-        of the others) with ``tested``: a p-value exists (too few ways to choose the
-        companies that introduced it, see :data:`pipeline.analyse.stats.MIN_ASSIGNMENTS`,
-        or a withheld row have none: the difference is then descriptive only).
+    One row of :func:`~pipeline.analyse.analysis.monitoring_workers.flexibility_change`
+    (none if the indicator is not compared): its ``difference`` row (scale points, 1-7: the
+    change of the companies that introduced flexibility minus that of the others) with
+    ``tested``: a p-value exists (too few ways to choose the companies that introduced it,
+    see :data:`pipeline.analyse.stats.MIN_ASSIGNMENTS`, or a withheld row have none: the
+    difference is then descriptive only).
     """
     row = _focus(flexibility, "difference")
     return row.assign(tested=row["p_value"].notna().to_numpy())
@@ -145,17 +123,8 @@ def flexibility_tested(flexibility: pd.DataFrame) -> bool:
 
 
 def paired_company_changes(moves: pd.DataFrame) -> pd.DataFrame:
-    """The changes of the companies surveyed in both waves, each compared with itself.
-
-    Parameters
-    ----------
-    moves
-        :func:`~pipeline.analyse.analysis.monitoring_companies.company_change`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Its ``paired`` rows indexed by ``indicator``: ``n`` (companies), ``mean_prev``,
-        ``mean_cur``, ``estimate`` (mean change, in the indicator's unit), ``p_adjusted``.
-    """
+    """The changes of the companies surveyed in both waves, each compared with itself: the
+    ``paired`` rows of :func:`~pipeline.analyse.analysis.monitoring_companies.company_change`
+    indexed by ``indicator``, with ``n`` (companies), ``mean_prev``, ``mean_cur``,
+    ``estimate`` (mean change, in the indicator's unit), ``p_adjusted``."""
     return moves[moves["comparison"] == "paired"].set_index("indicator")

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
@@ -57,10 +58,7 @@ def status_bars(
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set(xlabel=xlabel, title=title)
     ax.grid(axis="y", visible=False)
-    ax.legend(ncol=len(statuses), frameon=False, loc="lower center",
-              bbox_to_anchor=(0.5, 1.0), fontsize=8)
-    fig.tight_layout()
-    return fig
+    return _top_legend(fig, ax, ncol=len(statuses))
 
 
 def effect_dots(
@@ -131,14 +129,11 @@ def viability_grid(
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    present = [s for s in VIABILITY_COLORS if s in set(table[status])]
-    ax.legend(handles=[Patch(facecolor=VIABILITY_COLORS[s], edgecolor="#999999",
-                             label=(status_labels or {}).get(s, s)) for s in present],
-              ncol=min(3, len(present)), frameon=False, loc="lower center",
-              bbox_to_anchor=(0.5, 1.0), fontsize=8)
     ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    present = [s for s in VIABILITY_COLORS if s in set(table[status])]
+    return _top_legend(fig, ax, ncol=min(3, len(present)),
+                       handles=[Patch(facecolor=VIABILITY_COLORS[s], edgecolor="#999999",
+                                      label=(status_labels or {}).get(s, s)) for s in present])
 
 
 def activity_chart(
@@ -186,10 +181,7 @@ def activity_chart(
         ax2.spines["right"].set_visible(True)
         handles.append(line)
         labels.append(members_label)
-    ax.legend(handles, labels, ncol=3, frameon=False, loc="lower center",
-              bbox_to_anchor=(0.5, 1.0), fontsize=8)
-    fig.tight_layout()
-    return fig
+    return _top_legend(fig, ax, handles, labels, ncol=3)
 
 
 def gap_chart(
@@ -231,7 +223,14 @@ def gap_chart(
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set(xlabel=xlabel, title=title)
     ax.grid(axis="y", visible=False)
-    ax.legend(ncol=2, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=8)
+    return _top_legend(fig, ax, ncol=2)
+
+
+def _top_legend(fig: Figure, ax: Axes, *handles_labels: list, ncol: int,
+                **legend: object) -> Figure:
+    """``fig`` laid out, with ``ax``'s legend in small type in a row above the plot."""
+    ax.legend(*handles_labels, ncol=ncol, frameon=False, loc="lower center",
+              bbox_to_anchor=(0.5, 1.0), fontsize=8, **legend)
     fig.tight_layout()
     return fig
 

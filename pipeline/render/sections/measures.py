@@ -5,7 +5,9 @@ formatted tables for :func:`pipeline.notebook.show_table`.
 Nothing here decides what a result is: which rows are charted, in which order they were
 ranked, what is withheld, all come from the analysis. These functions put words on the
 codes (the codebook's labels, the text catalogue's ``measures.*`` labels), format numbers
-with a :class:`~pipeline.i18n.formatting.Formatter` and order rows for display.
+with a :class:`~pipeline.i18n.formatting.Formatter` and order rows for display. ``fmt`` is
+always the report's formatter, whose language names a table's columns; ``lang`` is the
+report's language.
 """
 
 from __future__ import annotations
@@ -194,8 +196,6 @@ def components_table(components: pd.DataFrame, fmt: Formatter) -> pd.DataFrame:
     ----------
     components
         :func:`~pipeline.analyse.analysis.measures_maturity.maturity_components`.
-    fmt
-        The report's formatter (its language names the columns).
 
     Returns
     -------
@@ -257,8 +257,6 @@ def outcome_table(comparisons: pd.DataFrame, outcome: str, fmt: Formatter, *,
         published.
     outcome
         The outcome (``wfc_score``, ``wlb_fit_good``, ``sat_wlb``).
-    fmt
-        The report's formatter (its language names the columns).
 
     Returns
     -------

@@ -2,16 +2,19 @@
 its figures and the values of its sentences.
 
 Each function takes a tidy table of :mod:`pipeline.analyse.analysis.monitoring` (as the
-notebook published it: small cells already blanked) and the report's
-:class:`~pipeline.i18n.formatting.Formatter`, whose language picks the words, and returns
-what the notebook shows:
+notebook published it: small cells already blanked; the docstring names the function that
+makes it) and ``fmt``, the report's :class:`~pipeline.i18n.formatting.Formatter`, whose
+language picks the words. ``before`` and ``after`` (``first`` and ``wave``) are the labels
+of the two waves compared, which name the columns of their levels. Each returns what the
+notebook shows:
 
 * a table: columns named in words (``monitoring.col.*`` of the text catalogue, or a wave's
   label), every cell a formatted string, rows in reading order; a withheld or missing
-  value reads ``—`` (or ``n.d.`` / ``n/a`` for a level);
+  value reads ``—`` (or ``n.d.`` / ``n/a`` for a level); shares read as percentages,
+  means with two decimals, p-values raw and Holm-adjusted (``—``: no valid test);
 * the rows of a figure: the tidy rows with a column ``label`` in words;
 * the values of a sentence: ``{placeholder: formatted value}`` for
-  :func:`pipeline.i18n.text.say`.
+  :func:`pipeline.i18n.text.say`; counts are whole numbers.
 
 What is shown (which rows, which indicator, what counts as a clear change) is decided in
 :mod:`pipeline.analyse.analysis.monitoring_findings`; here only how it reads.
@@ -79,6 +82,16 @@ def _col(name: str, fmt: Formatter) -> str:
     return text(f"monitoring.col.{name}", fmt.lang)
 
 
+def _indicator_column(rows: pd.DataFrame, fmt: Formatter) -> dict[str, pd.Series]:
+    """The first column of a table: ``Indicator``, its rows' indicators in words."""
+    return {_col("indicator", fmt): rows["indicator"].map(indicator_labels(fmt.lang))}
+
+
+def _labelled(rows: pd.DataFrame, column: str, labels: Mapping[str, str]) -> pd.DataFrame:
+    """The rows of a figure: ``rows`` with ``label``, the words for their ``column``."""
+    return rows.assign(label=rows[column].map(labels))
+
+
 def _level_cells(values: pd.Series, kinds: pd.Series, fmt: Formatter) -> list[str]:
     """Levels of indicators of mixed kinds: percentages for shares, numbers for means."""
     return [fmt.value(v, k) for v, k in zip(values, kinds, strict=True)]
@@ -90,25 +103,19 @@ def _p_values(rows: pd.DataFrame, fmt: Formatter) -> dict[str, list[str]]:
             _col("p_adjusted", fmt): [fmt.p_value(p) for p in rows["p_adjusted"]]}
 
 
+def _counts(counts: Mapping[str, float], fmt: Formatter) -> dict[str, str]:
+    """``{placeholder: count}`` as whole numbers."""
+    return {k: fmt.number(v, 0) for k, v in counts.items()}
+
+
 # --------------------------------------------------------------------------------------
 # Workers
 # --------------------------------------------------------------------------------------
 def trend_table(trend: pd.DataFrame, fmt: Formatter) -> pd.DataFrame:
-    """The worker indicators in every wave of the chain, one column per wave.
-
-    Parameters
-    ----------
-    trend, fmt
-        :func:`~pipeline.analyse.analysis.monitoring_levels.indicator_trend`;
-        the report's formatter.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``Indicator`` then one column per wave (named by the wave, oldest first), rows in
-        the order of :data:`~pipeline.analyse.analysis.monitoring_panel.INDICATORS`;
-        shares as percentages, means with two decimals, a withheld level ``n.d.``.
-    """
+    """The worker indicators in every wave of the chain
+    (:func:`~pipeline.analyse.analysis.monitoring_levels.indicator_trend`): ``Indicator``
+    then one column per wave (named by the wave, oldest first), rows in the order of
+    :data:`~pipeline.analyse.analysis.monitoring_panel.INDICATORS`."""
     order = list(trend["wave"].drop_duplicates())
     wide = trend.assign(value=_level_cells(trend["estimate"], trend["kind"], fmt)).pivot(
         index="indicator", columns="wave", values="value").reindex(list(INDICATORS))
@@ -117,22 +124,12 @@ def trend_table(trend: pd.DataFrame, fmt: Formatter) -> pd.DataFrame:
 
 
 def baseline_levels_table(levels: pd.DataFrame, fmt: Formatter) -> pd.DataFrame:
-    """The worker indicators of a baseline wave: value and 95 % interval.
-
-    Parameters
-    ----------
-    levels, fmt
-        :func:`~pipeline.analyse.analysis.monitoring_levels.indicator_levels` of the one
-        wave (scope ``all``); the report's formatter.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``Indicator, Value, 95 % interval`` (``low – high``), rows in the table's order.
-    """
+    """The worker indicators of a baseline wave
+    (:func:`~pipeline.analyse.analysis.monitoring_levels.indicator_levels` of the one wave,
+    scope ``all``): ``Indicator, Value, 95 % interval`` (``low – high``), in its order."""
     kinds = levels["kind"]
     return pd.DataFrame({
-        _col("indicator", fmt): levels["indicator"].map(indicator_labels(fmt.lang)),
+        **_indicator_column(levels, fmt),
         _col("value", fmt): _level_cells(levels["estimate"], kinds, fmt),
         _col("interval", fmt): [f"{lo} – {hi}" for lo, hi in zip(
             _level_cells(levels["ci_low"], kinds, fmt), _level_cells(levels["ci_high"], kinds, fmt),
@@ -141,24 +138,12 @@ def baseline_levels_table(levels: pd.DataFrame, fmt: Formatter) -> pd.DataFrame:
 
 
 def level_rows(levels: pd.DataFrame, kind: str, fmt: Formatter) -> pd.DataFrame:
-    """The rows of a figure of levels: the panel's indicators of one kind, with ``label``.
-
-    Parameters
-    ----------
-    levels
-        :func:`~pipeline.analyse.analysis.monitoring_levels.indicator_levels` of the two
-        waves compared.
-    kind, fmt
-        ``"mean"`` or ``"proportion"``; the report's formatter.
-
-    Returns
-    -------
-    pandas.DataFrame
-        :func:`~pipeline.analyse.analysis.monitoring_findings.panel_levels` with the
-        column ``label`` (the indicator in words).
-    """
-    rows = panel_levels(levels, kind)
-    return rows.assign(label=rows["indicator"].map(indicator_labels(fmt.lang)))
+    """The rows of a figure of levels: the panel's indicators of one ``kind`` (``"mean"``
+    or ``"proportion"``), from
+    :func:`~pipeline.analyse.analysis.monitoring_levels.indicator_levels` of the two waves
+    compared; :func:`~pipeline.analyse.analysis.monitoring_findings.panel_levels` with
+    ``label`` (the indicator in words)."""
+    return _labelled(panel_levels(levels, kind), "indicator", indicator_labels(fmt.lang))
 
 
 def _change_columns(rows: pd.DataFrame, fmt: Formatter, before: str,
@@ -176,22 +161,13 @@ def _change_columns(rows: pd.DataFrame, fmt: Formatter, before: str,
 
 def changes_table(changes: pd.DataFrame, fmt: Formatter, *, before: str,
                   after: str) -> pd.DataFrame:
-    """The changes of the worker indicators since the previous wave, in every scope.
+    """The changes of the worker indicators since the previous wave, in every scope
+    (:func:`~pipeline.analyse.analysis.monitoring_workers.wave_changes`).
 
-    Parameters
-    ----------
-    changes, fmt
-        :func:`~pipeline.analyse.analysis.monitoring_workers.wave_changes`; the report's formatter.
-    before, after
-        The labels of the previous and of the current wave (the columns of the levels).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``Indicator, Companies`` (the scope in words), ``before``, ``after`` (levels),
-        ``Change (95 % CI)`` (scale points for means, percentage points for shares),
-        ``p-value``, ``Adjusted p-value (Holm)`` (``—``: no valid test). Rows: the main
-        scope first, then every respondent; indicators in their order within each.
+    ``Indicator, Companies`` (the scope in words), ``before``, ``after`` (levels),
+    ``Change (95 % CI)`` (scale points for means, percentage points for shares),
+    ``p-value``, ``Adjusted p-value (Holm)``. Rows: the main scope first, then every
+    respondent; indicators in their order within each.
     """
     rows = changes_since(changes, "previous")
     scope_rank = {s: i for i, s in enumerate(SCOPES)}
@@ -199,7 +175,7 @@ def changes_table(changes: pd.DataFrame, fmt: Formatter, *, before: str,
     rows = rows.assign(o1=rows["scope"].map(scope_rank),
                        o2=rows["indicator"].map(rank)).sort_values(["o1", "o2"], kind="stable")
     return pd.DataFrame({
-        _col("indicator", fmt): rows["indicator"].map(indicator_labels(fmt.lang)),
+        **_indicator_column(rows, fmt),
         _col("scope", fmt): rows["scope"].map(scope_labels(fmt.lang)),
         **_change_columns(rows, fmt, before, after),
     })
@@ -207,44 +183,23 @@ def changes_table(changes: pd.DataFrame, fmt: Formatter, *, before: str,
 
 def first_changes_table(changes: pd.DataFrame, fmt: Formatter, *, first: str,
                         wave: str) -> pd.DataFrame:
-    """The changes of the worker indicators since the first wave of the chain.
-
-    Parameters
-    ----------
-    changes, fmt
-        :func:`~pipeline.analyse.analysis.monitoring_workers.wave_changes` of a chain of
-        three waves or more; the report's formatter.
-    first, wave
-        The labels of the first and of the current wave.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The columns of :func:`changes_table` without ``Companies`` (every respondent),
-        indicators in their order.
-    """
+    """The changes of the worker indicators since the first wave of a chain of three waves
+    or more (:func:`~pipeline.analyse.analysis.monitoring_workers.wave_changes`): the
+    columns of :func:`changes_table` without ``Companies`` (every respondent), indicators
+    in their order."""
     rows = changes_since(changes, "first")
-    return pd.DataFrame({
-        _col("indicator", fmt): rows["indicator"].map(indicator_labels(fmt.lang)),
-        **_change_columns(rows, fmt, first, wave),
-    })
+    return pd.DataFrame({**_indicator_column(rows, fmt),
+                         **_change_columns(rows, fmt, first, wave)})
 
 
 def workers_text_values(changes: pd.DataFrame, fmt: Formatter) -> dict[str, str]:
-    """``alpha``, ``improved``, ``worse`` of the sentence on the clear changes.
+    """``alpha``, ``improved``, ``worse`` of the sentence on the clear changes, from
+    :func:`~pipeline.analyse.analysis.monitoring_workers.wave_changes`.
 
-    Parameters
-    ----------
-    changes, fmt
-        :func:`~pipeline.analyse.analysis.monitoring_workers.wave_changes`; the report's formatter.
-
-    Returns
-    -------
-    dict
-        The level (:data:`pipeline.analyse.stats.ALPHA`, two decimals) and the indicators
-        that clearly improved and worsened in the panel
-        (:func:`~pipeline.analyse.analysis.monitoring_findings.clear_changes`), in words,
-        comma-separated; ``none`` (``nessuno``) when there are none.
+    The level (:data:`pipeline.analyse.stats.ALPHA`, two decimals) and the indicators that
+    clearly improved and worsened in the panel
+    (:func:`~pipeline.analyse.analysis.monitoring_findings.clear_changes`), in words,
+    comma-separated; ``none`` (``nessuno``) when there are none.
     """
     clear = clear_changes(changes)
     names = clear["indicator"].map(indicator_labels(fmt.lang))
@@ -262,23 +217,21 @@ def intro_values(waves: MonitoredWaves, scopes: Mapping[str, Sequence[str] | Non
     ----------
     waves
         The prepared waves (at least two).
-    scopes, fmt
+    scopes
         :func:`~pipeline.analyse.analysis.monitoring_panel.panel_scopes` (``common``: the
-        companies surveyed in both waves); the report's formatter.
+        companies surveyed in both waves).
 
     Returns
     -------
     dict
         ``wave``, ``previous`` (labels); ``n_prev``, ``n_cur`` (workers who answered),
-        ``c_prev``, ``c_cur`` (surveyed companies), ``n_common`` (companies in both):
-        whole numbers.
+        ``c_prev``, ``c_cur`` (surveyed companies), ``n_common`` (companies in both).
     """
     prev, cur = waves.previous, waves.current
     counts = {"n_prev": len(prev.workers), "n_cur": len(cur.workers),
               "c_prev": len(prev.surveyed), "c_cur": len(cur.surveyed),
               "n_common": len(scopes["common"])}
-    return {"wave": waves.wave, "previous": waves.previous_wave,
-            **{k: fmt.number(v, 0) for k, v in counts.items()}}
+    return {"wave": waves.wave, "previous": waves.previous_wave, **_counts(counts, fmt)}
 
 
 # --------------------------------------------------------------------------------------
@@ -286,52 +239,28 @@ def intro_values(waves: MonitoredWaves, scopes: Mapping[str, Sequence[str] | Non
 # --------------------------------------------------------------------------------------
 def flexibility_intro_values(scopes: Mapping[str, Sequence[str] | None],
                              fmt: Formatter) -> dict[str, str]:
-    """``n_flex``, ``n_other``: the panel companies that introduced flexibility, the others.
-
-    Parameters
-    ----------
-    scopes, fmt
-        :func:`~pipeline.analyse.analysis.monitoring_panel.panel_scopes` with the groups
-        ``new_flex`` and ``no_new_flex``; the report's formatter.
-    """
-    return {"n_flex": fmt.number(len(scopes["new_flex"]), 0),
-            "n_other": fmt.number(len(scopes["no_new_flex"]), 0)}
+    """``n_flex``, ``n_other``: the panel companies that introduced flexibility, the others
+    (the groups ``new_flex`` and ``no_new_flex`` of
+    :func:`~pipeline.analyse.analysis.monitoring_panel.panel_scopes`)."""
+    return _counts({"n_flex": len(scopes["new_flex"]),
+                    "n_other": len(scopes["no_new_flex"])}, fmt)
 
 
 def flexibility_rows(flexibility: pd.DataFrame, fmt: Formatter) -> pd.DataFrame:
-    """The rows of the figure of the two groups' changes, with ``label`` (the group).
-
-    Parameters
-    ----------
-    flexibility, fmt
-        :func:`~pipeline.analyse.analysis.monitoring_workers.flexibility_change`;
-        the report's formatter.
-
-    Returns
-    -------
-    pandas.DataFrame
-        :func:`~pipeline.analyse.analysis.monitoring_findings.flexibility_groups` with the
-        column ``label``.
-    """
-    rows = flexibility_groups(flexibility)
-    return rows.assign(label=rows["scope"].map(scope_labels(fmt.lang)))
+    """The rows of the figure of the two groups' changes:
+    :func:`~pipeline.analyse.analysis.monitoring_findings.flexibility_groups` of
+    :func:`~pipeline.analyse.analysis.monitoring_workers.flexibility_change`, with
+    ``label`` (the group)."""
+    return _labelled(flexibility_groups(flexibility), "scope", scope_labels(fmt.lang))
 
 
 def flexibility_values(flexibility: pd.DataFrame, fmt: Formatter) -> dict[str, str]:
-    """``did``, ``low``, ``high``, ``p``, ``p_adjusted`` of the difference in differences.
+    """``did``, ``low``, ``high``, ``p``, ``p_adjusted`` of the difference in differences
+    of :func:`~pipeline.analyse.analysis.monitoring_workers.flexibility_change`.
 
-    Parameters
-    ----------
-    flexibility, fmt
-        :func:`~pipeline.analyse.analysis.monitoring_workers.flexibility_change`;
-        the report's formatter.
-
-    Returns
-    -------
-    dict
-        The difference and its interval (scale points, two decimals) and its p-values
-        (``—`` when not tested); see
-        :func:`~pipeline.analyse.analysis.monitoring_findings.flexibility_headline`.
+    The difference and its interval (scale points, two decimals) and its p-values (``—``
+    when not tested); see
+    :func:`~pipeline.analyse.analysis.monitoring_findings.flexibility_headline`.
     """
     row = flexibility_headline(flexibility).iloc[0]
     return {"did": fmt.number(row["estimate"], 2), "low": fmt.number(row["ci_low"], 2),
@@ -350,9 +279,9 @@ def baseline_companies_values(membership: pd.DataFrame, levels: pd.DataFrame,
     ----------
     membership
         :func:`~pipeline.analyse.analysis.monitoring_companies.network_membership`.
-    levels, fmt
+    levels
         :func:`~pipeline.analyse.analysis.monitoring_companies.company_levels_by_wave` of
-        the one wave; the report's formatter.
+        the one wave.
 
     Returns
     -------
@@ -369,19 +298,11 @@ def baseline_companies_values(membership: pd.DataFrame, levels: pd.DataFrame,
 
 
 def network_values(network: pd.DataFrame, fmt: Formatter) -> dict[str, str]:
-    """Members in each wave, joined, left and McNemar's p-value.
+    """Members in each wave, joined, left and McNemar's p-value, from
+    :func:`~pipeline.analyse.analysis.monitoring_companies.network_change`.
 
-    Parameters
-    ----------
-    network, fmt
-        :func:`~pipeline.analyse.analysis.monitoring_companies.network_change`;
-        the report's formatter.
-
-    Returns
-    -------
-    dict
-        ``n_prev``, ``n_cur`` (members), ``share_prev``, ``share_cur`` (percentages of the
-        mapped companies), ``joined``, ``left`` (companies mapped in both waves), ``p``.
+    ``n_prev``, ``n_cur`` (members), ``share_prev``, ``share_cur`` (percentages of the
+    mapped companies), ``joined``, ``left`` (companies mapped in both waves), ``p``.
     """
     by = network.set_index("wave")
     return {"n_prev": fmt.number(by.loc["previous", "in_network"], 0),
@@ -395,31 +316,21 @@ def network_values(network: pd.DataFrame, fmt: Formatter) -> dict[str, str]:
 
 def company_level_rows(levels: pd.DataFrame, fmt: Formatter) -> pd.DataFrame:
     """The rows of the figure of company levels, with ``label`` (the indicator)."""
-    return levels.assign(label=levels["indicator"].map(indicator_labels(fmt.lang)))
+    return _labelled(levels, "indicator", indicator_labels(fmt.lang))
 
 
 def company_changes_table(moves: pd.DataFrame, fmt: Formatter, *, before: str,
                           after: str) -> pd.DataFrame:
-    """The changes of the company indicators: every surveyed company, the same companies.
+    """The changes of the company indicators, every surveyed company and the same
+    companies (:func:`~pipeline.analyse.analysis.monitoring_companies.company_change`).
 
-    Parameters
-    ----------
-    moves, fmt
-        :func:`~pipeline.analyse.analysis.monitoring_companies.company_change`;
-        the report's formatter.
-    before, after
-        The labels of the previous and of the current wave.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``Indicator, Comparison`` (in words), ``Companies (before / after)``, ``before``,
-        ``after`` (means per company, one decimal), ``Change (95 % CI)`` (one decimal),
-        ``p-value``, ``Adjusted p-value (Holm)``; rows in the table's order. A withheld
-        count or value reads ``—``.
+    ``Indicator, Comparison`` (in words), ``Companies (before / after)``, ``before``,
+    ``after`` (means per company, one decimal), ``Change (95 % CI)`` (one decimal),
+    ``p-value``, ``Adjusted p-value (Holm)``; rows in the table's order. A withheld count
+    or value reads ``—``.
     """
     return pd.DataFrame({
-        _col("indicator", fmt): moves["indicator"].map(indicator_labels(fmt.lang)),
+        **_indicator_column(moves, fmt),
         _col("comparison", fmt): [text(f"monitoring.comparison.{c}", fmt.lang)
                                   for c in moves["comparison"]],
         _col("companies", fmt): [f"{fmt.count(a)} / {fmt.count(b)}"
@@ -433,21 +344,13 @@ def company_changes_table(moves: pd.DataFrame, fmt: Formatter, *, before: str,
 
 
 def companies_text_values(moves: pd.DataFrame, fmt: Formatter) -> dict[str, str]:
-    """The active measures of the same companies before and after, and the maturity score.
+    """The active measures of the same companies before and after, and the maturity score,
+    from :func:`~pipeline.analyse.analysis.monitoring_companies.company_change`.
 
-    Parameters
-    ----------
-    moves, fmt
-        :func:`~pipeline.analyse.analysis.monitoring_companies.company_change`;
-        the report's formatter.
-
-    Returns
-    -------
-    dict
-        ``n`` (companies in both waves), ``before``, ``after`` (mean active measures),
-        ``p_adjusted`` (of their change), ``score_change`` (mean change of the maturity
-        score, points 0-100); from
-        :func:`~pipeline.analyse.analysis.monitoring_findings.paired_company_changes`.
+    ``n`` (companies in both waves), ``before``, ``after`` (mean active measures),
+    ``p_adjusted`` (of their change), ``score_change`` (mean change of the maturity score,
+    points 0-100); from
+    :func:`~pipeline.analyse.analysis.monitoring_findings.paired_company_changes`.
     """
     paired = paired_company_changes(moves)
     measures = paired.loc["n_measures_active"]

@@ -114,23 +114,15 @@ def domain_rules(services: Sequence[str], lang: str, *,
 
 def demand_table(demand: pd.DataFrame, fmt: Formatter, *,
                  codebook: Codebook | None = None) -> pd.DataFrame:
-    """Employees who need each service by area, as the report's table.
+    """Employees who need each service by area
+    (:func:`~pipeline.analyse.analysis.network_demand.pooled_demand` as published), as the
+    report's table, rows and columns named in ``fmt``'s language.
 
-    Parameters
-    ----------
-    demand
-        :func:`~pipeline.analyse.analysis.network_demand.pooled_demand` as published.
-    fmt
-        The report's formatter (its language names the rows and columns).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per service, the most needed province-wide first
-        (:func:`~pipeline.analyse.analysis.network_demand.province_demand`): the *service*,
-        then one column per shown area and the whole network
-        (:func:`~pipeline.analyse.analysis.network_demand.shown_areas`), estimates as
-        whole numbers, the em dash where withheld.
+    One row per service, the most needed province-wide first
+    (:func:`~pipeline.analyse.analysis.network_demand.province_demand`): the *service*, then
+    one column per shown area and the whole network
+    (:func:`~pipeline.analyse.analysis.network_demand.shown_areas`), estimates as whole
+    numbers, the em dash where withheld.
     """
     lang = fmt.lang
     wide = demand.assign(value=[fmt.cell(v, 0) for v in demand["estimate"]])
