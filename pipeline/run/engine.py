@@ -10,14 +10,19 @@ and its errors. It is registered with papermill
 ``papermill --engine welfare in.ipynb out.ipynb -p wave demo-2013`` runs a notebook
 exactly as ``welfare run`` does (:mod:`pipeline.run.execute`).
 
-A kernel is shut down when its process exits (or by :func:`shutdown_kernels`); a kernel
-whose process is killed notices its parent is gone and exits too (``JPY_PARENT_PID``).
+A kernel is shut down when its process exits (or by :func:`shutdown_kernels`). A kernel
+whose process is killed dies with it (:mod:`pipeline.run.procs`: a parent-death signal on
+Linux, ipykernel's poller of ``JPY_PARENT_PID`` elsewhere). Its connection file goes to
+the folder set by :func:`use_connection_dir` (``welfare run``: the project's
+``data/work/kernels``), or to the temporary folder as jupyter_client's default.
 """
 
 from __future__ import annotations
 
 import atexit
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +42,8 @@ from papermill.engines import Engine, papermill_engines  # noqa: E402
 from papermill.log import logger  # noqa: E402
 from papermill.utils import merge_kwargs, remove_args  # noqa: E402
 
+from pipeline.run.procs import connection_file, kernel_launch_options  # noqa: E402
+
 ENGINE_NAME = "welfare"
 KERNEL_NAME = "python3"
 #: What clears the previous notebook's variables (imported modules stay).
@@ -48,10 +55,13 @@ START_TIMEOUT = 120
 class WarmKernel:
     """One started kernel that runs notebook after notebook."""
 
-    def __init__(self, kernel_name: str, cwd: Path, start_timeout: float = START_TIMEOUT):
+    def __init__(self, kernel_name: str, cwd: Path, start_timeout: float = START_TIMEOUT,
+                 connection_dir: Path | None = None):
         self.cwd = Path(cwd)
-        self.km = KernelManager(kernel_name=kernel_name)
-        self.km.start_kernel(cwd=str(self.cwd))
+        where = ({} if connection_dir is None
+                 else {"connection_file": str(connection_file(connection_dir))})
+        self.km = KernelManager(kernel_name=kernel_name, **where)
+        self.km.start_kernel(cwd=str(self.cwd), **kernel_launch_options())
         self.kc = self.km.client()
         self.kc.start_channels()
         self.notebooks = 0
@@ -84,6 +94,25 @@ class WarmKernel:
 #: The started kernels of this process, by kernel name and working directory.
 _KERNELS: dict[tuple[str, str], WarmKernel] = {}
 _OWNER = os.getpid()
+#: Where kernels started from now on write their connection files (None: jupyter's default).
+_CONNECTION_DIR: Path | None = None
+
+
+@contextmanager
+def use_connection_dir(folder: Path | None) -> Iterator[None]:
+    """Kernels started in the block write their connection files in ``folder``."""
+    global _CONNECTION_DIR
+    previous, _CONNECTION_DIR = _CONNECTION_DIR, folder
+    try:
+        yield
+    finally:
+        _CONNECTION_DIR = previous
+
+
+def set_connection_dir(folder: Path | None) -> None:
+    """For the rest of this process, kernels write their connection files in ``folder``."""
+    global _CONNECTION_DIR
+    _CONNECTION_DIR = folder
 
 
 def _own_kernels() -> dict[tuple[str, str], WarmKernel]:
@@ -106,7 +135,8 @@ def warm_kernel(kernel_name: str, cwd: str | Path,
         kernel.close()
         kernel = None
     if kernel is None:
-        kernel = kernels[key] = WarmKernel(kernel_name, Path(key[1]), start_timeout)
+        kernel = kernels[key] = WarmKernel(kernel_name, Path(key[1]), start_timeout,
+                                           _CONNECTION_DIR)
     return kernel
 
 

@@ -11,6 +11,9 @@ The only difference with papermill's command line is the reading: the sources ar
 ``.py`` files, read once per process, and only the parameters a notebook declares are
 injected (the pipeline passes the same set to every notebook).
 
+A killed run leaves nothing running: workers and kernels die with their parent, and the
+next run removes the connection files of kernels that are gone (:mod:`pipeline.run.procs`).
+
 The benchmark ``benchmarks/bench_pipeline.py`` measures what this saves against
 papermill's command line with its own engine.
 """
@@ -41,16 +44,20 @@ from papermill.iorw import load_notebook_node, write_ipynb
 from papermill.parameterize import parameterize_notebook
 from papermill.utils import chdir
 
+from pipeline.config import Paths
 from pipeline.errors import PipelineError
 from pipeline.render import render_notebook
 from pipeline.run.engine import (
     ENGINE_NAME,
     KERNEL_NAME,
     START_TIMEOUT,
+    set_connection_dir,
     shutdown_kernels,
+    use_connection_dir,
     warm_kernel,
 )
 from pipeline.run.plan import NotebookJob
+from pipeline.run.procs import clear_stale_connection_files, die_with_parent, kernels_dir
 
 #: Seconds a single cell may run before the notebook is declared stuck.
 CELL_TIMEOUT = 1800
@@ -145,10 +152,12 @@ def run_job(job: NotebookJob, cwd: Path) -> JobResult:
 _CWD: Path | None = None
 
 
-def _worker_init(cwd: str) -> None:
+def _worker_init(cwd: str, parent: int, connection_dir: str) -> None:
     global _CWD
+    die_with_parent(parent)  # before anything else: a killed run takes its workers along
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     _CWD = Path(cwd)
+    set_connection_dir(Path(connection_dir))
     warm_kernel(KERNEL_NAME, _CWD)  # started while the batch is being handed out
     multiprocessing.util.Finalize(None, shutdown_kernels, exitpriority=10)
 
@@ -174,19 +183,26 @@ def _run_here(jobs: list[NotebookJob], cwd: Path,
 
 
 def run_jobs(jobs: list[NotebookJob], *, workers: int, cwd: Path,
-             on_done: Callable[[JobResult], None] | None = None) -> list[JobResult]:
+             on_done: Callable[[JobResult], None] | None = None,
+             connection_dir: Path | None = None) -> list[JobResult]:
     """Execute (and render) ``jobs`` with ``workers`` kernels; results in completion order.
 
+    ``cwd`` is the notebooks' working directory, the project's root. The kernels' connection
+    files go to ``connection_dir`` (default: the ``data/work/kernels`` of the project at
+    ``cwd``), cleared first of those left by kernels that are gone.
     The first failure stops the batch and is raised (a :class:`NotebookError`).
     """
+    folder = connection_dir if connection_dir is not None else kernels_dir(Paths(cwd))
+    clear_stale_connection_files(folder)
     if not jobs:
         return []
     workers = max(1, min(workers, len(jobs)))
     if workers == 1:
-        return _run_here(jobs, cwd, on_done)
+        with use_connection_dir(folder):
+            return _run_here(jobs, cwd, on_done)
     results: list[JobResult] = []
     with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
-                             initargs=(str(cwd),)) as pool:
+                             initargs=(str(cwd), os.getpid(), str(folder))) as pool:
         futures = [pool.submit(_worker_run, job) for job in jobs]
         try:
             for future in as_completed(futures):

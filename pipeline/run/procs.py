@@ -1,0 +1,164 @@
+"""The processes of a run die with it, and their connection files do not outlive them.
+
+``welfare run --jobs N`` starts N worker processes (:mod:`pipeline.run.execute`) and each
+worker starts one kernel (:mod:`pipeline.run.engine`). A run killed with SIGKILL (by hand,
+by a timeout, by the system running out of memory) runs no clean-up code, so:
+
+- each child asks Linux to kill it when its parent dies (``prctl(PR_SET_PDEATHSIG,
+  SIGKILL)``): a worker as the pool starts it (:func:`die_with_parent`), a kernel between
+  fork and exec (:func:`kernel_launch_options`, passed to ``Popen`` by jupyter_client).
+  Linux sends the signal when the *thread* that started the child ends, so only children
+  started from a main thread ask for it; elsewhere, and on other systems, a kernel still
+  ends within a second of its parent through ipykernel's own poller (``JPY_PARENT_PID``);
+- the kernels' connection files (address, ports and key of a kernel) go to one folder of
+  the project (:func:`kernels_dir`), named after the process that started the kernel
+  (:func:`connection_file`), and a run removes those whose process is gone
+  (:func:`clear_stale_connection_files`) before it starts its own kernels.
+
+Only the standard library is imported here: papermill imports the engine, and with it this
+module, while it imports itself.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import re
+import signal
+import sys
+import threading
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.config import Paths
+
+#: ``prctl`` option: the signal the calling process gets when its parent (thread) dies.
+PR_SET_PDEATHSIG = 1
+#: A connection file written by :func:`connection_file`: owner's pid and start time.
+CONNECTION_FILE = re.compile(r"^kernel-(\d+)-(\d+)-[0-9a-f]+\.json$")
+
+
+def kernels_dir(paths: Paths) -> Path:
+    """Where a run's kernels write their connection files: ``data/work/kernels``.
+
+    Stands in for a ``Paths.kernels_dir`` property, which belongs in :mod:`pipeline.config`.
+    """
+    return paths.work / "kernels"
+
+
+# --- parent-death signal ----------------------------------------------------------------------
+
+def _prctl() -> Callable[..., int] | None:
+    """libc's ``prctl`` (Linux only), or ``None``."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _prctl()
+
+
+def can_die_with_parent() -> bool:
+    """Whether a child started from this thread can be killed with its parent."""
+    return _PRCTL is not None and threading.current_thread() is threading.main_thread()
+
+
+def die_with_parent(parent: int) -> bool:
+    """Ask for SIGKILL when this process's parent dies; exit now if ``parent`` is gone already.
+
+    Called first thing in a child (a pool worker's initializer). ``parent`` is the pid of
+    the process that started it: a parent that died before the request was made sends no
+    signal, so its absence is checked after. Returns whether the request was made (Linux).
+    """
+    if _PRCTL is None:
+        return False
+    if _PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        return False
+    if os.getppid() != parent and not process_alive(parent):
+        os._exit(1)
+    return True
+
+
+def kernel_launch_options() -> dict[str, Any]:
+    """Extra ``Popen`` arguments for a kernel started now: dies with this process (Linux).
+
+    The function runs in the kernel's process between fork and exec, where nothing but
+    what it was given is safe to call: the ``prctl`` function found at import, and ``os``.
+    Empty off the main thread (the kernel would die with that thread, not the process).
+    """
+    if not can_die_with_parent():
+        return {}
+    prctl, parent, getppid, exit_now = _PRCTL, os.getpid(), os.getppid, os._exit
+    option, kill = PR_SET_PDEATHSIG, int(signal.SIGKILL)
+
+    def arm() -> None:
+        prctl(option, kill, 0, 0, 0)
+        if getppid() != parent:  # the parent died between fork and prctl
+            exit_now(1)
+
+    return {"preexec_fn": arm}
+
+
+# --- which processes live ---------------------------------------------------------------------
+
+def process_start(pid: int) -> int:
+    """When process ``pid`` started (clock ticks since boot; Linux), or 0 when unknown."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0
+    fields = stat[stat.rindex(")") + 2:].split()  # after "pid (name) "
+    return int(fields[19])
+
+
+def process_alive(pid: int, start: int = 0) -> bool:
+    """Whether process ``pid`` runs (a zombie does not), and started at ``start`` if given."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        stat = ""
+    if stat:
+        fields = stat[stat.rindex(")") + 2:].split()
+        return fields[0] not in ("Z", "X") and (not start or int(fields[19]) == start)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# --- connection files -------------------------------------------------------------------------
+
+def connection_file(folder: Path) -> Path:
+    """A new connection file's path in ``folder``, named after this process (created 0700)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    pid = os.getpid()
+    return folder / f"kernel-{pid}-{process_start(pid)}-{uuid.uuid4().hex[:12]}.json"
+
+
+def clear_stale_connection_files(folder: Path) -> list[Path]:
+    """Remove the connection files in ``folder`` whose owner process is gone; return them.
+
+    Files of a live process (another run's kernels) and files not named by
+    :func:`connection_file` are left alone.
+    """
+    removed = []
+    if not folder.is_dir():
+        return removed
+    for path in sorted(folder.iterdir()):
+        match = CONNECTION_FILE.match(path.name)
+        if match is None or process_alive(int(match[1]), int(match[2])):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
