@@ -104,7 +104,12 @@ def show_figure(fig: Any, caption: str) -> None:
 
 
 def show_table(df: pd.DataFrame, caption: str) -> None:
-    """Display a table with its caption (numbered by the report renderer)."""
+    """Display a table with its caption (numbered by the report renderer).
+
+    Cell values are data: they are HTML-escaped (a ``<`` in a name is shown, never
+    parsed); missing values are left blank.
+    """
     from IPython.display import display
 
-    display(df.style.hide(axis="index"), metadata={"caption": caption})
+    styled = df.style.format(escape="html", na_rep="").hide(axis="index")
+    display(styled, metadata={"caption": caption})
