@@ -40,8 +40,9 @@ def dot_ci(
         part = part.dropna(subset=["estimate"])
         y = part[label].map(ypos).to_numpy(dtype=float) + off
         est = part["estimate"].to_numpy(dtype=float)
-        lo = np.nan_to_num(est - part["ci_low"].to_numpy(dtype=float), nan=0.0)
-        hi = np.nan_to_num(part["ci_high"].to_numpy(dtype=float) - est, nan=0.0)
+        # a zero-width interval can sit a rounding error off its estimate: never below 0
+        lo = np.clip(np.nan_to_num(est - part["ci_low"].to_numpy(dtype=float), nan=0.0), 0, None)
+        hi = np.clip(np.nan_to_num(part["ci_high"].to_numpy(dtype=float) - est, nan=0.0), 0, None)
         name = None if g is None else (hue_labels or {}).get(g, g)
         ax.errorbar(est, y, xerr=[lo, hi], fmt="o", color=color, ecolor=color, capsize=2,
                     markersize=5, linewidth=1.2, label=name)
