@@ -6,10 +6,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
 
-from pipeline.analyse.plots.estimates import dot_ci  # noqa: E402
+from pipeline.analyse.plots.estimates import dot_ci
 
 
 def _bars(fig) -> list[np.ndarray]:
