@@ -19,6 +19,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("errors",),
     ("config",),
     ("atomic", "fingerprint"),
+    ("names",),
     ("i18n",),
     ("codebook",),
     ("wave",),

@@ -49,6 +49,7 @@ from pipeline.codebook import load_codebook
 from pipeline.i18n.formatting import Formatter
 from pipeline.i18n.text import say, text
 from pipeline.notebook import open_wave, show_figure, show_table
+from pipeline.render.escape import markdown_escape
 
 set_theme()
 fmt = Formatter(lang)
@@ -75,7 +76,8 @@ compare = network_is_large_enough(survey)
 # no data on any other single company.
 
 # %%
-say("company.intro", lang, company_id=company_id,
+# The id is data: escaped where it enters the Markdown (it may hold `*`, `_` or `<...>`).
+say("company.intro", lang, company_id=markdown_escape(company_id),
     sector=codebook.code_label("ateco_section", profile["ateco_section"], lang),
     size=codebook.code_label("size_class", profile["size_class"], lang),
     n_workers=fmt.number(own_workers, 0), n_companies=fmt.number(len(survey), 0))

@@ -8,6 +8,18 @@ through :func:`pipeline.render.pdf.html_to_pdf`) to A4.
 What is left out of a report, and how figures and tables are numbered and captioned,
 is the work of :func:`pipeline.render.prepare.prepare_notebook` (see that module).
 
+Sanitised by an allow-list
+--------------------------
+Everything the notebook put in the report passes through :func:`sanitize_fragment`, the
+allow-list sanitiser ``nh3`` (ammonia) with :data:`ALLOWED_TAGS` and
+:data:`ALLOWED_ATTRIBUTES`: each Markdown cell, Markdown output and HTML output on its own,
+then the whole content of ``<main>`` with the figure and table wrappers. Whatever is not
+listed is dropped: no ``on*`` attribute, no ``<script>``, ``<style>``, ``<iframe>``,
+``<svg>`` or form, no ``javascript:`` URL, ``data:`` URLs only as the ``src`` of an
+``<img>`` holding an image. The cover and the table of contents come from the template,
+which escapes every value it inserts. Values of the data are also escaped where a notebook
+puts them into Markdown (:func:`pipeline.render.escape.markdown_escape`).
+
 Table of contents
 -----------------
 Generated from the ``h2`` and ``h3`` headings of the notebook's markdown (``##`` and
@@ -26,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import nh3
 
 from pipeline.config import TEMPLATES_DIR, is_demo_wave
 from pipeline.i18n.formatting import Formatter, normalize_lang
@@ -33,7 +46,8 @@ from pipeline.render.labels import DEFAULT_PROMOTERS, LABELS, labels
 from pipeline.render.pdf import page_css
 from pipeline.render.prepare import prepare_notebook
 
-__all__ = ["TEMPLATE_DIR", "TEMPLATE_NAME", "prepare_notebook", "render_html"]
+__all__ = ["ALLOWED_ATTRIBUTES", "ALLOWED_TAGS", "TEMPLATE_DIR", "TEMPLATE_NAME",
+           "prepare_notebook", "render_html", "sanitize_fragment"]
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +55,46 @@ TEMPLATE_DIR = TEMPLATES_DIR
 TEMPLATE_NAME = "welfare_report"
 
 _SAFE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+#: The elements a report's content may hold: Markdown (headings, paragraphs, lists,
+#: emphasis, code, quotes, links, images, GFM tables, definition lists), the notebook's
+#: cell and output wrappers (``div``, ``pre`` for printed text, ``span`` for colours and
+#: captions), tables (pandas) and the figure and table wrappers of the template.
+ALLOWED_TAGS = frozenset({
+    "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "div", "span", "pre", "code",
+    "blockquote", "em", "strong", "b", "i", "u", "s", "del", "ins", "sub", "sup", "small",
+    "mark", "kbd", "abbr", "ul", "ol", "li", "dl", "dt", "dd", "a", "img", "figure",
+    "figcaption", "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr",
+    "th", "td",
+})
+#: The attributes each element may keep (``"*"``: every allowed element). No ``on*``
+#: handler, no ``style`` except the alignment of table cells, no ``srcset``, no ``tabindex``.
+ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "*": frozenset({"class", "id"}),
+    "div": frozenset({"data-mime-type"}),
+    "a": frozenset({"href", "title"}),
+    "img": frozenset({"src", "alt", "width", "height"}),
+    "ol": frozenset({"start"}),
+    "col": frozenset({"span"}),
+    "colgroup": frozenset({"span"}),
+    "tr": frozenset({"style"}),
+    "th": frozenset({"colspan", "rowspan", "style"}),
+    "td": frozenset({"colspan", "rowspan", "style"}),
+    "abbr": frozenset({"title"}),
+}
+#: The only CSS properties kept in a ``style`` attribute (pandas aligns its headers).
+_STYLE_PROPERTIES = frozenset({"text-align", "vertical-align"})
+#: URL schemes of ``href`` and ``src``; relative URLs (``#fig-1``) are kept. ``data:`` is
+#: narrowed to images by :func:`_only_image_data`.
+_URL_SCHEMES = frozenset({"http", "https", "mailto", "data"})
+#: Elements dropped with everything inside them (the others not allowed keep their text).
+_DROPPED_WITH_CONTENT = frozenset({
+    "script", "style", "template", "noscript", "iframe", "frame", "frameset", "noframes",
+    "object", "embed", "applet", "svg", "math", "video", "audio", "canvas", "map",
+    "form", "select", "textarea", "button", "head", "title", "xmp", "noembed",
+})
+_IMAGE_DATA = re.compile(r"data:image/(?:png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]*\Z",
+                         re.IGNORECASE)
 _CSS_REMOTE_URL = re.compile(r"url\(\s*['\"]?\s*(?:https?:)?//[^)]*\)", re.IGNORECASE)
 _CSS_IMPORT = re.compile(r"@import\b[^;]*;?", re.IGNORECASE)
 
@@ -48,9 +102,13 @@ _CSS_IMPORT = re.compile(r"@import\b[^;]*;?", re.IGNORECASE)
 def _exporter(lang: str) -> Any:
     from nbconvert import HTMLExporter  # slow import: kept off import time
 
+    # sanitize_html: the template passes every Markdown cell, Markdown output and HTML
+    # output through ``clean_html``, here the allow-list, one at a time: markup left open
+    # in one output (an unclosed <style> or <table>) cannot swallow the rest of the report.
     return HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATE_DIR)],
                         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                        exclude_output_stdin=True, embed_images=True, language_code=lang)
+                        exclude_output_stdin=True, embed_images=True, language_code=lang,
+                        sanitize_html=True, filters={"clean_html": sanitize_fragment})
 
 
 def _slug(text: str) -> str:
@@ -70,14 +128,47 @@ def _clean_css(css: str) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def _drop_active(soup: Any, words: dict[str, str]) -> None:
-    """Remove anything that would load or run something; images not embedded get a note."""
-    for tag in soup.find_all(["script", "link", "iframe", "object", "embed", "base"]):
-        tag.decompose()
-    for tag in soup.find_all(["video", "audio", "source", "track"]):
-        tag.decompose()
+def _only_image_data(tag: str, attribute: str, value: str) -> str | None:
+    """``data:`` URLs only as the source of an image, and only of an image type."""
+    if value.lstrip()[:5].lower() != "data:":
+        return value
+    return value if tag == "img" and attribute == "src" and _IMAGE_DATA.match(value) else None
+
+
+def sanitize_fragment(html: str) -> str:
+    """``html``, a fragment (an output, a Markdown cell, a report's ``<main>``), through the
+    allow-list.
+
+    Only :data:`ALLOWED_TAGS` with their :data:`ALLOWED_ATTRIBUTES` are kept; the elements
+    of ``_DROPPED_WITH_CONTENT`` go with their content, others not allowed leave their
+    text. Comments are dropped; links are not given a ``rel``.
+    """
+    return nh3.clean(
+        html, tags=set(ALLOWED_TAGS), clean_content_tags=set(_DROPPED_WITH_CONTENT),
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_only_image_data, url_schemes=set(_URL_SCHEMES),
+        filter_style_properties=set(_STYLE_PROPERTIES), strip_comments=True, link_rel=None)
+
+
+def _sanitize_main(soup: Any) -> None:
+    """The notebook's content (``<main>``) replaced by its sanitised version.
+
+    Each Markdown and HTML output was already sanitised on its own (:func:`_exporter`); this
+    pass covers what the template wrapped around them and any output it inserts as is.
+    """
+    from bs4 import BeautifulSoup
+
+    main = soup.find("main")
+    if main is None:  # not the report template: nothing of the notebook is kept unchecked
+        raise ValueError("report template without <main>: the content cannot be sanitised")
+    clean = sanitize_fragment(main.decode_contents())
+    main.clear()
+    main.append(BeautifulSoup(clean, "html.parser"))
+
+
+def _note_images_not_embedded(soup: Any, words: dict[str, str]) -> None:
+    """Images not embedded (not ``data:``) are left out with a visible note."""
     for img in soup.find_all("img"):
-        img.attrs.pop("srcset", None)
         src = str(img.get("src", ""))
         if not src.startswith("data:"):
             log.warning("report: image %r is not embedded and was left out", src[:80])
@@ -187,11 +278,12 @@ def _add_toc(soup: Any) -> None:
 
 
 def _finish(html: str, lang: str) -> str:
-    """Make the exported HTML self-contained and add the table of contents."""
+    """Sanitise the notebook's content, make the HTML self-contained, add the contents."""
     from bs4 import BeautifulSoup  # nbconvert's own dependency
 
     soup = BeautifulSoup(html, "html.parser")
-    _drop_active(soup, LABELS[lang])
+    _note_images_not_embedded(soup, LABELS[lang])
+    _sanitize_main(soup)
     _clean_attributes(soup)
     _drop_empty(soup)
     _add_toc(soup)

@@ -30,6 +30,7 @@ import yaml
 from pipeline.config import TEMPLATES_DIR, Paths, min_cell
 from pipeline.errors import InputError, PipelineError
 from pipeline.fingerprint import code_version, folder_hashes, hash_value, sha256_file
+from pipeline.names import safe_file_name
 from pipeline.run.chain import chain_manifests
 from pipeline.validate import SUMMARY_NAME
 from pipeline.wave import read_manifest
@@ -294,16 +295,21 @@ def _summary_unit(ctx: _Context, source: Path, sections: list[Unit]) -> Unit:
 
 
 def _company_units(ctx: _Context, source: Path) -> list[Unit]:
+    """One confidential report per surveyed company: ``confidential/<safe name>.html`` and
+    ``.pdf`` (:func:`pipeline.names.safe_file_name` of the company's id)."""
     title = ctx.text("company.title", ctx.lang)
     tables = _table_hashes(ctx.manifest, COMPANY_TABLES)
     units = []
     for cid in company_ids(ctx.paths, ctx.wave):
-        out = f"confidential/{cid}"
+        # The id is data: its files (and the step's name, shown in the progress and kept in
+        # the state) use its safe name, never the id itself (``../x``, ``a/b``, markup).
+        name = safe_file_name(cid)
+        out = f"confidential/{name}"
         parameters = {**ctx.base, "processed_dir": str(ctx.paths.processed_wave(ctx.wave)),
                       "company_id": cid}
         job = NotebookJob(source=source,
-                          executed=ctx.executed_dir / "confidential" / f"{cid}.ipynb",
-                          parameters=parameters, name=f"company {cid}",
+                          executed=ctx.executed_dir / "confidential" / f"{name}.ipynb",
+                          parameters=parameters, name=f"company {name}",
                           render=ctx.render(out, f"{title} — {cid}", cover=False))
         units.append(Unit(job.name, notebook_key(source, parameters, tables=tables), job,
                           (f"{out}.html", f"{out}.pdf")))
