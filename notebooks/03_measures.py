@@ -44,6 +44,7 @@ from pipeline.analyse.analysis.measures import (
     maturity_scores,
     maturity_summary,
     measures_by_size,
+    one_size_class,
     outcome_comparisons,
     outcome_counts,
     published_maturity_distribution,
@@ -124,6 +125,14 @@ say("measures.intro", lang, n_companies=fmt.number(len(surveyed), 0),
 #
 # <!-- en -->
 # The area "Territorial welfare and network" is covered in every company by definition: network membership is one of its measures and every surveyed company is a network member.
+#
+# <!-- measures.areas_one_class -->
+# Tutte le imprese intervistate hanno {size_class} dipendenti, quindi non è possibile
+# confrontare le aree coperte tra imprese di dimensione diversa.
+#
+# <!-- en -->
+# All the surveyed companies have {size_class} employees, so the areas covered cannot be
+# compared between companies of different sizes.
 
 # %%
 say("measures.areas", lang)
@@ -133,11 +142,15 @@ areas = ctx.save_table(welfare_area_table(surveyed, by="size_class", codebook=co
                        "measures_areas")
 show_figure(dot_ci(shown.area_rows(areas, lang), label="label", xlabel=share_axis),
             text("measures.areas_caption", lang, n=fmt.number(len(surveyed), 0)))
-by_size = shown.area_size_rows(areas, lang)
-sizes = shown.size_labels(by_size, lang)
-show_figure(dot_ci(by_size, label="label", hue="group", hue_order=list(sizes),
-                   hue_labels=sizes, xlabel=share_axis),
-            text("measures.areas_size_caption", lang, min_cell=ctx.min_cell))
+only_class = one_size_class(areas)
+if only_class:
+    say("measures.areas_one_class", lang, size_class=only_class)
+else:
+    by_size = shown.area_size_rows(areas, lang)
+    sizes = shown.size_labels(by_size, lang)
+    show_figure(dot_ci(by_size, label="label", hue="group", hue_order=list(sizes),
+                       hue_labels=sizes, xlabel=share_axis),
+                text("measures.areas_size_caption", lang, min_cell=ctx.min_cell))
 
 # %% [markdown] tags=["text"]
 # <!-- measures.adoption -->
@@ -201,6 +214,22 @@ for chart, caption in (("asked", "measures.adoption_asked_caption"),
 # On average a surveyed company has **{mean}** active measures out of {n_measures}. The
 # comparison between size classes is not shown: fewer than two classes have at least
 # {min_cell} surveyed companies.
+#
+# <!-- measures.size_one_class -->
+# ## Dimensione dell'impresa e numero di misure
+#
+# In media un'impresa intervistata ha **{mean}** misure attive su {n_measures}. Non si
+# può dire se il numero di misure cambi con la dimensione dell'impresa: tutte le imprese
+# intervistate hanno {size_class} dipendenti, e un confronto tra classi dimensionali
+# richiede imprese di almeno due classi.
+#
+# <!-- en -->
+# ## Company size and number of measures
+#
+# On average a surveyed company has **{mean}** active measures out of {n_measures}.
+# Whether the number of measures changes with company size cannot be said: all the
+# surveyed companies have {size_class} employees, and comparing size classes takes
+# companies from at least two of them.
 
 # %%
 by_size = ctx.save_table(measures_by_size(surveyed), "measures_by_size")
@@ -212,6 +241,8 @@ if contrast["compared"].iloc[0]:
     show_figure(dot_ci(shown.size_rows(by_size, lang), label="label", percent=False,
                        xlabel=text("measures.active_axis", lang)),
                 text("measures.size_caption", lang))
+elif contrast["one_class"].iloc[0]:
+    say("measures.size_one_class", lang, **words, size_class=contrast["one_class"].iloc[0])
 else:
     say("measures.size_few", lang, **words, min_cell=ctx.min_cell)
 

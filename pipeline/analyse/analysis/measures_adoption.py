@@ -17,7 +17,9 @@ for some or for all employees). The report's rules on top of the tables:
   about, then the :data:`N_OTHER_MEASURES` most widespread others, each by its share of
   companies with the measure active;
 * :func:`published_size_classes` and :func:`size_contrast`: size classes are compared only
-  when at least :data:`MIN_SIZE_CLASSES` of them have a published mean.
+  when at least :data:`MIN_SIZE_CLASSES` of them have a published mean;
+  :func:`one_size_class`: with every surveyed company in one size class nothing is compared
+  by size (and :func:`size_gradient` has no Kruskal-Wallis test).
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ CHART_STATUSES = ("active_all", "active_some", "planned")
 N_OTHER_MEASURES = 15
 #: Fewest size classes with a published mean for the report to compare them.
 MIN_SIZE_CLASSES = 2
+#: The ``method`` of the Kruskal-Wallis row of :func:`size_gradient` when the surveyed
+#: companies are all in one size class (the test needs two).
+NO_KRUSKAL_WALLIS = "Kruskal-Wallis H: not computed, the companies are all in one size class"
 
 ADOPTION_COLUMNS = ["measure", "welfare_area", "group_var", "group", "status", "estimate", "se",
                     "ci_low", "ci_high", "n", "n_status"]
@@ -219,13 +224,19 @@ def size_gradient(surveyed: pd.DataFrame) -> pd.DataFrame:
     * Kruskal-Wallis across size classes (:func:`pipeline.analyse.stats.kruskal_wallis`;
       ``estimate`` = rank epsilon squared).
 
+    Kruskal-Wallis needs two size classes: with every company in one class its row has no
+    estimate, statistic or p-value (NaN) and its ``method`` says why.
+
     Returns ``test, estimate, estimate_name, statistic, p_value, n, method``.
     """
     d = surveyed[["n_employees", "n_measures_active", "size_class"]].dropna()
     x = d["n_employees"].astype("float64")
     y = d["n_measures_active"].astype("float64")
     rho = stats.spearmanr(x, y)
-    kw = kruskal_wallis(y, d["size_class"].astype("str")).iloc[0]
+    classes = d["size_class"].astype("str")
+    kw = (kruskal_wallis(y, classes).iloc[0] if classes.nunique() > 1
+          else pd.Series({"estimate": float("nan"), "statistic": float("nan"),
+                          "p_value": float("nan"), "n": len(d), "method": NO_KRUSKAL_WALLIS}))
     return pd.DataFrame([
         {"test": "spearman", "estimate": float(rho.statistic), "estimate_name": "rho",
          "statistic": float(rho.statistic), "p_value": float(rho.pvalue), "n": len(d),
@@ -314,6 +325,24 @@ def charted_measures(adoption: pd.DataFrame, asked: Sequence[str], *,
     ], ignore_index=True)
 
 
+def one_size_class(table: pd.DataFrame) -> str | None:
+    """The size class of every surveyed company when they are all in one class, else None.
+
+    With one class there is nothing to compare by size: the report says so instead of
+    drawing a chart or a comparison of that single class against itself.
+
+    Parameters
+    ----------
+    table
+        A tidy table broken down by size class, as published (:func:`measures_by_size`,
+        :func:`welfare_area_table` or :func:`adoption_table` with ``by="size_class"``):
+        a blanked class still has its rows, so every class present counts.
+    """
+    rows = table.loc[table["group_var"] == "size_class", "group"].dropna()
+    classes = rows.unique()
+    return str(classes[0]) if len(classes) == 1 else None
+
+
 def published_size_classes(by_size: pd.DataFrame) -> pd.DataFrame:
     """The size classes of :func:`measures_by_size` whose mean is published, smallest first.
 
@@ -342,17 +371,18 @@ def size_contrast(by_size: pd.DataFrame, gradient: pd.DataFrame, *,
     -------
     pandas.DataFrame
         One row: ``mean`` (active measures per company, all companies), ``n_classes``
-        (published classes), ``compared``, ``small_class``/``small`` and
-        ``large_class``/``large`` (the smallest and largest published class and its mean),
-        ``rho`` and ``p_value`` (Spearman's rank correlation of headcount and active
-        measures).
+        (published classes), ``compared``, ``one_class`` (the class of every surveyed
+        company when they are all in one, see :func:`one_size_class`; else None),
+        ``small_class``/``small`` and ``large_class``/``large`` (the smallest and largest
+        published class and its mean), ``rho`` and ``p_value`` (Spearman's rank
+        correlation of headcount and active measures).
     """
     rows = published_size_classes(by_size)
     tests = gradient.set_index("test") if "test" in gradient.columns else gradient
     compared = len(rows) >= min_classes
     return pd.DataFrame([{
         "mean": by_size.loc[by_size["group_var"] == "all", "estimate"].iloc[0],
-        "n_classes": len(rows), "compared": compared,
+        "n_classes": len(rows), "compared": compared, "one_class": one_size_class(by_size),
         "small_class": rows["group"].iloc[0] if compared else None,
         "small": rows["estimate"].iloc[0] if compared else float("nan"),
         "large_class": rows["group"].iloc[-1] if compared else None,
