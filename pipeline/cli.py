@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pipeline.config import DEFAULT_LANG, LANGUAGES
+from pipeline.config import DEFAULT_LANG, LANGUAGES, check_wave_label
 from pipeline.errors import PipelineError
 
 
@@ -29,10 +29,24 @@ Typical use:
 """
 
 
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _wave_lock(args: argparse.Namespace, *, create: bool = True) -> Any:
+    """The lock of ``args.wave``, held while a command writes or reads its folders
+    (``create=False``: a command that only reads takes it when a run ever made it)."""
+    from pipeline.config import get_paths
+    from pipeline.run.lock import wave_lock
+
+    return wave_lock(get_paths(), args.wave, wait=args.wait, notify=_say, create=create)
+
+
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from pipeline.run.steps import ingest_step
 
-    manifest = ingest_step(args.wave)
+    with _wave_lock(args):
+        manifest = ingest_step(args.wave)
     rows = ", ".join(f"{t} {info['rows']:,}" for t, info in manifest["tables"].items())
     print(f"ingested {args.wave}: {rows} rows")
     return 0
@@ -42,7 +56,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from pipeline.errors import display_path
     from pipeline.validate import validate_step
 
-    result, report = validate_step(args.wave, lang=args.lang)
+    with _wave_lock(args):
+        result, report = validate_step(args.wave, lang=args.lang)
     first = result.first_error_line()
     if first:
         print(first)
@@ -57,33 +72,44 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 
     paths = get_paths()
     dest = paths.raw_wave(args.wave)
-    written = write_demo_wave(
-        args.wave, dest, seed=args.seed, n_companies=args.companies, n_workers=args.workers,
-        n_surveyed=args.surveyed, phase=args.phase, reference_csv=paths.municipalities_csv,
-        no_effects=args.no_effects, icc=args.icc,
-    )
+    with _wave_lock(args):
+        written = write_demo_wave(
+            args.wave, dest, seed=args.seed, n_companies=args.companies,
+            n_workers=args.workers, n_surveyed=args.surveyed, phase=args.phase,
+            reference_csv=paths.municipalities_csv, no_effects=args.no_effects, icc=args.icc,
+        )
     kind = "placebo wave" if args.no_effects else "demo wave"
     print(f"wrote {kind} {args.wave} ({len(written)} files) in {dest}")
     return 0
 
 
+def _run_all(args: argparse.Namespace) -> int:
+    from pipeline.run.lock import BUSY_STATUS
+    from pipeline.run.wave import run_all
+
+    results = run_all(lang=args.lang, jobs=args.jobs, force=args.force, wait=args.wait)
+    for r in results:
+        if r["ok"]:
+            state = "published" if r["changed"] else "up to date"
+            print(f"{r['wave']}: {state}: {r['index']}")
+        else:
+            print(f"{r['wave']}: {'BUSY' if r.get('busy') else 'FAILED'}: {r['error']}")
+    if not results:
+        print("no waves under data/raw/")
+    if any(not r["ok"] and not r.get("busy") for r in results):
+        return 1
+    return BUSY_STATUS if any(r.get("busy") for r in results) else 0
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
-    from pipeline.run.wave import run_all, run_wave
+    from pipeline.run.wave import run_wave
 
     if args.all == (args.wave is not None):
         raise UsageError("give a wave label or --all")
     if args.all:
-        results = run_all(lang=args.lang, jobs=args.jobs, force=args.force)
-        for r in results:
-            if r["ok"]:
-                state = "published" if r["changed"] else "up to date"
-                print(f"{r['wave']}: {state}: {r['index']}")
-            else:
-                print(f"{r['wave']}: FAILED: {r['error']}")
-        if not results:
-            print("no waves under data/raw/")
-        return 0 if all(r["ok"] for r in results) else 1
-    result = run_wave(args.wave, lang=args.lang, jobs=args.jobs, force=args.force)
+        return _run_all(args)
+    result = run_wave(args.wave, lang=args.lang, jobs=args.jobs, force=args.force,
+                      wait=args.wait)
     state = "published" if result["changed"] else "up to date, nothing to redo"
     print(f"report of {args.wave} ({state}, {result['seconds']:.1f} s): {result['index']}")
     return 0
@@ -110,7 +136,8 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
     from pipeline.publish import publish_site
 
-    files = publish_site(args.wave, Path(args.destination))
+    with _wave_lock(args, create=False):  # not swapped while it is copied
+        files = publish_site(args.wave, Path(args.destination))
     for rel in files:
         print(rel)
     print(f"published {len(files)} files of {args.wave} to {args.destination}")
@@ -126,16 +153,19 @@ def _cmd_docs(args: argparse.Namespace) -> int:
 
 
 WAVE_HELP = "wave label, the folder name under data/raw/"
+WAIT_HELP = ("when another command holds the wave (one at a time per wave), wait up to "
+             "SECONDS for it instead of refusing with exit status 75")
 
 
 def _command(sub: Any, name: str, func: Callable[[argparse.Namespace], int], *, help: str,
              description: str, wave: str | None = WAVE_HELP, wave_optional: bool = False,
              lang: str | None = None) -> argparse.ArgumentParser:
-    """A subcommand calling ``func``, with its ``wave`` argument and ``--lang`` option when
-    their help is given."""
+    """A subcommand calling ``func``, with its ``wave`` argument (and ``--wait``) and its
+    ``--lang`` option when their help is given."""
     p = sub.add_parser(name, help=help, description=description)
     if wave:
         p.add_argument("wave", help=wave, **({"nargs": "?"} if wave_optional else {}))
+        p.add_argument("--wait", type=float, default=None, metavar="SECONDS", help=WAIT_HELP)
     if lang:
         p.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANG, help=lang)
     p.set_defaults(func=func)
@@ -178,8 +208,14 @@ def build_parser() -> argparse.ArgumentParser:
                     "papermill and render the reports (HTML and PDF) into reports/<wave>/. "
                     "Steps whose inputs (raw files, notebooks, pipeline code, parameters) did "
                     "not change are reused. The reports are built in a staging folder and "
-                    "replace the previous ones only when everything succeeded. Schedule "
-                    "`welfare run --all` (cron or CI) to keep every wave current.",
+                    "replace the previous ones only when everything succeeded and every file "
+                    "the plan expects is there. One run per wave at a time: when another "
+                    "command holds the wave, the run stops with exit status 75 and says "
+                    "who (pid, start time), or waits with --wait. Schedule "
+                    "`welfare run --all` (cron or CI) to keep every wave current: a second "
+                    "`--all` while one runs is refused as a whole (exit status 75; with "
+                    "--wait it waits, then finds the waves current), and a wave that a "
+                    "`welfare run <wave>` holds is reported BUSY and left to it.",
         wave_optional=True,
         lang="language of the reports (default: it; en goes to reports/<wave>/en/)",
     )
@@ -191,11 +227,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     _command(
         sub, "status", _cmd_status,
-        help="list every wave: reported, stale, failed or new, and why",
+        help="list every wave: reported, stale, broken, failed or new, and why",
         description="For each wave under data/raw/, say whether its reports are current "
                     "(reported), out of date because raw files, notebooks or code changed "
-                    "(stale), broken by the last run (failed, with the error) or never built "
-                    "(new). Cheap: it only compares hashes.",
+                    "(stale), published with a file missing (broken, naming the file; the "
+                    "next run rebuilds it), stopped by the last run (failed, with the error) "
+                    "or never built (new). Cheap: it only compares hashes and lists files.",
         wave=None, lang="reports' language",
     )
     p = _command(
@@ -250,12 +287,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if getattr(args, "wave", None) is not None:
+            check_wave_label(args.wave)  # before any command writes anything
         return args.func(args)
     except PipelineError as err:
         if os.environ.get("WELFARE_DEBUG"):
             raise
         print(f"error: {err}", file=sys.stderr)
-        return 1
+        return int(getattr(err, "exit_status", 1))
     except KeyboardInterrupt:
         print("interrupted: nothing was published", file=sys.stderr)
         return 130

@@ -15,6 +15,14 @@ WELFARE_REFERENCE_DIR
     (``verona_municipalities.geojson``). Default: ``<root>/../shared/domain``.
 WELFARE_MIN_CELL
     Smallest number of respondents behind any published figure (default 5).
+WELFARE_PRIVATE_MODE
+    ``1`` (default): what holds microdata or names companies is created readable by its
+    owner only (files 0600, folders 0700): the processed waves (``data/processed/``),
+    everything under ``data/work/`` (run records and logs, executed notebooks, the wave's
+    state, data-quality and failed-run reports) and the confidential company reports
+    (``reports/<wave>/confidential/``, ``reports/<wave>/en/confidential/``). ``0`` (or
+    ``false``, ``no``, ``off``) leaves them to the umask, as the public site always is:
+    for a project folder shared by a group. See :func:`private_root`.
 """
 
 from __future__ import annotations
@@ -40,8 +48,9 @@ CALIBRATION_PATH = PACKAGE_DIR / "analyse" / "stats" / "calibration.csv"
 #: The expectation suites kept with the code (used when the project root has none).
 SUITES_DIR = PACKAGE_DIR.parent / "expectations"
 
-#: A wave label: letters, digits, ``-`` and ``_`` (DATA_CONTRACT.md).
-WAVE_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
+#: A wave label: letters, digits, ``-`` and ``_`` (DATA_CONTRACT.md), the whole string
+#: (``\Z``, not ``$``: a label ending in a newline is refused, with ``match`` too).
+WAVE_PATTERN = re.compile(r"\A[A-Za-z0-9_-]+\Z")
 #: Waves whose label starts with this prefix are synthetic and marked as such everywhere.
 DEMO_PREFIX = "demo"
 
@@ -123,6 +132,11 @@ class Paths:
         """Run logs and JSON records, one folder per wave."""
         return self.work / "runs"
 
+    @property
+    def kernels_dir(self) -> Path:
+        """Connection files of the kernels of running runs (owner-only)."""
+        return self.work / "kernels"
+
     def quality_wave(self, wave: str) -> Path:
         """The data-quality report of the wave's last processed version."""
         return self.work / "quality" / check_wave_label(wave)
@@ -134,6 +148,18 @@ class Paths:
     def notebook_tables(self, wave: str) -> Path:
         """Where a notebook run by hand (not by ``welfare run``) saves its tables."""
         return self.work / "notebook-tables" / check_wave_label(wave)
+
+    def locks(self) -> Path:
+        """The lock files of running runs (``fcntl.flock``; see :mod:`pipeline.run.lock`)."""
+        return self.work / "locks"
+
+    def wave_lock(self, wave: str) -> Path:
+        """The lock a run (ingest, publish...) of the wave holds while it writes."""
+        return self.locks() / f"wave-{check_wave_label(wave)}.lock"
+
+    def all_lock(self) -> Path:
+        """The lock ``welfare run --all`` holds (no wave's lock file has this name)."""
+        return self.locks() / "all.lock"
 
     def wave_meta(self, wave: str) -> Path:
         """The optional ``wave.yaml`` of a raw wave (label, fieldwork, previous wave)."""
@@ -162,7 +188,7 @@ class WaveLabelError(PipelineError, ValueError):
 
 def check_wave_label(wave: str) -> str:
     """Return ``wave`` if it is a valid wave label, else raise :class:`WaveLabelError`."""
-    if not WAVE_PATTERN.match(wave or ""):
+    if not isinstance(wave, str) or not WAVE_PATTERN.fullmatch(wave):
         raise WaveLabelError(
             f"invalid wave label {wave!r}: use letters, digits, '-' and '_' (e.g. 2014-autunno)"
         )
@@ -185,3 +211,50 @@ def get_paths(root: str | Path | None = None) -> Paths:
         env = os.environ.get("WELFARE_ROOT")
         root = Path(env) if env else _default_root()
     return Paths(Path(root))
+
+
+# --- private files (WELFARE_PRIVATE_MODE) ------------------------------------------------------
+
+#: Modes of a private file and folder: its owner only. Public ones get the umask's default.
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_DIR_MODE = 0o700
+#: The folder of the per-company reports in a wave's site (and in its ``en/``).
+CONFIDENTIAL_DIR = "confidential"
+_PRIVATE_OFF = ("0", "false", "no", "off")
+
+
+def private_mode() -> bool:
+    """Whether private files are made owner-only (``WELFARE_PRIVATE_MODE``, default on)."""
+    return os.environ.get("WELFARE_PRIVATE_MODE", "1").strip().lower() not in _PRIVATE_OFF
+
+
+def private_root(path: str | Path, paths: Paths | None = None) -> Path | None:
+    """The top of the private tree holding ``path``, or None when ``path`` is public.
+
+    The private trees of a project: ``data/processed``, ``data/work`` and every
+    ``confidential`` folder in a wave's site (``reports/<wave>/``, its ``en/`` and its
+    staging copy ``reports/.<wave>.tmp-*/``). None as well
+    when private mode is off (``WELFARE_PRIVATE_MODE=0``). ``path`` need not exist.
+
+    Parameters
+    ----------
+    paths
+        The project (default :func:`get_paths`).
+    """
+    if not private_mode():
+        return None
+    paths = paths or get_paths()
+    for candidate in (Path(os.path.abspath(path)), Path(os.path.realpath(path))):
+        for tree in (paths.processed, paths.work):
+            if candidate == tree or tree in candidate.parents:
+                return tree
+        if paths.reports in candidate.parents:
+            parts = candidate.relative_to(paths.reports).parts  # (<wave>, ...)
+            if CONFIDENTIAL_DIR in parts[1:]:
+                return paths.reports.joinpath(*parts[: parts.index(CONFIDENTIAL_DIR, 1) + 1])
+    return None
+
+
+def is_private_path(path: str | Path, paths: Paths | None = None) -> bool:
+    """Whether ``path`` is created owner-only (see :func:`private_root`)."""
+    return private_root(path, paths) is not None

@@ -41,6 +41,8 @@ def write_processed(data: WaveData, dest: Path) -> dict[str, Any]:
 
     The folder is built beside ``dest`` and swapped in by rename, so an interrupted run
     leaves the previous processed wave untouched. Identical inputs give identical files.
+    The wave is microdata: its folder and files are owner-only (0700, 0600) wherever
+    ``dest`` is, unless ``WELFARE_PRIVATE_MODE=0`` (:mod:`pipeline.config`).
     """
     manifest: dict[str, Any] = {
         "wave": data.wave,
@@ -50,7 +52,7 @@ def write_processed(data: WaveData, dest: Path) -> dict[str, Any]:
         "inputs": data.inputs,
         "tables": {},
     }
-    with staged_folder(dest) as stage:
+    with staged_folder(dest, private=True) as stage:
         for name, df in data.tables.items():
             path = stage / f"{name}.parquet"
             df.to_parquet(path, index=False, engine="pyarrow", compression="zstd")

@@ -28,7 +28,7 @@ def _previous_link(paths: Paths, label: str, manifest: dict[str, Any] | None) ->
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             meta = None
         prev = meta.get("previous_wave") if isinstance(meta, dict) else None
-    if prev is None or not WAVE_PATTERN.match(str(prev)):
+    if prev is None or not WAVE_PATTERN.fullmatch(str(prev)):
         return None
     return str(prev)
 

@@ -40,10 +40,11 @@ from papermill.execute import (
     raise_for_execution_errors,
     remove_error_markers,
 )
-from papermill.iorw import load_notebook_node, write_ipynb
+from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 from papermill.utils import chdir
 
+from pipeline.atomic import make_folder, write_text_atomic
 from pipeline.config import Paths
 from pipeline.errors import PipelineError
 from pipeline.render import render_notebook
@@ -119,7 +120,7 @@ def execute_notebook(source: Path, executed: Path, parameters: dict[str, Any],
         nb = parameterize_notebook(nb, values, kernel_name=KERNEL_NAME, language="python",
                                    engine_name=ENGINE_NAME)
     nb = remove_error_markers(prepare_notebook_metadata(nb, str(source), str(executed)))
-    executed.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(executed.parent)
     with chdir(str(cwd)):
         nb = papermill_engines.execute_notebook_with_engine(
             ENGINE_NAME, nb, kernel_name=KERNEL_NAME, input_path=str(source),
@@ -132,7 +133,7 @@ def execute_notebook(source: Path, executed: Path, parameters: dict[str, Any],
         raise NotebookError(
             f"{source.name}, cell {err.cell_index + 1}: {err.ename}: "
             f"{evalue[-1] if evalue else ''} (executed notebook: {executed})") from None
-    write_ipynb(nb, str(executed))
+    write_text_atomic(executed, nbformat.writes(nb))  # owner-only: it holds microdata
     return nb
 
 

@@ -42,11 +42,8 @@ CONNECTION_FILE = re.compile(r"^kernel-(\d+)-(\d+)-[0-9a-f]+\.json$")
 
 
 def kernels_dir(paths: Paths) -> Path:
-    """Where a run's kernels write their connection files: ``data/work/kernels``.
-
-    Stands in for a ``Paths.kernels_dir`` property, which belongs in :mod:`pipeline.config`.
-    """
-    return paths.work / "kernels"
+    """Where a run's kernels write their connection files (:attr:`Paths.kernels_dir`)."""
+    return paths.kernels_dir
 
 
 # --- parent-death signal ----------------------------------------------------------------------

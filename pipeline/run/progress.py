@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from pipeline.atomic import open_append
+
 
 class Progress:
     """Report steps as they start and finish.
@@ -35,7 +37,7 @@ class Progress:
         self.expected = expected_seconds
         self.start = time.perf_counter()
         self.stream = stream
-        self.log = log.open("a", encoding="utf-8") if log else None
+        self.log = open_append(log) if log else None  # owner-only in data/work
 
     def _line(self, message: str) -> None:
         elapsed = time.perf_counter() - self.start

@@ -1,8 +1,9 @@
 """What runs leave behind, and what ``welfare status`` reads from it.
 
 Every run leaves a JSON record and a log in ``data/work/runs/<wave>/``; the state of the
-last run of each wave (status, the keys of what was built, the duration of the last run that
-built something) is ``data/work/state/<wave>.json``.
+last run of each wave (status, the keys of what was built, the files of the site it
+published, the duration of the last run that built something) is
+``data/work/state/<wave>.json``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.atomic import write_text_atomic
-from pipeline.config import Paths
+from pipeline.config import LANGUAGES, Paths, check_wave_label
 from pipeline.errors import PipelineError
 from pipeline.i18n.text import text
 from pipeline.run.plan import discover_sections, ingest_key, plan_units, site_root
@@ -32,7 +33,7 @@ def save_json(path: Path, value: Any) -> None:
 
 def run_dir(paths: Paths, wave: str) -> Path:
     """The records, logs and executed notebooks of the wave's runs."""
-    return paths.runs() / wave
+    return paths.runs() / check_wave_label(wave)
 
 
 def state_path(paths: Paths, wave: str) -> Path:
@@ -76,11 +77,29 @@ class RunRecord:
         save_json(self.path(paths), asdict(self))
 
 
+def site_files(root: Path, lang: str) -> list[str]:
+    """Every file of the site of ``lang`` under ``root`` (its :func:`site_root`), as sorted
+    relative POSIX paths; the other languages' subfolders of the Italian site left out."""
+    if not root.is_dir():
+        return []
+    others = {f"{other}/" for other in LANGUAGES if other != lang} if lang == "it" else set()
+    found = (p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    return sorted(f for f in found if not any(f.startswith(o) for o in others))
+
+
 def save_reported(paths: Paths, state: dict[str, Any], record: RunRecord,
-                  keys: dict[str, str], index_key: str) -> None:
-    """The run published (or found current) the report of ``record.lang``."""
+                  keys: dict[str, str], index_key: str, *, files: list[str] | None = None,
+                  tables: dict[str, list[str]] | None = None) -> None:
+    """The run published (or found current) the report of ``record.lang``.
+
+    ``files`` are the files of the published site (what ``welfare status`` checks) and
+    ``tables`` the tables each section wrote; both kept from the last run when ``None``.
+    """
     langs = dict(state.get("langs", {}))
-    langs[record.lang] = {"units": keys, "index_key": index_key}
+    before = langs.get(record.lang, {})
+    langs[record.lang] = {"units": keys, "index_key": index_key,
+                          "files": before.get("files", []) if files is None else files,
+                          "tables": before.get("tables", {}) if tables is None else tables}
     state.update({"status": "reported", "error": None, "langs": langs,
                   "last_run": record.run_id, "finished": _now()})
     save_json(state_path(paths, record.wave), state)
@@ -100,8 +119,30 @@ def save_duration(paths: Paths, wave: str, seconds: float) -> None:
     save_json(state_path(paths, wave), done)
 
 
+def missing_files(paths: Paths, wave: str, lang: str, lang_state: dict[str, Any],
+                  units: list[Any]) -> list[str]:
+    """The files of the published site of ``lang`` that should be there and are not.
+
+    Expected: what the last run published (``files`` of its state), the index page and the
+    outputs of every unit of the plan that run built (a unit it did not build yet, a new
+    section, makes the wave stale, not broken). Paths relative to the project root, sorted.
+    """
+    root = site_root(paths.report_wave(wave), lang)
+    built = lang_state.get("units", {})
+    expected = {"index.html", *lang_state.get("files", ()),
+                *(out for unit in units if built.get(unit.step) == unit.key
+                  for out in unit.outputs)}
+    base = root.relative_to(paths.root).as_posix()
+    return sorted(f"{base}/{rel}" for rel in expected if not (root / rel).is_file())
+
+
 def wave_status(paths: Paths, wave: str, lang: str = "it") -> tuple[str, str]:
-    """``(status, reason)`` of a wave: ``reported``, ``stale``, ``failed`` or ``new``."""
+    """``(status, reason)`` of a wave: ``reported``, ``stale``, ``broken``, ``failed`` or
+    ``new``.
+
+    ``broken``: a file of the published site is missing (the first one is named); the
+    next run rebuilds what is missing.
+    """
     state = load_state(paths, wave)
     if not state:
         return "new", "never run"
@@ -120,9 +161,12 @@ def wave_status(paths: Paths, wave: str, lang: str = "it") -> tuple[str, str]:
                            run_dir(paths, wave) / lang, text)
     except PipelineError as err:  # e.g. a cycle of previous waves: the next run fails too
         return "failed", str(err)
+    missing = missing_files(paths, wave, lang, lang_state, units)
+    if missing:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        return "broken", (f"{missing[0]} is missing{more}; `welfare run {wave}"
+                          f"{'' if lang == 'it' else ' --lang ' + lang}` rebuilds it")
     for unit in units:
         if lang_state.get("units", {}).get(unit.step) != unit.key:
             return "stale", f"{unit.step} changed (notebook, code or its input tables)"
-    if not (site_root(paths.report_wave(wave), lang) / "index.html").exists():
-        return "stale", "published report missing"
     return "reported", f"last run {state.get('finished', '?')}"

@@ -8,12 +8,15 @@ its first validation by itself).
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from pipeline.atomic import make_folder
 from pipeline.config import Paths, get_paths, min_cell
+from pipeline.errors import PipelineError, display_path
 from pipeline.fingerprint import code_version
 from pipeline.run.plan import NotebookJob, Section, Unit, quality_dir, quality_summary
 from pipeline.run.progress import Progress
@@ -58,23 +61,70 @@ def drop_stale_confidential(stage_root: Path, units: list[Unit]) -> None:
                 path.unlink()
 
 
+#: Where each section of a run writes its tables (inside the stage, removed before the
+#: swap); they are moved into ``tables/`` when the section is done, so the run knows which
+#: tables each section publishes.
+PARTS = ".tables-parts"
+
+
+def _part_dir(stage_root: Path, step: str) -> Path:
+    return stage_root / PARTS / step.split(" ", 1)[-1]
+
+
 def _staged_job(unit: Unit, stage_root: Path) -> NotebookJob:
     """The unit's job writing into the staged site (its tables too, for sections)."""
     render = dict(unit.job.render or {})
     render["html_path"] = stage_root / render["html_path"]
     render["pdf_path"] = stage_root / render["pdf_path"]
-    render["html_path"].parent.mkdir(parents=True, exist_ok=True)
+    make_folder(render["html_path"].parent)  # confidential/ is owner-only from the start
     parameters = dict(unit.job.parameters)
-    if unit.step.startswith(("section", "summary")):
+    if unit.step.startswith("section"):
+        parameters["tables_dir"] = str(_part_dir(stage_root, unit.step))
+    elif unit.step.startswith("summary"):  # reads the sections' tables
         parameters["tables_dir"] = str(stage_root / "tables")
     return replace(unit.job, render=render, parameters=parameters)
 
 
+def _publish_tables(stage_root: Path, step: str, tables: dict[str, list[str]]) -> list[str]:
+    """Replace the tables ``step`` published last time (``tables[step]``) by those it just
+    wrote; a table another section also publishes stays."""
+    others = {name for other, names in tables.items() if other != step for name in names}
+    folder = stage_root / "tables"
+    for name in set(tables.get(step, ())) - others:
+        (folder / name).unlink(missing_ok=True)
+    part = _part_dir(stage_root, step)
+    written = sorted(p.relative_to(part).as_posix() for p in part.rglob("*") if p.is_file())
+    for name in written:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(part / name, folder / name)
+    return written
+
+
+def drop_stale_tables(stage_root: Path, tables: dict[str, list[str]],
+                      units: list[Unit]) -> dict[str, list[str]]:
+    """Remove the tables of sections that are no longer in the plan; the others' tables."""
+    steps = {u.step for u in units}
+    kept = {step: names for step, names in tables.items() if step in steps}
+    keep = {name for names in kept.values() for name in names}
+    for step, names in tables.items():
+        if step not in steps:
+            for name in set(names) - keep:
+                (stage_root / "tables" / name).unlink(missing_ok=True)
+    return kept
+
+
 def build_notebooks(todo: list[Unit], stage_root: Path, paths: Paths, jobs: int,
-                    record: RunRecord, progress: Progress) -> None:
-    """Execute and render ``todo`` into the staged site, ``jobs`` notebooks at a time."""
+                    record: RunRecord, progress: Progress,
+                    tables: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """Execute and render ``todo`` into the staged site, ``jobs`` notebooks at a time.
+
+    ``tables`` are the tables each section published last time (``{step: [file, ...]}``,
+    relative to ``tables/``): those of a section that runs again are replaced by what it
+    writes now. Returns ``tables`` updated.
+    """
     from pipeline.run.execute import JobResult, run_jobs
 
+    tables = dict(tables or {})
     keys = {u.step: u.key for u in todo}
     batch = [_staged_job(unit, stage_root) for unit in todo]
     # The summary is written from the sections' tables: it runs once they are all done.
@@ -82,6 +132,8 @@ def build_notebooks(todo: list[Unit], stage_root: Path, paths: Paths, jobs: int,
     batch = [job for job in batch if not job.name.startswith("summary")]
 
     def done(result: JobResult) -> None:
+        if result.name.startswith("section"):
+            tables[result.name] = _publish_tables(stage_root, result.name, tables)
         record.add(result.name, cached=False,
                    seconds=result.execute_seconds + result.render_seconds,
                    key=keys[result.name], execute_seconds=round(result.execute_seconds, 3),
@@ -91,6 +143,28 @@ def build_notebooks(todo: list[Unit], stage_root: Path, paths: Paths, jobs: int,
     run_jobs(batch, workers=jobs, cwd=paths.root, on_done=done)
     if later:
         run_jobs(later, workers=1, cwd=paths.root, on_done=done)
+    shutil.rmtree(stage_root / PARTS, ignore_errors=True)
+    return tables
+
+
+# --- before the swap --------------------------------------------------------------------------
+
+class IncompleteStageError(PipelineError):
+    """The staged site lacks files the plan expects: it is not swapped in."""
+
+
+def check_stage(stage_root: Path, expected: set[str], wave: str, published: Path) -> None:
+    """Raise :class:`IncompleteStageError` unless every ``expected`` file (relative to
+    ``stage_root``) is in the stage; ``published`` is the folder the stage would replace."""
+    missing = sorted(rel for rel in expected if not (stage_root / rel).is_file())
+    if (stage_root / PARTS).exists():
+        missing.append(PARTS + " (left in the stage)")
+    if missing:
+        shown = ", ".join(missing[:3])
+        more = f" (and {len(missing) - 3} more)" if len(missing) > 3 else ""
+        raise IncompleteStageError(
+            f"the report of {wave} built in the staging folder is incomplete, missing "
+            f"{shown}{more}: {display_path(published)} was left as it was")
 
 
 # --- the site's index -------------------------------------------------------------------------
@@ -107,10 +181,11 @@ def publish_quality(paths: Paths, wave: str, lang: str, stage_root: Path) -> dic
 
 def write_index(stage_root: Path, paths: Paths, record: RunRecord, sections: list[Section],
                 units: list[Unit], executed_dir: Path, run_parameters: dict[str, Any],
-                text: Any) -> None:
+                text: Any) -> set[str]:
     """Write the site's pages (index, methods, provenance, data quality) into the stage.
 
     ``run_parameters`` are the run's options (``jobs``, ``force``) for the provenance page.
+    Returns the pages written, relative to ``stage_root``.
     """
     from pipeline.render.site import write_site
 
@@ -126,7 +201,9 @@ def write_index(stage_root: Path, paths: Paths, record: RunRecord, sections: lis
                 "parameters": {"wave": wave, "lang": lang, "min_cell": min_cell(),
                                **run_parameters},
                 "code_version": code_version(), "inputs": record.inputs["raw"]}
-    write_site(stage_root, read_processed(paths.processed_wave(wave)), rendered,
-               lang=lang, run_info=run_info,
-               quality=publish_quality(paths, wave, lang, stage_root))
+    quality = publish_quality(paths, wave, lang, stage_root)
+    written = write_site(stage_root, read_processed(paths.processed_wave(wave)), rendered,
+                         lang=lang, run_info=run_info, quality=quality)
+    pages = {Path(p).relative_to(stage_root).as_posix() for p in written.values()}
+    return pages | ({REPORT_NAME} if quality is not None else set())
 

@@ -3,9 +3,14 @@
 The steps and their keys are planned by :mod:`pipeline.run.plan`; a step whose key is
 unchanged since the last successful run is reused, ``force`` redoes everything. The site is
 built in a staging folder (reused files copied from the published one) and swapped into
-``reports/<wave>/`` only when every step succeeded: a failed or killed run leaves the
-previous report and ``data/processed/<wave>/`` as they were. What a run leaves behind (its
-record, the wave's state) is :mod:`pipeline.run.state`.
+``reports/<wave>/`` only when every step succeeded and the stage holds every file the plan
+expects: a failed or killed run leaves the previous report and ``data/processed/<wave>/``
+as they were. What a run leaves behind (its record, the wave's state) is
+:mod:`pipeline.run.state`.
+
+One run per wave at a time: a run holds the wave's lock (:mod:`pipeline.run.lock`) from
+before it writes anything until it is done, and ``run_all`` holds the lock of
+``--all`` too, so a second ``run_all`` is refused (or waits, with ``wait``) as a whole.
 """
 
 from __future__ import annotations
@@ -19,11 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.atomic import staged_folder
-from pipeline.config import Paths, get_paths
+from pipeline.atomic import make_folder, staged_folder
+from pipeline.config import Paths, check_wave_label, get_paths
 from pipeline.errors import PipelineError
 from pipeline.fingerprint import code_version
 from pipeline.i18n.text import text
+from pipeline.run.lock import BusyError, all_lock, wave_lock
 from pipeline.run.plan import (
     Section,
     Unit,
@@ -42,8 +48,16 @@ from pipeline.run.state import (
     save_duration,
     save_failed,
     save_reported,
+    site_files,
 )
-from pipeline.run.steps import build_notebooks, drop_stale_confidential, ingest_step, write_index
+from pipeline.run.steps import (
+    build_notebooks,
+    check_stage,
+    drop_stale_confidential,
+    drop_stale_tables,
+    ingest_step,
+    write_index,
+)
 from pipeline.wave import list_waves, read_manifest
 
 
@@ -64,14 +78,27 @@ class _Run:
     def executed_dir(self) -> Path:
         return run_dir(self.paths, self.wave) / self.lang
 
+    @property
+    def published(self) -> Path:
+        """The published site of the run's language."""
+        return site_root(self.paths.report_wave(self.wave), self.lang)
+
     def result(self, changed: bool) -> dict[str, Any]:
-        return {"index": site_root(self.paths.report_wave(self.wave), self.lang) / "index.html",
-                "record": self.record.path(self.paths), "steps": self.record.steps,
-                "changed": changed}
+        return {"index": self.published / "index.html", "record": self.record.path(self.paths),
+                "steps": self.record.steps, "changed": changed}
+
+
+def _notify(progress_stream: Any) -> Any:
+    """Where a run says it waits for a lock: the progress stream."""
+    if progress_stream is None:
+        return None
+    stream = sys.stderr if progress_stream == "stderr" else progress_stream
+    return lambda line: print(line, file=stream, flush=True)
 
 
 def run_wave(wave: str, *, lang: str = "it", jobs: int | None = None, force: bool = False,
-             paths: Paths | None = None, progress_stream: Any = "stderr") -> dict[str, Any]:
+             paths: Paths | None = None, progress_stream: Any = "stderr",
+             wait: float | None = None) -> dict[str, Any]:
     """Ingest, check, analyse and report one wave; publish ``reports/<wave>/`` atomically.
 
     Parameters
@@ -84,16 +111,33 @@ def run_wave(wave: str, *, lang: str = "it", jobs: int | None = None, force: boo
         Sections built in parallel (default: the number of cores).
     force
         Redo every step even when its inputs did not change.
+    wait
+        Seconds to wait when another run holds the wave's lock (default: refuse at once).
 
     Returns
     -------
     dict
         ``index`` (path of the site's index page), ``seconds``, ``record`` (path of the
         JSON run record), ``steps`` and ``changed`` (whether anything was rebuilt).
+
+    Raises
+    ------
+    WaveLabelError
+        ``wave`` is not a wave label; nothing was written.
+    BusyError
+        Another run holds the wave (after ``wait`` seconds when given); nothing was written.
     """
+    check_wave_label(wave)  # before anything is written, the lock file included
     paths = paths or get_paths()
+    with wave_lock(paths, wave, wait=wait, notify=_notify(progress_stream)):
+        return _locked_run(wave, lang, jobs, force, paths, progress_stream)
+
+
+def _locked_run(wave: str, lang: str, jobs: int | None, force: bool, paths: Paths,
+                progress_stream: Any) -> dict[str, Any]:
+    """:func:`run_wave` once the wave's lock is held."""
     record = RunRecord(wave=wave, lang=lang)
-    run_dir(paths, wave).mkdir(parents=True, exist_ok=True)
+    make_folder(run_dir(paths, wave))
     state = load_state(paths, wave)
     sections = discover_sections(paths)
     progress = Progress(len(sections) + 2,
@@ -145,13 +189,15 @@ def _ingest(run: _Run, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
 
 
 def _to_build(run: _Run, units: list[Unit], lang_state: dict[str, Any]) -> list[Unit]:
-    """The units whose key changed or whose outputs are missing; the others are reused."""
+    """The units whose key changed or whose outputs (tables included) are missing from the
+    published site; the others are reused."""
     done_keys: dict[str, str] = dict(lang_state.get("units", {}))
-    published = site_root(run.paths.report_wave(run.wave), run.lang)
+    tables: dict[str, list[str]] = lang_state.get("tables", {})
     todo = []
     for unit in units:
+        outputs = [*unit.outputs, *(f"tables/{t}" for t in tables.get(unit.step, ()))]
         reusable = (done_keys.get(unit.step) == unit.key and unit.job.executed.exists()
-                    and all((published / o).exists() for o in unit.outputs))
+                    and all((run.published / o).is_file() for o in outputs))
         if reusable:
             run.record.add(unit.step, cached=True, seconds=0.0, key=unit.key)
             run.progress.step(unit.step, cached=True)
@@ -160,8 +206,10 @@ def _to_build(run: _Run, units: list[Unit], lang_state: dict[str, Any]) -> list[
     return todo
 
 
-def _publish(run: _Run, todo: list[Unit], units: list[Unit], key: str) -> None:
-    """Stage the published site, rebuild ``todo`` and the index in it, swap it in."""
+def _publish(run: _Run, todo: list[Unit], units: list[Unit], key: str,
+             tables: dict[str, list[str]]) -> tuple[list[str], dict[str, list[str]]]:
+    """Stage the published site, rebuild ``todo`` and the index in it, check it against the
+    plan, swap it in. Returns the files of the language's site and each section's tables."""
     published = run.paths.report_wave(run.wave)
     with staged_folder(published) as stage:
         if published.exists():
@@ -169,16 +217,25 @@ def _publish(run: _Run, todo: list[Unit], units: list[Unit], key: str) -> None:
         stage_root = site_root(stage, run.lang)
         stage_root.mkdir(parents=True, exist_ok=True)
         drop_stale_confidential(stage_root, units)
+        tables = drop_stale_tables(stage_root, tables, units)
         if todo:
-            build_notebooks(todo, stage_root, run.paths, run.jobs, run.record, run.progress)
+            tables = build_notebooks(todo, stage_root, run.paths, run.jobs, run.record,
+                                     run.progress, tables)
         t0 = time.perf_counter()
-        write_index(stage_root, run.paths, run.record, run.sections, units, run.executed_dir,
-                    {"jobs": run.jobs, "force": run.force}, text)
+        pages = write_index(stage_root, run.paths, run.record, run.sections, units,
+                            run.executed_dir, {"jobs": run.jobs, "force": run.force}, text)
+        expected = {*pages, *(o for u in units for o in u.outputs),
+                    *(f"tables/{t}" for names in tables.values() for t in names)}
+        check_stage(stage_root, expected, run.wave, published)
+        files = site_files(stage_root, run.lang)
         run.record.add("publish", cached=False, seconds=time.perf_counter() - t0, key=key)
         run.progress.step("site index")
+    return files, tables
 
 
 def _run(run: _Run, state: dict[str, Any]) -> dict[str, Any]:
+    # the tables each section published, even when forced: those they no longer write go
+    tables = dict(state.get("langs", {}).get(run.lang, {}).get("tables", {}))
     manifest, state = _ingest(run, state)
     # 2. sections and company reports: reuse what did not change
     lang_state = state.get("langs", {}).get(run.lang, {}) if not run.force else {}
@@ -188,33 +245,43 @@ def _run(run: _Run, state: dict[str, Any]) -> dict[str, Any]:
     todo = _to_build(run, units, lang_state)
     keys = {u.step: u.key for u in units}
     key = index_key(units, manifest)
-    # 3. the site's index
-    index = site_root(run.paths.report_wave(run.wave), run.lang) / "index.html"
-    unchanged = not todo and lang_state.get("index_key") == key and index.exists()
+    # 3. the site's index, unless nothing changed and every file it had is still there
+    recorded = ["index.html", *lang_state.get("files", ())]
+    unchanged = (not todo and lang_state.get("index_key") == key
+                 and all((run.published / f).is_file() for f in recorded))
     if unchanged:
         run.record.add("publish", cached=True, seconds=0.0, key=key)
         run.progress.step("site", cached=True)
+        save_reported(run.paths, state, run.record, keys, key)
     else:
-        _publish(run, todo, units, key)
-    save_reported(run.paths, state, run.record, keys, key)
+        files, tables = _publish(run, todo, units, key, tables)
+        save_reported(run.paths, state, run.record, keys, key, files=files, tables=tables)
     return run.result(changed=not unchanged)
 
 
 # --- several waves ----------------------------------------------------------------------------
 
 def run_all(*, lang: str = "it", jobs: int | None = None, force: bool = False,
-            paths: Paths | None = None, progress_stream: Any = "stderr") -> list[dict[str, Any]]:
+            paths: Paths | None = None, progress_stream: Any = "stderr",
+            wait: float | None = None) -> list[dict[str, Any]]:
     """Run every wave in wave order; unchanged waves cost only the check of their hashes.
 
     A failing wave is reported and the next waves still run; the caller sees every result.
+    The lock of ``--all`` is held throughout, each wave's lock while that wave runs: a
+    second ``run_all`` raises :class:`BusyError` at once (or waits up to ``wait`` seconds,
+    then finds the waves current); a wave another run (``welfare run <wave>``) holds is
+    reported busy (``"busy": True``) and skipped, or waited for up to ``wait`` seconds.
     """
     paths = paths or get_paths()
     results = []
-    for wave in list_waves(paths):
-        try:
-            out = run_wave(wave, lang=lang, jobs=jobs, force=force, paths=paths,
-                           progress_stream=progress_stream)
-            results.append({"wave": wave, "ok": True, **out})
-        except PipelineError as err:
-            results.append({"wave": wave, "ok": False, "error": str(err)})
+    with all_lock(paths, wait=wait, notify=_notify(progress_stream)):
+        for wave in list_waves(paths):
+            try:
+                out = run_wave(wave, lang=lang, jobs=jobs, force=force, paths=paths,
+                               progress_stream=progress_stream, wait=wait)
+                results.append({"wave": wave, "ok": True, **out})
+            except BusyError as err:
+                results.append({"wave": wave, "ok": False, "busy": True, "error": str(err)})
+            except PipelineError as err:
+                results.append({"wave": wave, "ok": False, "error": str(err)})
     return results
