@@ -57,7 +57,11 @@ def drop_stale_confidential(stage_root: Path, units: list[Unit]) -> None:
     folder = stage_root / "confidential"
     if folder.is_dir():
         for path in folder.iterdir():
-            if f"confidential/{path.name}" not in keep:
+            if f"confidential/{path.name}" in keep:
+                continue
+            if path.is_dir() and not path.is_symlink():  # an old run's id-as-path folder
+                shutil.rmtree(path)
+            else:
                 path.unlink()
 
 

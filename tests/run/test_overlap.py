@@ -378,3 +378,19 @@ def test_status_reports_a_missing_file_and_the_next_run_rebuilds_it(tiny, capsys
     assert sorted(_files(site)) == sorted(built)
     assert _files(site)["tables/needs.csv"] == built["tables/needs.csv"]
     assert wave_status(paths, "w1")[0] == "reported"
+
+
+def test_reports_of_companies_no_longer_planned_go_even_as_folders(tmp_path):
+    """An old run that used an id as a path left confidential/VR/123.pdf: it goes too."""
+    from pipeline.run.plan import Unit
+    from pipeline.run.steps import drop_stale_confidential
+
+    folder = tmp_path / "confidential"
+    (folder / "VR").mkdir(parents=True)
+    (folder / "VR" / "123.pdf").write_bytes(b"%PDF")
+    for name in ("C01.pdf", "C01.html", "C02.pdf"):
+        (folder / name).write_bytes(b"x")
+    keep = Unit(step="company C01", key="k", job=None,  # type: ignore[arg-type]
+                outputs=("confidential/C01.html", "confidential/C01.pdf"))
+    drop_stale_confidential(tmp_path, [keep])
+    assert sorted(p.name for p in folder.iterdir()) == ["C01.html", "C01.pdf"]
