@@ -9,6 +9,10 @@ Typed representation (what the processed Parquet tables hold)
 id, text, category, multi, municipality, time -> pandas ``str`` (missing: NA)
 boolean  -> ``boolean``;  integer, ordinal -> ``Int64`` (``Int8`` for ordinal scales)
 number   -> ``float64`` (NaN for missing);  date -> ``datetime64[s]``
+
+Numbers are read by :mod:`pipeline.ingest.numbers` (decimal mark and thousands separators
+by the file's own format, plausible ranges); an error quotes at most 80 characters of a
+cell, on one line (:func:`pipeline.ingest.limits.shown`).
 """
 
 from __future__ import annotations
@@ -21,9 +25,16 @@ import numpy as np
 import pandas as pd
 
 from pipeline.codebook import Codebook, Column
+from pipeline.ingest.limits import shown
+from pipeline.ingest.numbers import (
+    NUMBER_TYPES,
+    STORED,
+    NumberFormat,
+    bound_text,
+    plausible_range,
+)
 
 _INT_TEXT = re.compile(r"^[+-]?\d+(?:[.,]0+)?$")
-_NUM_TEXT = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _IT_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?::\d{2})?$")
@@ -78,13 +89,9 @@ def _allowed(column: Column) -> str:
     return f"allowed: {codes} or their Italian labels"
 
 
-def _to_number(value: str) -> float | None:
-    if not _NUM_TEXT.match(value):
-        return None
-    return float(value.replace(",", "."))
-
-
-def convert_column(text: pd.Series, column: Column, codebook: Codebook) -> Converted:
+def convert_column(text: pd.Series, column: Column, codebook: Codebook, *,
+                   numbers: NumberFormat | None = None,
+                   stored: pd.Series | None = None) -> Converted:
     """Convert one column of raw text cells to its codebook type.
 
     Parameters
@@ -95,6 +102,11 @@ def convert_column(text: pd.Series, column: Column, codebook: Codebook) -> Conve
         The codebook's description of the column.
     codebook
         For the missing and don't-know markers.
+    numbers
+        The decimal mark of the column's file (:func:`pipeline.ingest.numbers.file_format`;
+        default: none shown, so an ambiguous ``1.000`` is refused).
+    stored
+        True where the workbook stores the cell as a number (XLSX), read as stored.
 
     Raises
     ------
@@ -108,6 +120,8 @@ def convert_column(text: pd.Series, column: Column, codebook: Codebook) -> Conve
         dk_flags = dk.astype("boolean")
         present &= ~dk
     work = trimmed.where(present)
+    if column.type in NUMBER_TYPES:
+        return convert_number(work, column, numbers or NumberFormat(), stored)
     converter = CONVERTERS.get(column.type)
     if converter is None:
         raise ValueError(f"no converter for column type {column.type!r}")
@@ -165,11 +179,11 @@ def _code_reason(column: Column, codebook: Codebook) -> Callable[[str], str]:
 
     def reason(v: str) -> str:
         if v.lower() in dont_know_words:
-            return f"'{v}' (don't know) is not a valid answer here; {_allowed(column)}"
+            return f"'{shown(v)}' (don't know) is not a valid answer here; {_allowed(column)}"
         if column.type == "ordinal":
-            return (f"'{v}' is not on the scale {column.minimum}-{column.maximum}; "
+            return (f"'{shown(v)}' is not on the scale {column.minimum}-{column.maximum}; "
                     f"{_allowed(column)}")
-        return f"'{v}' is not a valid code ({_allowed(column)})"
+        return f"'{shown(v)}' is not a valid code ({_allowed(column)})"
 
     return reason
 
@@ -203,9 +217,9 @@ def _convert_multi(work: pd.Series, column: Column, codebook: Codebook,
     def reason(v: str) -> str:
         parts = _split_multi(v)
         if column.max_items and len(parts) > column.max_items:
-            return f"'{v}' lists {len(parts)} codes, at most {column.max_items} allowed"
+            return f"'{shown(v)}' lists {len(parts)} codes, at most {column.max_items} allowed"
         bad = [p for p in parts if p.lower() not in lookup]
-        return f"'{bad[0] if bad else v}' is not a valid code ({_allowed(column)})"
+        return f"'{shown(bad[0] if bad else v)}' is not a valid code ({_allowed(column)})"
 
     mapped, invalid = _map_distinct(work, to_codes)
     return Converted(mapped.astype("str"), invalid, reason)
@@ -221,33 +235,53 @@ def _outside(numbers: pd.Series, lo: float | None, hi: float | None) -> pd.Serie
     return out_of_range
 
 
-def _number_reason(column: Column) -> Callable[[str], str]:
+def _number_reason(column: Column, numbers: NumberFormat,
+                   stored_only: set[str]) -> Callable[[str], str]:
     lo, hi = column.minimum, column.maximum
+    plausible = plausible_range(column.name, lo, hi)
 
     def reason(v: str) -> str:
-        num = _to_number(v)
+        num = (STORED if v in stored_only else numbers).read(v)
         if num is None:
-            return f"'{v}' is not a number"
-        if column.type == "integer" and not float(num).is_integer():
-            return f"'{v}' is not a whole number"
+            return numbers.why(v)
+        if column.type == "integer" and np.isfinite(num) and not num.is_integer():
+            return f"'{shown(v)}' is not a whole number"
+        if (lo is None or num >= lo) and (hi is None or num <= hi):
+            return (f"{shown(v)} is out of the plausible range ({bound_text(plausible[0])} "
+                    f"to {bound_text(plausible[1])})")
         bounds = f"{'' if lo is None else lo} to {'' if hi is None else hi}".strip()
-        return f"{v} is out of range ({bounds})"
+        return f"{shown(v)} is out of range ({bounds})"
 
     return reason
 
 
+def convert_number(work: pd.Series, column: Column, numbers: NumberFormat,
+                   stored: pd.Series | None = None) -> Converted:
+    """``integer`` and ``number``: text cells read by the file's decimal mark, cells
+    stored as numbers as stored; within the column's range and its plausible range."""
+    parsed, invalid = _map_distinct(work, numbers.read)
+    stored_only: set[str] = set()
+    if stored is not None and bool(stored.any()):
+        stored = stored.reindex(work.index, fill_value=False).astype(bool)
+        as_stored, bad_stored = _map_distinct(work.where(stored), STORED.read)
+        parsed = parsed.where(~stored, as_stored)
+        invalid = invalid.where(~stored, bad_stored)
+        stored_only = set(work[stored].dropna()) - set(work[~stored].dropna())
+    as_float = pd.to_numeric(parsed, errors="coerce").astype("float64")
+    bad = (invalid | _outside(as_float, column.minimum, column.maximum)
+           | _outside(as_float, *plausible_range(column.name, column.minimum, column.maximum)))
+    if column.type == "integer":
+        bad |= as_float.notna() & (as_float != np.floor(as_float))
+        values = as_float.where(~bad).round().astype("Int64")
+    else:
+        values = as_float.where(~bad)
+    return Converted(values, bad, _number_reason(column, numbers, stored_only))
+
+
 def _convert_number(work: pd.Series, column: Column, codebook: Codebook,
                     dont_know: pd.Series | None) -> Converted:
-    """``integer`` and ``number``: decimal point or comma, within the column's range."""
-    parsed, invalid = _map_distinct(work, _to_number)
-    numbers = pd.to_numeric(parsed, errors="coerce").astype("float64")
-    bad = invalid | _outside(numbers, column.minimum, column.maximum)
-    if column.type == "integer":
-        bad |= numbers.notna() & (numbers != np.floor(numbers))
-        values = numbers.where(~bad).round().astype("Int64")
-    else:
-        values = numbers
-    return Converted(values, bad, _number_reason(column))
+    """``integer`` and ``number`` in a file whose numbers show no decimal mark."""
+    return convert_number(work, column, NumberFormat())
 
 
 def _to_istat(v: str) -> object:
@@ -263,7 +297,7 @@ def _convert_municipality(work: pd.Series, column: Column, codebook: Codebook,
     """``municipality``: an ISTAT code, six digits (leading zeros restored)."""
     mapped, invalid = _map_distinct(work, _to_istat)
     return Converted(mapped.astype("str"), invalid,
-                     lambda v: f"'{v}' is not an ISTAT municipality code (6 digits, e.g. 023091)")
+                     lambda v: f"'{shown(v)}' is not an ISTAT municipality code (6 digits, e.g. 023091)")
 
 
 def _to_date(v: str) -> object:
@@ -287,7 +321,7 @@ def _convert_date(work: pd.Series, column: Column, codebook: Codebook,
     mapped, invalid = _map_distinct(work, _to_date)
     values = pd.to_datetime(mapped).astype("datetime64[s]")
     return Converted(values, invalid,
-                     lambda v: f"'{v}' is not a date (use 2014-03-31 or 31/03/2014)")
+                     lambda v: f"'{shown(v)}' is not a date (use 2014-03-31 or 31/03/2014)")
 
 
 def _to_time(v: str) -> object:
@@ -303,7 +337,7 @@ def _convert_time(work: pd.Series, column: Column, codebook: Codebook,
     """``time``: a time of day, ``HH:MM``."""
     mapped, invalid = _map_distinct(work, _to_time)
     return Converted(mapped.astype("str"), invalid,
-                     lambda v: f"'{v}' is not a time of day (HH:MM)")
+                     lambda v: f"'{shown(v)}' is not a time of day (HH:MM)")
 
 
 #: The converter of each column type of the codebook.

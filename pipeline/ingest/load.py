@@ -8,12 +8,17 @@ derives size classes and scale scores (:mod:`pipeline.ingest.derive`) and return
 ``data/processed/<wave>/``, all or nothing. Raw files are only ever read.
 
 The first problem found is raised as an :class:`~pipeline.errors.InputError` naming the
-file, the row and the column; the count of further problems in that file is added.
+file, the row and the column; the count of further problems in that file is added. A wave
+folder holding a symbolic link is refused before anything is read. A table-like file the
+codebook has no table for (``notes.xlsx``, ``companies_old.csv``) is not read: it is
+reported as an :class:`IngestWarning` and recorded in ``WaveData.inputs`` under its file
+name with a ``warning`` (:func:`ingest_warnings` lists them for the data-quality gate).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +31,29 @@ from pipeline.errors import InputError
 from pipeline.fingerprint import sha256_file
 from pipeline.ingest.convert import convert_column
 from pipeline.ingest.derive import derive
+from pipeline.ingest.limits import MAX_YAML_BYTES, SYMLINK_MESSAGE, clip, read_bytes, shown
+from pipeline.ingest.numbers import NUMBER_TYPES, NumberFormat, file_format
 from pipeline.ingest.readers import RawTable, normalise_header, read_table_file
 from pipeline.wave import WaveData
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
+#: Files that look like a table (reported when no table of the codebook has their name).
+TABLE_LIKE_SUFFIXES = (*TABLE_SUFFIXES, ".xls", ".xlsm", ".xlsb", ".ods", ".tsv")
+
+
+class IngestWarning(UserWarning):
+    """A file of the wave folder that ingestion does not read; the wave goes on."""
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without aliases (``*name``): a few lines of them can expand without bound."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
 WAVE_META_KEYS = ("label", "fieldwork_start", "fieldwork_end", "notes", "previous_wave",
                   "synthetic")
 
@@ -46,14 +70,15 @@ def find_table_file(raw_dir: Path, table: str) -> Path | None:
 
 def _load_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        text = read_bytes(path, MAX_YAML_BYTES).decode("utf-8-sig")
+        return yaml.load(text, Loader=_NoAliasLoader) or {}  # a SafeLoader
     except UnicodeDecodeError:
         raise InputError(path, "not UTF-8 text") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise InputError(path, f"invalid YAML: {problem}", row=row) from None
+        raise InputError(path, f"invalid YAML: {shown(problem)}", row=row) from None
 
 
 def read_column_renames(raw_dir: Path, codebook: Codebook) -> dict[str, dict[str, str]]:
@@ -67,10 +92,10 @@ def read_column_renames(raw_dir: Path, codebook: Codebook) -> dict[str, dict[str
     renames: dict[str, dict[str, str]] = {}
     for table, mapping in data.items():
         if table not in codebook.tables:
-            raise InputError(path, f"unknown table '{table}' (tables: "
+            raise InputError(path, f"unknown table '{shown(table)}' (tables: "
                                    f"{', '.join(codebook.tables)})")
         if not isinstance(mapping, dict):
-            raise InputError(path, f"'{table}' must map export headers to column names")
+            raise InputError(path, f"'{shown(table)}' must map export headers to column names")
         renames[table] = {normalise_header(k): str(v).strip() for k, v in mapping.items()}
     return renames
 
@@ -92,8 +117,10 @@ def read_wave_meta(raw_dir: Path, wave: str) -> dict[str, Any]:
     if prev is not None:
         try:
             check_wave_label(str(prev))
-        except ValueError as err:
-            raise InputError(path, str(err), column="previous_wave") from None
+        except ValueError:
+            raise InputError(path, f"invalid wave label {clip(prev)!r}: use letters, digits, "
+                                   "'-' and '_' (e.g. 2014-autunno)",
+                             column="previous_wave") from None
         meta["previous_wave"] = str(prev)
     return meta
 
@@ -110,12 +137,53 @@ def _match_headers(raw: RawTable, table: Table, renames: dict[str, str]) -> dict
         if name in used:
             raise InputError(
                 raw.path,
-                f"headers '{used[name]}' and '{header.strip()}' both name column '{name}'",
-                row=1, column=name,
+                f"headers '{shown(used[name])}' and '{shown(header.strip())}' both name "
+                f"column '{shown(name)}'",
+                row=1, column=shown(name),
             )
         used[name] = header.strip()
         mapping[header] = name
     return mapping
+
+
+def _number_format(data: pd.DataFrame, stored: pd.DataFrame | None,
+                   table: Table) -> NumberFormat:
+    """The decimal mark the text cells of the table's number columns show."""
+    names = [name for name in data.columns
+             if name in table.columns and table.columns[name].type in NUMBER_TYPES]
+    return file_format(data[name] if stored is None else data[name][~stored[name]]
+                       for name in names)
+
+
+def check_folder(raw_dir: Path) -> None:
+    """Refuse a wave folder holding a symbolic link (never followed, never read)."""
+    for entry in sorted(raw_dir.iterdir()):
+        if entry.is_symlink():
+            raise InputError(entry, SYMLINK_MESSAGE)
+
+
+def unread_files(raw_dir: Path, codebook: Codebook) -> dict[str, str]:
+    """``{file name: warning line}`` of the table-like files no table of the codebook reads."""
+    found = {}
+    for entry in sorted(raw_dir.iterdir()):
+        stem, suffix = entry.stem.lower(), entry.suffix.lower()
+        if (entry.name.startswith(".") or suffix not in TABLE_LIKE_SUFFIXES
+                or not entry.is_file() or (stem in codebook.tables and suffix in TABLE_SUFFIXES)):
+            continue
+        if stem in codebook.tables:
+            why = (f"table '{stem}' as a {suffix} file is not read: save it as {stem}.csv or "
+                   f"{stem}.xlsx")
+        else:
+            why = (f"not a table of the data contract ({', '.join(codebook.tables)}): the file "
+                   "is not read")
+        found[entry.name] = str(InputError(entry, why))
+    return found
+
+
+def ingest_warnings(data: WaveData) -> list[str]:
+    """The warning lines ingestion recorded for a wave (files it did not read)."""
+    return [str(info["warning"]) for info in data.inputs.values()
+            if isinstance(info, dict) and info.get("warning")]
 
 
 def convert_table(raw: RawTable, table: Table, codebook: Codebook,
@@ -127,6 +195,8 @@ def convert_table(raw: RawTable, table: Table, codebook: Codebook,
     """
     mapping = _match_headers(raw, table, renames or {})
     data = raw.data.rename(columns=mapping)
+    stored = raw.numeric.rename(columns=mapping) if raw.numeric is not None else None
+    numbers = _number_format(data, stored, table)
     missing = [c for c in table.required_columns if c not in data.columns]
     if missing:
         extra = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
@@ -143,7 +213,8 @@ def convert_table(raw: RawTable, table: Table, codebook: Codebook,
         if column is None:
             out[name] = data[name].str.strip().replace("", pd.NA).astype("str")
             continue
-        conv = convert_column(data[name], column, codebook)
+        conv = convert_column(data[name], column, codebook, numbers=numbers,
+                              stored=None if stored is None else stored[name])
         out[name] = conv.values
         if conv.dont_know is not None:
             out[f"{name}_dk"] = conv.dont_know
@@ -168,7 +239,7 @@ def convert_table(raw: RawTable, table: Table, codebook: Codebook,
                 r = dup[dup].index[0]
                 first = conv.values[conv.values == conv.values[r]].index[0]
                 problems.append((int(r), order[name], name,
-                                 f"'{conv.values[r]}' repeats the value of row {first} "
+                                 f"'{shown(conv.values[r])}' repeats the value of row {first} "
                                  "(must be unique)"))
                 n_problems += int(dup.sum())
     if problems:
@@ -193,11 +264,18 @@ def ingest_wave(wave: str, raw_dir: Path, codebook: Codebook | None = None) -> W
     ------
     InputError
         On the first problem, naming file, row and column.
+
+    Warns
+    -----
+    IngestWarning
+        One line for each table-like file no table of the codebook reads (also recorded in
+        ``inputs``: :func:`ingest_warnings`).
     """
     check_wave_label(wave)
     codebook = codebook or load_codebook()
     if not raw_dir.is_dir():
         raise InputError(raw_dir, "no such wave folder (put the wave's files in data/raw/<wave>/)")
+    check_folder(raw_dir)
     renames = read_column_renames(raw_dir, codebook)
     meta = read_wave_meta(raw_dir, wave)
     tables: dict[str, pd.DataFrame] = {}
@@ -225,4 +303,7 @@ def ingest_wave(wave: str, raw_dir: Path, codebook: Codebook | None = None) -> W
         p = raw_dir / extra
         if p.exists():
             inputs[extra] = {"file": extra, "sha256": sha256_file(p), "bytes": p.stat().st_size}
+    for name, line in unread_files(raw_dir, codebook).items():
+        inputs[name] = {"file": name, "bytes": (raw_dir / name).stat().st_size, "warning": line}
+        warnings.warn(IngestWarning(line), stacklevel=2)
     return WaveData(wave=wave, tables=tables, meta=meta, inputs=inputs)

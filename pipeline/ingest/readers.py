@@ -6,23 +6,34 @@ DataFrame's index is the row number a spreadsheet shows (header = 1, first recor
 that every later error can point at the row the researcher will open.
 
 CSV: UTF-8 with or without BOM, or Windows-1252 (tried in that order); separator ``,``,
-``;`` or tab, chosen from the header line; decimal mark left to the converters. XLSX: the
-first sheet, through openpyxl.
+``;`` or tab, chosen from the header line; decimal mark and thousands separators left to
+the converters (:mod:`pipeline.ingest.numbers`). XLSX: the first sheet, to its real extent,
+through :mod:`pipeline.ingest.xlsx`; cells the workbook stores as numbers are flagged
+(``RawTable.numeric``). Either file is opened only if it is a regular file (never through a
+symbolic link) within the limits of :mod:`pipeline.ingest.limits`, which also bound a cell
+to ``MAX_CELL_CHARS`` characters.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipeline.errors import InputError
+from pipeline.ingest.limits import (
+    MAX_CELL_CHARS,
+    check_workbook,
+    open_regular,
+    read_bytes,
+    shown,
+    too_long,
+)
 
 SEPARATORS = (";", ",", "\t")
 _PARSER_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
@@ -38,6 +49,9 @@ class RawTable:
     encoding: str | None
     separator: str | None
     format: str
+    #: XLSX: True where the workbook stores the cell as a number (same index and columns
+    #: as ``data``); None for CSV, where every cell is text.
+    numeric: pd.DataFrame | None = None
 
 
 #: Bytes Windows-1252 leaves undefined: a file holding one is in neither encoding.
@@ -110,6 +124,8 @@ def _sniff_separator(path: Path, header_line: str) -> str:
 def _check_header(path: Path, headers: list[str]) -> None:
     seen: dict[str, int] = {}
     for i, name in enumerate(headers, start=1):
+        if len(name) > MAX_CELL_CHARS:
+            raise InputError(path, f"{too_long(len(name))} (the header of column {i})", row=1)
         key = normalise_header(name)
         if key == "":
             raise InputError(path, f"column {i} has an empty header", row=1)
@@ -117,7 +133,7 @@ def _check_header(path: Path, headers: list[str]) -> None:
             raise InputError(
                 path,
                 f"the header names this column twice (columns {seen[key]} and {i})",
-                row=1, column=name.strip(),
+                row=1, column=shown(name.strip()),
             )
         seen[key] = i
 
@@ -133,7 +149,7 @@ def read_csv(path: Path) -> RawTable:
     The file is parsed from its bytes with the detected encoding, never copied into one
     large Python string: a million-row export costs little more than its own size.
     """
-    raw = path.read_bytes()
+    raw = read_bytes(path)
     if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
         raise InputError(path, "the file is empty")
     if b"\x00" in raw[:65536]:
@@ -147,7 +163,10 @@ def read_csv(path: Path) -> RawTable:
     header_bytes = raw[: first_break if first_break >= 0 else len(raw)]
     header_line = header_bytes.decode(encoding).rstrip("\r")
     sep = _sniff_separator(path, header_line)
-    headers = next(csv.reader([header_line], delimiter=sep))
+    try:
+        headers = next(csv.reader([header_line], delimiter=sep))
+    except csv.Error:  # a header above csv's own field limit (131,072 characters)
+        raise InputError(path, f"{too_long()} (in the header)", row=1) from None
     _check_header(path, headers)
     try:
         df = pd.read_csv(
@@ -171,7 +190,26 @@ def read_csv(path: Path) -> RawTable:
         raise InputError(path, f"malformed CSV: {str(err).strip().splitlines()[-1]}") from None
     df.columns = headers
     _check_last_row(path, raw, encoding, sep, len(headers), len(df))
-    return _finish(path, df, headers, encoding, sep, "csv")
+    del raw
+    table = _finish(path, df, headers, encoding, sep, "csv")
+    _check_cell_lengths(table)
+    return table
+
+
+def _check_cell_lengths(table: RawTable) -> None:
+    """Refuse the first cell (in row, then column order) above ``MAX_CELL_CHARS``."""
+    first: tuple[int, int, int] | None = None
+    for pos in range(table.data.shape[1]):
+        lengths = table.data.iloc[:, pos].str.len()
+        over = lengths > MAX_CELL_CHARS
+        if over.any():
+            row = int(over.idxmax())
+            if first is None or (row, pos) < first[:2]:
+                first = (row, pos, int(lengths[row]))
+    if first is not None:
+        row, pos, n = first
+        raise InputError(table.path, too_long(n), row=row,
+                         column=shown(table.headers[pos].strip()))
 
 
 def _check_last_row(path: Path, raw: bytes, encoding: str, sep: str, n_fields: int,
@@ -182,7 +220,10 @@ def _check_last_row(path: Path, raw: bytes, encoding: str, sep: str, n_fields: i
     last = body[start:].decode(encoding, errors="replace")
     if n_rows == 0 or last.count('"') % 2:
         return
-    fields = next(csv.reader([last], delimiter=sep), [])
+    try:
+        fields = next(csv.reader([last], delimiter=sep), [])
+    except csv.Error:  # a field above csv's own limit: the cell check refuses it by name
+        return
     if 0 < len(fields) < n_fields:
         lines = body.count(b"\n") or body.count(b"\r")
         raise InputError(
@@ -192,71 +233,41 @@ def _check_last_row(path: Path, raw: bytes, encoding: str, sep: str, n_fields: i
         )
 
 
-def _xlsx_cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
-    return str(value)
-
-
 def read_xlsx(path: Path) -> RawTable:
-    """Read the first sheet of an XLSX workbook into text cells."""
-    import openpyxl  # imported here: CSV-only waves never pay for it
+    """Read the first sheet of an XLSX workbook into text cells (see :mod:`.xlsx`)."""
+    from pipeline.ingest.xlsx import read_first_sheet
 
-    if path.stat().st_size == 0:
-        raise InputError(path, "the file is empty")
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
-        raise InputError(
-            path, f"not a readable XLSX workbook ({type(err).__name__}: damaged or not Excel)"
-        ) from None
-    try:
-        ws = wb.worksheets[0]
-        rows = [[_xlsx_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
-    while rows and not any(rows[-1]):
-        rows.pop()
-    if not rows:
+    with open_regular(path) as handle:
+        if handle.read(1) == b"":
+            raise InputError(path, "the file is empty")
+        handle.seek(0)
+        check_workbook(path, handle)
+        sheet = read_first_sheet(path, handle)
+    if not sheet.headers and not sheet.rows:
         raise InputError(path, "the first sheet is empty")
-    headers = rows[0]
-    while headers and headers[-1] == "":
-        headers = headers[:-1]
-    width = len(headers)
-    for i, row in enumerate(rows[1:], start=2):
-        if any(row[width:]):
-            raise InputError(
-                path, f"this row has values beyond the last header (column {width + 1})", row=i
-            )
+    headers = sheet.headers or []
     _check_header(path, headers)
-    body = [r[:width] + [""] * (width - len(r)) for r in rows[1:]]
-    df = pd.DataFrame(body, columns=headers, dtype=str)
-    return _finish(path, df, headers, None, None, "xlsx")
+    index = pd.Index(sheet.index, name="row", dtype="int64")
+    df = pd.DataFrame(sheet.rows, columns=headers, index=index, dtype=str)
+    flags = np.frombuffer(bytes(sheet.numeric), dtype=np.uint8).reshape(len(index), len(headers))
+    numeric = pd.DataFrame(flags.astype(bool), columns=headers, index=index)
+    return _finish(path, df, headers, None, None, "xlsx", numeric=numeric)
 
 
 def _finish(
     path: Path, df: pd.DataFrame, headers: list[str], encoding: str | None,
-    sep: str | None, fmt: str,
+    sep: str | None, fmt: str, numeric: pd.DataFrame | None = None,
 ) -> RawTable:
-    df.index = pd.RangeIndex(2, len(df) + 2, name="row")
+    if numeric is None:
+        df.index = pd.RangeIndex(2, len(df) + 2, name="row")
     blank = (df == "").all(axis=1) if len(df.columns) else pd.Series(True, index=df.index)
     df = df.loc[~blank]
     if df.empty:
         raise InputError(path, "the file has a header but no data rows")
+    if numeric is not None:
+        numeric = numeric.loc[df.index]
     return RawTable(path=path, data=df, headers=list(headers), encoding=encoding,
-                    separator=sep, format=fmt)
+                    separator=sep, format=fmt, numeric=numeric)
 
 
 def read_table_file(path: Path) -> RawTable:
