@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -44,8 +45,13 @@ def code_version() -> dict[str, str]:
 
 
 def folder_hashes(folder: Path) -> dict[str, str]:
-    """``{file name: sha256}`` of the files directly in ``folder`` (hidden files skipped)."""
+    """``{file name: sha256}`` of the files directly in ``folder`` (hidden files skipped).
+
+    A symbolic link is named, not followed (its target could be anything, a FIFO even):
+    ingestion refuses it with its own message.
+    """
     if not folder.is_dir():
         return {}
-    return {p.name: sha256_file(p) for p in sorted(folder.iterdir())
-            if p.is_file() and not p.name.startswith(".")}
+    return {p.name: ("symlink:" + os.readlink(p)) if p.is_symlink() else sha256_file(p)
+            for p in sorted(folder.iterdir())
+            if not p.name.startswith(".") and (p.is_symlink() or p.is_file())}

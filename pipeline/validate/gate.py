@@ -232,6 +232,13 @@ def validate_wave(data: WaveData, *, previous: WaveData | None = None,
                 "L'ondata precedente indicata in wave.yaml è stata elaborata",
                 "The previous wave named in wave.yaml has been processed",
                 previous_wave=str(prev_label), column="previous_wave"))
+    for name, info in sorted(data.inputs.items()):
+        if isinstance(info, dict) and info.get("warning"):  # a file ingestion did not read
+            checks.append(_gate_check(
+                "wave", f"wave.unknown_file.{name}", "unknown_file", "warning", False,
+                display_path(raw_dir / name),
+                "Ogni file della cartella dell'ondata è una tabella del contratto dei dati",
+                "Every file of the wave folder is a table of the data contract"))
     prev_tables = previous.tables if previous is not None else None
     compared = previous.wave if previous is not None else None
 

@@ -122,6 +122,10 @@ def _halved(c: CheckResult, lang: str) -> Wording:
                                     "previous": c.extra.get("previous_wave", "")}
 
 
+def _unknown_file(c: CheckResult, lang: str) -> Wording:
+    return "unknown_file", {}
+
+
 def _previous_wave(c: CheckResult, lang: str) -> Wording:
     return "previous_wave", {"previous": c.extra.get("previous_wave", "")}
 
@@ -135,7 +139,7 @@ _WORDING: dict[str, Callable[[CheckResult, str], Wording]] = {
     "in_network": _as_kind, "respondents_le_headcount": _headcount,
     "same_sector_as_previous": _sector, "headcount_not_halved": _halved,
     "duplicate_company": _as_kind, "duplicate_answers": _as_kind,
-    "previous_wave": _previous_wave,
+    "previous_wave": _previous_wave, "unknown_file": _unknown_file,
 }
 
 

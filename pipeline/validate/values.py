@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pipeline.ingest.limits import shown
+
 __all__ = ["bare_text", "plain", "share_text", "value_text"]
 
 
@@ -56,6 +58,7 @@ def _written(value: Any, *, missing: str, quote: bool) -> str:
     if value is None:
         return missing
     if isinstance(value, str):
+        value = shown(value)  # at most 80 characters, one line: a cell cannot flood the page
         return f"'{value}'" if quote else value
     if isinstance(value, float):
         return f"{value:g}"

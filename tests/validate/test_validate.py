@@ -545,3 +545,25 @@ def test_suites_command(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         f"{t}.json" for t in CODEBOOK.tables)
     assert "companies.json differs from the codebook" in capsys.readouterr().out
+
+
+def test_a_file_ingestion_did_not_read_is_a_warning_of_the_gate(tmp_path, paths):
+    tables = minimal_tables()
+    write_wave(tmp_path, "w1", tables)
+    (paths.raw_wave("w1") / "notes.xlsx").write_bytes(b"not read")
+    result, report = validate_step("w1", paths=paths)
+    assert result.passed
+    [warning] = [c for c in result.warnings if c.kind == "unknown_file"]
+    assert warning.line("en") == (
+        f"{paths.raw_wave('w1')}/notes.xlsx: file not read: not a table of the data contract "
+        "(companies, company_survey, worker_survey, local_services, network_activity, as .csv "
+        "or .xlsx) (warning)")
+    assert "file non letto" in warning.line("it")
+    assert "notes.xlsx" in report.read_text(encoding="utf-8")
+
+
+def test_a_long_value_is_quoted_short_and_on_one_line():
+    from pipeline.validate.values import value_text
+
+    shown = value_text("x" * 5000 + "\nerror: forged")
+    assert len(shown) <= 82 and "\n" not in shown and shown.endswith("…'")
