@@ -265,9 +265,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(
         sub, "publish", _cmd_publish,
         help="copy a wave's public site to a folder or a .zip, ready to send",
-        description="Copy reports/<wave>/ to DESTINATION (a folder, replaced whole, or a file "
-                    "ending in .zip) and list what was copied. Never copies the confidential "
-                    "per-company reports, raw or processed data.",
+        description="Copy reports/<wave>/ to DESTINATION (a new or empty folder, or one an "
+                    "earlier publish wrote, which is replaced; or a file ending in .zip) and "
+                    "list what was copied. Never writes into the project's data/, reports/ or "
+                    "notebooks/; never copies the confidential per-company reports, raw or "
+                    "processed data.",
         wave="wave label",
     )
     p.add_argument("destination", help="a folder or a .zip file")
