@@ -70,8 +70,10 @@ def snapshot(root: Path) -> dict[str, tuple]:
                 what = ("link", os.readlink(path))
             elif path.is_dir():
                 what = ("dir",)
-            else:
+            elif path.is_file():
                 what = ("file", hashlib.sha256(path.read_bytes()).hexdigest())
+            else:  # a FIFO or socket another test left in the temporary folder: never opened
+                what = ("special",)
             found[str(path.relative_to(root))] = (*what, st.st_mode, st.st_mtime_ns)
     return found
 
