@@ -22,10 +22,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from helpers.notebooks import link_notebooks
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[2]
 WAVE = "placebo-2013"
 SURVEYED = 24
 
@@ -41,7 +41,7 @@ def _welfare(*args: str, env: dict[str, str], timeout: float) -> subprocess.Comp
 def test_welfare_run_on_a_placebo_wave(project: Path) -> None:
     from pipeline.config import get_paths
 
-    (project / "notebooks").symlink_to(REPO / "notebooks", target_is_directory=True)
+    link_notebooks(project)
     env = {**os.environ, "WELFARE_ROOT": str(project),
            "WELFARE_REFERENCE_DIR": str(get_paths().reference_dir), "MPLBACKEND": "Agg"}
 

@@ -30,7 +30,8 @@ from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from helpers.notebooks import link_notebooks
+
 WAVE = "demo-2013"
 
 # --- the site, built once ------------------------------------------------------------------
@@ -96,7 +97,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     root = tmp_path_factory.mktemp("site-project")
     for sub in ("data/raw", "data/processed", "reports"):
         (root / sub).mkdir(parents=True)
-    (root / "notebooks").symlink_to(REPO / "notebooks", target_is_directory=True)
+    link_notebooks(root)
     t0 = time.perf_counter()
     try:
         with pytest.MonkeyPatch.context() as mp:

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers.notebooks import COMPANY_NOTEBOOK
 from helpers.waves import write_wave
 
 from pipeline.atomic import recover, staged_folder
@@ -52,18 +53,6 @@ pd.DataFrame({{"rows": [len(df)]}}).to_csv(Path(tables_dir) / "{name}.csv", inde
 # ## {name}
 """
 
-COMPANY = """# %% tags=["parameters"]
-wave = "w"
-lang = "it"
-processed_dir = None
-company_id = None
-
-# %% [markdown]
-# ## Company report
-
-# %%
-print("report of", company_id)
-"""
 
 #: A process holding a lock until it is killed, named as the run it stands for:
 #: ``python -c HOLDER <lock file> <what> <seconds>``.
@@ -268,7 +257,7 @@ def tiny(project: Path) -> Path:
     (nb / "company").mkdir(parents=True)
     (nb / "01_context.py").write_text(SECTION.format(table="companies", name="context"))
     (nb / "02_needs.py").write_text(SECTION.format(table="worker_survey", name="needs"))
-    (nb / "company" / "company_report.py").write_text(COMPANY)
+    (nb / "company" / "company_report.py").write_text(COMPANY_NOTEBOOK)
     write_wave(project, "w1")
     return project
 

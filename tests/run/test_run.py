@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers.notebooks import COMPANY_NOTEBOOK, link_notebooks
 from helpers.waves import minimal_tables, write_csv, write_wave
 
 from pipeline.config import get_paths
@@ -57,18 +58,6 @@ time.sleep(float(__import__("os").environ.get("TEST_NOTEBOOK_SLEEP", "0")))
 """
 
 
-COMPANY_NOTEBOOK = """# %% tags=["parameters"]
-wave = "w"
-lang = "it"
-processed_dir = None
-company_id = None
-
-# %% [markdown]
-# ## Company report
-
-# %%
-print("report of", company_id)
-"""
 
 
 @pytest.fixture
@@ -246,8 +235,7 @@ def test_a_notebook_opened_by_hand_runs_on_the_latest_wave(project):
     from pipeline.run.execute import execute_notebook
     from pipeline.run.steps import ingest_step
 
-    repo_notebooks = Path(__file__).resolve().parents[2] / "notebooks"
-    (project / "notebooks").symlink_to(repo_notebooks)  # their text cells are the texts
+    repo_notebooks = link_notebooks(project)
     for wave in ("2013", "2014"):
         raw = write_wave(project, wave)
         if wave == "2014":

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from helpers.notebooks import link_notebooks
 from helpers.waves import demo_copy
 from scipy import stats
 
@@ -476,8 +477,7 @@ def test_notebook_writes_its_tables(tmp_path, monkeypatch):
     from pipeline.wave import write_processed
 
     reference = get_paths().reference_dir
-    # the project's notebooks: the texts they say live in their text cells
-    (tmp_path / "notebooks").symlink_to(ROOT / "notebooks", target_is_directory=True)
+    link_notebooks(tmp_path)
     monkeypatch.setenv("WELFARE_ROOT", str(tmp_path))
     monkeypatch.setenv("WELFARE_REFERENCE_DIR", str(reference))
     write_demo_wave("demo-2013", tmp_path / "raw")

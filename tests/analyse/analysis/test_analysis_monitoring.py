@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from helpers.notebooks import link_notebooks
 from helpers.waves import demo_copy
 from scipy import stats
 
@@ -643,8 +644,7 @@ def test_notebook_baseline_follow_up_and_chain(tmp_path, monkeypatch):
     reference = get_paths().reference_dir
     monkeypatch.setenv("WELFARE_ROOT", str(tmp_path))
     monkeypatch.setenv("WELFARE_REFERENCE_DIR", str(reference))
-    # the notebooks' text cells are part of the text catalogue of the project
-    (tmp_path / "notebooks").symlink_to(ROOT / "notebooks", target_is_directory=True)
+    link_notebooks(tmp_path)
     for wave in ("demo-2013", "demo-2014", "demo-2015"):
         write_demo_wave(wave, tmp_path / "raw" / wave)
         write_processed(ingest_wave(wave, tmp_path / "raw" / wave), tmp_path / "proc" / wave)

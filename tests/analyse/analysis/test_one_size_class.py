@@ -15,6 +15,7 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
+from helpers.notebooks import link_notebooks
 
 from pipeline.analyse.analysis.measures import (
     NO_KRUSKAL_WALLIS,
@@ -115,7 +116,7 @@ def test_notebook_03_says_the_comparison_is_not_possible(tmp_path, monkeypatch):
     from pipeline.wave import write_processed
 
     reference = get_paths().reference_dir
-    (tmp_path / "notebooks").symlink_to(ROOT / "notebooks", target_is_directory=True)
+    link_notebooks(tmp_path)
     monkeypatch.setenv("WELFARE_ROOT", str(tmp_path))
     monkeypatch.setenv("WELFARE_REFERENCE_DIR", str(reference))
     write_demo_wave("demo-2013", tmp_path / "raw")
