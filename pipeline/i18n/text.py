@@ -22,12 +22,18 @@ is an error):
 
 Placeholders use ``str.format`` syntax and receive already formatted numbers (see
 :mod:`pipeline.i18n.formatting`); ``tests/i18n/test_text.py`` checks that every text has
-both languages with the same placeholders.
+both languages with the same placeholders. A placeholder's format spec makes the words
+around a figure agree with it (:mod:`pipeline.i18n.grammar`): ``{share:il}`` gives
+"l'80 %" or "il 10 %" (also ``nel``, ``del``, ``al``, ``dal``, ``sul``; capitalised at a
+sentence start: ``{share:Nel}``; Italian only), ``{n:impresa|imprese}`` gives "1 impresa"
+or "2 imprese", ``{n:nessuna impresa|impresa|imprese}`` also "nessuna impresa", and
+``{n:|ha|hanno}`` the agreeing word alone.
 """
 
 from __future__ import annotations
 
 import re
+import string
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -35,6 +41,7 @@ from typing import Any
 import yaml
 
 from pipeline.config import TEXTS_DIR, get_paths
+from pipeline.i18n.grammar import ARTICLES, article, plural
 
 #: The tag of a notebook's Markdown cell that holds texts of the catalogue.
 TEXT_CELL_TAG = "text"
@@ -123,6 +130,28 @@ def _merged(notebooks: Path) -> dict[str, dict[str, str]]:
     return merged
 
 
+class _Agreeing(string.Formatter):
+    """``str.format`` whose specs make articles and nouns agree with a figure."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "|" in format_spec:
+            return plural(value, format_spec)
+        if format_spec.lower() in ARTICLES:
+            if self.lang != "it":
+                raise ValueError(f"article spec {{:{format_spec}}} in a {self.lang} text: "
+                                 "articles agree with figures in Italian only")
+            return article(value, format_spec)
+        return super().format_field(value, format_spec)
+
+
+def fill(template: str, lang: str = "it", **values: Any) -> str:
+    """``template`` with ``values`` filled in, agreement specs applied (see the module doc)."""
+    return _Agreeing(lang).format(template, **values)
+
+
 def has_text(key: str) -> bool:
     """Whether the catalogue defines ``key``."""
     return key in _catalogue()
@@ -135,7 +164,7 @@ def text(key: str, lang: str = "it", **values: Any) -> str:
     except KeyError:
         raise KeyError(f"no text {key!r} in pipeline/i18n/texts/*texts*.yaml or in the "
                        "notebooks' text cells") from None
-    return entry[lang].format(**values).strip()
+    return fill(entry[lang], lang, **values).strip()
 
 
 def say(key: str, lang: str = "it", **values: Any) -> None:
