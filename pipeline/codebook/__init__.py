@@ -2,14 +2,24 @@
 
 ``codebook.yaml`` describes every table and column; ``measures.csv`` is the measure
 taxonomy (14 areas, 62 measures) with Italian and English labels; ``service_types.csv``
-the codes of local services. Families such as ``need_imp_<MEASURE>`` are expanded here, so
-every consumer (ingestion, data-quality suites, chart labels, the variable documentation)
+the codes of local services; ``legal_references.yaml`` the thresholds and citations by date
+(:mod:`pipeline.codebook.legal`). Families such as ``need_imp_<MEASURE>`` are expanded here,
+so every consumer (ingestion, data-quality suites, chart labels, the variable documentation)
 sees the same concrete list of columns.
+
+Dated labels: ``load_codebook(on=wave_meta)`` gives the codebook *of a wave*: its measure
+labels (in ``measures``, the ``measure`` code list and every column label built from them)
+cite a law only where it was in force on the wave's last fieldwork day
+(:func:`pipeline.codebook.legal.wave_date`), and its thresholds
+(:meth:`Codebook.fringe_benefit_threshold`) are those of that day. Without a date the
+labels are the taxonomy's own and the thresholds those of the newest period.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -17,7 +27,23 @@ from typing import Any
 
 import yaml
 
+from pipeline.codebook.legal import (
+    DateLike,
+    LegalReferences,
+    LegalReferencesError,
+    Period,
+    as_date,
+    fringe_benefit_threshold,
+    load_legal_references,
+    rules_in_force,
+    wave_date,
+)
 from pipeline.config import CODEBOOK_DIR
+
+__all__ = ["ACTIVE_STATUSES", "CODEBOOK_DIR", "COLUMN_TYPES", "Codebook", "Column",
+           "DateLike", "LegalReferences", "LegalReferencesError", "Period", "Table",
+           "as_date", "fringe_benefit_threshold", "load_codebook", "load_legal_references",
+           "rules_in_force", "wave_date"]
 
 #: Codes of the ``adoption`` code list that count as an active measure (for all employees
 #: or for some): the one definition every stage uses.
@@ -108,7 +134,19 @@ class Table:
 
 @dataclass(frozen=True)
 class Codebook:
-    """The loaded codebook. Build it with :func:`load_codebook`."""
+    """The loaded codebook. Build it with :func:`load_codebook`.
+
+    Attributes
+    ----------
+    on
+        The day whose legal references the labels and thresholds follow (a wave's last
+        fieldwork day); ``None``: the taxonomy's own labels and the newest thresholds.
+    legal
+        The dated rules (:mod:`pipeline.codebook.legal`).
+    written_labels
+        ``{measure: {"it": ..., "en": ...}}``: the labels as the taxonomy writes them,
+        before dating.
+    """
 
     tables: dict[str, Table]
     code_lists: dict[str, dict[str, dict[str, str]]]
@@ -117,6 +155,10 @@ class Codebook:
     service_types: tuple[dict[str, str], ...]
     missing_values: tuple[str, ...]
     dont_know_values: tuple[str, ...]
+    on: dt.date | None = None
+    legal: LegalReferences | None = field(default=None, compare=False, repr=False)
+    written_labels: Mapping[str, Mapping[str, str]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     def column(self, table: str, name: str) -> Column:
         """A raw or derived column of ``table``."""
@@ -134,8 +176,23 @@ class Codebook:
                 return m
         raise KeyError(f"unknown measure code {code!r}")
 
-    def measure_label(self, code: str, lang: str = "it") -> str:
-        return self.measure(code)[f"measure_label_{lang}"]
+    def measure_label(self, code: str, lang: str = "it", *, on: DateLike = None) -> str:
+        """The label of measure ``code`` in ``lang`` as of the codebook's date, or as of
+        ``on`` when given (a date or a wave's meta: a law is cited only where in force)."""
+        if on is None or self.legal is None:
+            return self.measure(code)[f"measure_label_{lang}"]
+        self.measure(code)  # unknown codes fail here
+        return self.legal.measure_label(code, self.written_labels[code][lang], lang, on)
+
+    def rules_in_force(self) -> dict[str, Period]:
+        """``{rule id: period}`` of the legal references on the codebook's date."""
+        return rules_in_force(self.on, references=self.legal)
+
+    def fringe_benefit_threshold(self, *, with_children: bool = False) -> float:
+        """The fringe-benefit ceiling (TUIR art. 51 c. 3) on the codebook's date, EUR a year
+        (:func:`pipeline.codebook.legal.fringe_benefit_threshold`)."""
+        return fringe_benefit_threshold(self.on, with_children=with_children,
+                                        references=self.legal)
 
     def areas(self) -> dict[str, dict[str, str]]:
         """``{area_code: {"it": label, "en": label}}`` in taxonomy order."""
@@ -218,11 +275,56 @@ def _build_column(
     )
 
 
+def _dated_measures(measures: tuple[dict[str, str], ...], legal: LegalReferences,
+                    day: dt.date | None) -> tuple[dict[str, str], ...]:
+    """The taxonomy rows with their labels as of ``day`` (new dicts; the rows read from
+    ``measures.csv`` are left as they are). A citation the labels no longer write is an
+    error, so that the dated table and the taxonomy cannot drift apart unseen."""
+    codes = {m["measure_code"] for m in measures}
+    for c in legal.citations:
+        if c.measure not in codes:
+            raise LegalReferencesError(f"legal references: measure citation of unknown "
+                                       f"measure {c.measure!r}")
+    out = []
+    for m in measures:
+        row = dict(m)
+        for lang in ("it", "en"):
+            key = f"measure_label_{lang}"
+            for c in legal.citations:
+                if c.measure == m["measure_code"] and c.written[lang] not in m[key]:
+                    raise LegalReferencesError(
+                        f"legal references: the {lang} label of {c.measure} "
+                        f"({m[key]!r}) does not write {c.written[lang]!r}: update "
+                        "measure_citations")
+            if day is not None:
+                row[key] = legal.measure_label(m["measure_code"], m[key], lang, day)
+        out.append(row)
+    return tuple(out)
+
+
+def load_codebook(directory: Path = CODEBOOK_DIR, on: DateLike = None) -> Codebook:
+    """Load and expand the codebook, dated by ``on`` (cached per directory and day).
+
+    Parameters
+    ----------
+    directory
+        The folder of ``codebook.yaml``, ``measures.csv``, ``service_types.csv`` and
+        ``legal_references.yaml``.
+    on
+        The day whose legal references apply: a date, an ISO string, a wave's meta
+        (``WaveContext.meta``, ``WaveData.meta``: its last fieldwork day, see
+        :func:`pipeline.codebook.legal.wave_date`) or a ``(start, end)`` period (its end).
+        ``None``: the taxonomy's labels as written and the newest thresholds.
+    """
+    return _load_codebook(Path(directory), as_date(on))
+
+
 @cache
-def load_codebook(directory: Path = CODEBOOK_DIR) -> Codebook:
-    """Load and expand the codebook (cached: it is read once per process)."""
+def _load_codebook(directory: Path, day: dt.date | None) -> Codebook:
     raw = yaml.safe_load((directory / "codebook.yaml").read_text(encoding="utf-8"))
-    measures = _read_csv(directory / "measures.csv")
+    written = _read_csv(directory / "measures.csv")
+    legal = load_legal_references(directory / "legal_references.yaml")
+    measures = _dated_measures(written, legal, day)
     services = _read_csv(directory / "service_types.csv")
     code_lists: dict[str, dict[str, dict[str, str]]] = {
         name: {str(k): v for k, v in (codes or {}).items()}
@@ -299,4 +401,8 @@ def load_codebook(directory: Path = CODEBOOK_DIR) -> Codebook:
         service_types=services,
         missing_values=tuple(raw["missing_values"]),
         dont_know_values=tuple(raw["dont_know_values"]),
+        on=day,
+        legal=legal,
+        written_labels={m["measure_code"]: {"it": m["measure_label_it"],
+                                            "en": m["measure_label_en"]} for m in written},
     )

@@ -83,7 +83,31 @@ def variables_markdown(codebook: Codebook | None = None) -> str:
         lines.append(f"| {m['area_code']} | `{m['measure_code']}` | {m['measure_label_it']} | "
                      f"{m['measure_label_en']} | {'yes' if m['asked_workers'] == '1' else ''} | "
                      f"{'yes' if m['shareable'] == '1' else ''} |")
+    lines += ["", *_legal_markdown(codebook)]
     return "\n".join(lines) + "\n"
+
+
+def _legal_markdown(codebook: Codebook) -> list[str]:
+    """The dated rules of ``legal_references.yaml``: what a wave of a given date cites."""
+    legal = codebook.legal
+    if legal is None:
+        return []
+    lines = ["## Legal references by date", "",
+             "From `pipeline/codebook/legal_references.yaml`: a wave's reports use the period "
+             "in force on its last day of fieldwork (`load_codebook(on=wave meta)`).", "",
+             "| rule | from | to | value | cites (it) | source |", "|---|---|---|---|---|---|"]
+    for rule in legal.rules.values():
+        for p in rule.periods:
+            value = "" if p.value is None else f"{p.value:g}"
+            if p.value_with_children not in (None, p.value):
+                value += f" ({p.value_with_children:g} with children)"
+            cite = p.cite["it"] if p.cite else "(nothing)"
+            lines.append(f"| `{rule.id}` | {p.valid_from or ''} | {p.valid_to or ''} | {value} "
+                         f"| {cite} | {p.source.replace('|', '/')} |")
+    lines += ["", "Measure labels citing a law (dropped outside its periods): "
+              + ", ".join(f"`{c.measure}` {c.written['it']} ({c.rule})"
+                          for c in legal.citations) + "."]
+    return lines
 
 
 def write_variables_doc(path: Path | None = None) -> Path:

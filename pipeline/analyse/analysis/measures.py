@@ -46,7 +46,6 @@ from pipeline.analyse.analysis.measures_adoption import (
     welfare_area_table,
 )
 from pipeline.analyse.analysis.measures_maturity import (
-    BUDGET_REFERENCE_EUR,
     COVERAGE_WEIGHT,
     GOVERNANCE_ITEMS,
     MATURITY_CLASSES,
@@ -55,6 +54,7 @@ from pipeline.analyse.analysis.measures_maturity import (
     REGULATION_MEASURES,
     TERRITORY_MEASURES,
     TOP_CLASSES,
+    budget_reference,
     maturity_class,
     maturity_components,
     maturity_distribution,
@@ -81,7 +81,6 @@ from pipeline.analyse.analysis.measures_outcomes import (
 __all__ = [
     "ACTIVE",
     "ADOPTION_COLUMNS",
-    "BUDGET_REFERENCE_EUR",
     "CHART_STATUSES",
     "COMPARED_MEASURES",
     "COVARIATES",
@@ -104,6 +103,7 @@ __all__ = [
     "adoption_summary",
     "adoption_table",
     "all_network_members",
+    "budget_reference",
     "charted_measures",
     "maturity_class",
     "maturity_components",

@@ -14,10 +14,11 @@ component       points  definition (each part 0-1, times its points)
                         area's measures that are active: a measure for all employees
                         counts 1, for some employees 0.5 (coverage), else 0
 ``governance``    20    mean of four items: welfare budget per employee
-                        (``min(budget, 1000) / 1000``; EUR 1,000 is the TUIR art. 51 c.3
-                        fringe-benefit threshold), needs survey done, second-level
-                        agreement, a welfare regulation or internal communication on the
-                        measures (WELFARE_REGULATION or INTERNAL_COMMUNICATION active)
+                        (``min(budget, T) / T``, T the fringe-benefit ceiling of TUIR art.
+                        51 c. 3 in force on the wave's date, see below), needs survey done,
+                        second-level agreement, a welfare regulation or internal
+                        communication on the measures (WELFARE_REGULATION or
+                        INTERNAL_COMMUNICATION active)
 ``territory``     10    share of the five measures that reach beyond the company
                         (SHARED_SERVICES, PUBLIC_CONVENTION, LOCAL_PROVIDERS,
                         COMMUNITY_PROJECTS, TERRITORIAL_AGREEMENT) that are active: the
@@ -30,6 +31,16 @@ yes/no as 0 (the score never rewards a blank). Classes, as the Index's ``1W``-``
 ``1W`` up to 10 points and ``5W`` above 40 are the Index's bounds; the three in between
 are evenly spaced (the project's choice): 1W <= 10 < 2W <= 20 < 3W <= 30 < 4W <= 40 <
 5W. It is *not* the Welfare Index PMI rating, only shaped like it.
+
+The budget reference T (:func:`budget_reference`) is the general fringe-benefit ceiling
+(without the higher one for workers with dependent children: the budget is per employee,
+children or not) on the date of the codebook passed in, that is the wave's last day of
+fieldwork (``load_codebook(on=meta)``, :func:`pipeline.codebook.legal.wave_date`): EUR
+258.23 in 2013, 600 or 3,000 in late 2022, 1,000 in 2024-2027
+(``pipeline/codebook/legal_references.yaml``). A budget at or above the ceiling in force
+earns the full item. An undated codebook gives the newest period of the table. Scores of
+waves whose ceilings differ are not on the same yardstick for this item: to compare waves,
+score them with one codebook (as the monitoring does, with the current wave's).
 
 The per-company scores are for the confidential company reports: a published report shows
 only the distribution of classes (:func:`published_maturity_distribution`: a class of 1 to
@@ -54,8 +65,6 @@ MATURITY_CUTS = (10.0, 20.0, 30.0, 40.0)
 MATURITY_CLASSES = ("1W", "2W", "3W", "4W", "5W")
 #: Coverage weight of an adoption status in the content component.
 COVERAGE_WEIGHT = {"active_all": 1.0, "active_some": 0.5}
-#: Budget per employee (EUR a year) that earns the full budget item.
-BUDGET_REFERENCE_EUR = 1000.0
 GOVERNANCE_ITEMS = ("budget", "needs_survey", "agreement", "regulation_communication")
 REGULATION_MEASURES = ("WELFARE_REGULATION", "INTERNAL_COMMUNICATION")
 TERRITORY_MEASURES = ("SHARED_SERVICES", "PUBLIC_CONVENTION", "LOCAL_PROVIDERS",
@@ -73,13 +82,24 @@ def maturity_class(score: pd.Series | np.ndarray | float) -> pd.Series:
     return out.where(s.notna())
 
 
+def budget_reference(codebook: Codebook | None = None) -> float:
+    """The welfare budget per employee (EUR a year) that earns the full budget item.
+
+    The general fringe-benefit ceiling of TUIR art. 51 c. 3 on the codebook's date
+    (:meth:`pipeline.codebook.Codebook.fringe_benefit_threshold`): the wave's last day of
+    fieldwork for ``load_codebook(on=meta)``, the newest period for an undated codebook.
+    """
+    return (codebook or load_codebook()).fringe_benefit_threshold()
+
+
 def _flag(surveyed: pd.DataFrame, column: str) -> pd.Series:
     if column not in surveyed.columns:
         return pd.Series(0.0, index=surveyed.index)
     return surveyed[column].astype("Float64").fillna(0).astype("float64")
 
 
-def maturity_scores(surveyed: pd.DataFrame, *, codebook: Codebook | None = None) -> pd.DataFrame:
+def maturity_scores(surveyed: pd.DataFrame, *, codebook: Codebook | None = None,
+                    budget_eur: float | None = None) -> pd.DataFrame:
     """Welfare-maturity score (0-100) and class of each surveyed company. CONFIDENTIAL.
 
     See the module docstring for the definition (components, points, classes). The result
@@ -91,6 +111,12 @@ def maturity_scores(surveyed: pd.DataFrame, *, codebook: Codebook | None = None)
     surveyed
         The company questionnaire (``m_<MEASURE>``, ``welfare_budget_per_emp``,
         ``needs_survey_done``, ``second_level_agreement``).
+    codebook
+        The wave's codebook (``load_codebook(on=meta)``): the taxonomy and the date of the
+        budget reference; default the undated codebook.
+    budget_eur
+        The budget per employee (EUR a year) that earns the full budget item; default
+        :func:`budget_reference` of ``codebook`` (the fringe-benefit ceiling in force).
 
     Returns
     -------
@@ -100,6 +126,9 @@ def maturity_scores(surveyed: pd.DataFrame, *, codebook: Codebook | None = None)
         (0-1), ``points_<component>``, ``score`` (0-100) and ``maturity_class``.
     """
     codebook = codebook or load_codebook()
+    reference = budget_reference(codebook) if budget_eur is None else float(budget_eur)
+    if not reference > 0:
+        raise ValueError(f"the budget reference must be a positive amount, not {reference!r}")
     area_of = codebook.area_of()
     areas = list(codebook.areas())
     all_measures = codebook.measure_codes()
@@ -113,8 +142,7 @@ def maturity_scores(surveyed: pd.DataFrame, *, codebook: Codebook | None = None)
     content = weight.T.groupby(area_key).mean().T.reindex(columns=areas, fill_value=0.0)
     budget = surveyed.get("welfare_budget_per_emp", pd.Series(np.nan, index=surveyed.index))
     items = pd.DataFrame({
-        "budget": (budget.astype("float64").fillna(0.0).clip(0, BUDGET_REFERENCE_EUR)
-                   / BUDGET_REFERENCE_EUR),
+        "budget": budget.astype("float64").fillna(0.0).clip(0, reference) / reference,
         "needs_survey": _flag(surveyed, "needs_survey_done"),
         "agreement": _flag(surveyed, "second_level_agreement"),
         "regulation_communication": active[list(REGULATION_MEASURES)].any(axis=1).astype(float),
@@ -164,8 +192,6 @@ def maturity_components(scores: pd.DataFrame, *, level: float = 0.95) -> pd.Data
                      "se": t["se"], "ci_low": t["ci_low"], "ci_high": t["ci_high"],
                      "n": int(t["n"])})
     return pd.DataFrame(rows)
-
-
 
 
 def published_maturity_distribution(scores: pd.DataFrame, *, min_cell: int) -> pd.DataFrame:
