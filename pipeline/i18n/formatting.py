@@ -184,7 +184,8 @@ class Formatter:
         Returns
         -------
         str
-            Italian ``24 novembre 2026``, English ``24 November 2026``.
+            Italian ``24 novembre 2026`` (the first of the month ``1° ottobre 2026``, as
+            Italian writes it), English ``24 November 2026``.
 
         Raises
         ------
@@ -195,7 +196,8 @@ class Formatter:
             d = datetime.date.fromisoformat(d)
         if not isinstance(d, datetime.date):
             raise TypeError(f"not a date: {d!r}")
-        return f"{d.day} {MONTHS[self.lang][d.month - 1]} {d.year}"
+        day = "1°" if self.lang == "it" and d.day == 1 else str(d.day)
+        return f"{day} {MONTHS[self.lang][d.month - 1]} {d.year}"
 
     def cell(self, x: object, decimals: int = 2) -> str:
         """A number for a table cell: as :meth:`number`, :data:`NOT_AVAILABLE` if missing.

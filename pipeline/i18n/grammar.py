@@ -57,6 +57,8 @@ def _sound(written: str) -> str:
     group is *mille* but followed by two or more is *un milione*, *un miliardo*; 0 is
     *zero* (article *lo*).
     """
+    if re.match(r"^\s*1°", written):  # "il 1° gennaio": *primo*
+        return "consonant"
     groups = _groups(written)
     if groups is None:
         return "consonant"

@@ -157,7 +157,7 @@ def test_percent_italian_space_is_non_breaking():
     [
         (datetime.date(2026, 11, 24), "it", "24 novembre 2026"),
         (datetime.date(2026, 11, 24), "en", "24 November 2026"),
-        (datetime.date(2027, 1, 1), "it", "1 gennaio 2027"),
+        (datetime.date(2027, 1, 1), "it", "1° gennaio 2027"),
         (datetime.datetime(2026, 3, 5, 23, 59), "en", "5 March 2026"),
         ("2026-08-15", "it", "15 agosto 2026"),
     ],

@@ -12,6 +12,7 @@ from pipeline.i18n.text import fill
     ("1.000.000", "l'1.000.000"), ("10 %", "il 10 %"), ("18 %", "il 18 %"),
     ("100 %", "il 100 %"), ("1.000", "il 1.000"), ("1.500", "il 1.500"),
     ("0 %", "lo 0 %"), ("0,5 %", "lo 0,5 %"), ("2,9", "il 2,9"), (80, "l'80"),
+    ("1° gennaio 2027", "il 1° gennaio 2027"),
 ])
 def test_article_follows_how_the_figure_is_read(figure, expected):
     assert article(figure) == expected
