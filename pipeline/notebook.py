@@ -1,19 +1,31 @@
 """What a notebook needs to tell its story: the wave's tables, outputs, figures with captions.
 
 Notebooks stay thin: they call these helpers and the analysis functions, nothing more.
+
+A figure is shown with its caption and, right after it, its data as an accessible table
+(:func:`show_figure`): the text alternative of a chart (WCAG 1.1.1) holds its data, and
+the image's ``alt`` a short description with the key values.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from pipeline.analyse.disclosure import suppress_small_cells
+from pipeline.analyse.plots.chart import chart_info
 from pipeline.config import DEFAULT_MIN_CELL, get_paths
-from pipeline.wave import list_waves, read_manifest, read_processed
+from pipeline.i18n.formatting import Formatter
+from pipeline.i18n.text import text
+from pipeline.wave import list_waves, read_manifest, read_processed, wave_title
+
+#: Where a figure's data come from: the words of each in ``chart.source.<name>``.
+SOURCES = ("workers", "companies", "mapping", "activity", "local_services")
 
 
 @dataclass
@@ -57,6 +69,37 @@ class WaveContext:
         published.to_csv(self.tables_dir / f"{name}.csv", index=False, float_format="%.6g")
         return published
 
+    def source(self, *data: str, waves: list[str] | None = None) -> str:
+        """The source line of a figure: "Fonte: <data>. <the wave's name>."
+
+        Parameters
+        ----------
+        data
+            What the figure is drawn from, one or more of :data:`SOURCES` (``workers``:
+            the workers' questionnaire, ``companies``: the companies' questionnaire,
+            ``mapping``: the mapping of the province's companies, ``activity``: the
+            network's record, ``local_services``).
+        waves
+            Several waves compared (monitoring): their labels, oldest first; default this
+            wave, named by its title (:func:`pipeline.wave.wave_title`).
+
+        Returns
+        -------
+        str
+            E.g. "Fonte: questionario ai lavoratori delle imprese della rete. Rilevazione
+            ottobre–novembre 2014."
+        """
+        unknown = [d for d in data if d not in SOURCES]
+        if unknown or not data:
+            raise ValueError(f"figure source {unknown or data!r}: expected some of {SOURCES}")
+        fmt = Formatter(self.lang)
+        sources = fmt.listing(text(f"chart.source.{d}", self.lang) for d in data)
+        if waves and len(waves) > 1:
+            named = text("chart.source.waves", self.lang, names=fmt.listing(waves))
+        else:
+            named = wave_title({"label": self.wave, **self.meta}, self.lang)
+        return text("chart.source", self.lang, sources=sources, waves=named.rstrip("."))
+
 
 def latest_wave() -> str:
     """The last processed wave in wave order (what a notebook opened by hand looks at)."""
@@ -94,13 +137,89 @@ def open_wave(wave: str | None, lang: str = "it", processed_dir: str | None = No
                        tables=data.tables, tables_dir=out, min_cell=int(min_cell))
 
 
-def show_figure(fig: Any, caption: str) -> None:
-    """Display a matplotlib figure with its caption (numbered by the report renderer)."""
+def _cell(value: Any, fmt: Formatter) -> str:
+    """A value of a figure's data table as written in the report (missing: ``n.d.``)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return text("chart.nd", fmt.lang)
+    if isinstance(value, bool):
+        return text("chart.yes" if value else "chart.no", fmt.lang)
+    if isinstance(value, int | np.integer):
+        return fmt.number(value, 0)
+    if isinstance(value, float | np.floating):
+        return fmt.number(value, 0 if float(value).is_integer() else 2)
+    return str(value)
+
+
+def figure_data_html(data: pd.DataFrame, lang: str = "it", source: str | None = None) -> str:
+    """A figure's data as a collapsed, accessible HTML table.
+
+    ``<details class="figure-data">`` with a ``<summary>`` ("Dati della figura", numbered
+    by the report renderer, :mod:`pipeline.render.prepare`), the table (the first column as
+    row headers, the others right-aligned) and the source line. Every header and value is
+    escaped: a value is data, never markup.
+
+    Parameters
+    ----------
+    data
+        Readable headers; values strings as the report writes them (numbers are written
+        with :class:`~pipeline.i18n.formatting.Formatter`, missing ones ``n.d.``).
+    lang
+        Language of the summary and of numbers given as numbers.
+    source
+        The figure's source line, repeated under the table.
+    """
+    fmt = Formatter(lang)
+    head = "".join(f"<th>{html_escape(str(c))}</th>" for c in data.columns)
+    rows = []
+    for values in data.itertuples(index=False):
+        cells = [_cell(v, fmt) for v in values]
+        first, rest = cells[0], cells[1:]
+        rows.append(f"<tr><th>{html_escape(first)}</th>" + "".join(
+            f'<td style="text-align: right">{html_escape(c)}</td>' for c in rest) + "</tr>")
+    foot = f'<p class="figure-data-source">{html_escape(source)}</p>' if source else ""
+    return (f'<details class="figure-data"><summary class="figure-data-summary">'
+            f'{html_escape(text("chart.data", lang))}</summary>'
+            f'<table class="figure-data-table"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>{foot}</details>')
+
+
+def show_figure(fig: Any, caption: str, data: pd.DataFrame | None = None, *,
+                lang: str = "it", alt: str | None = None) -> None:
+    """Display a figure with its caption (numbered by the report renderer), then its data.
+
+    Parameters
+    ----------
+    fig
+        A matplotlib figure; one of :mod:`pipeline.analyse.plots` carries the table of
+        what it draws and a short description (:func:`~pipeline.analyse.plots.chart.
+        chart_info`).
+    caption
+        The caption, below the figure.
+    data
+        The figure's data, readable column names, values as the report writes them (or
+        numbers, written here): the published, suppressed table. Default: the table the
+        figure function drew from. Shown after the figure as a collapsed table ("Dati
+        della figura 3"): the text alternative with the data (WCAG 1.1.1).
+    lang
+        Language of the table's summary and of numbers given as numbers.
+    alt
+        The image's alternative text; default the figure's description with its key
+        values (never a copy of the caption), else the caption.
+    """
     import matplotlib.pyplot as plt
     from IPython.display import display
 
-    display(fig, metadata={"caption": caption})
+    info = chart_info(fig)
+    if data is None and info is not None:
+        data = info.data
+    description = alt or (info.alt if info is not None else None) or caption
+    display(fig, metadata={"caption": caption, "alt": description})
     plt.close(fig)
+    if data is not None and len(data.columns) and len(data):
+        source = info.source if info is not None else None
+        plain = data.to_string(index=False)
+        display({"text/html": figure_data_html(data, lang, source), "text/plain": plain},
+                raw=True, metadata={"welfare_figure_data": True})
 
 
 def show_table(df: pd.DataFrame, caption: str) -> None:

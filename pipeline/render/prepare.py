@@ -40,8 +40,18 @@ A caption is taken from the first of:
        #| tbl-cap: "Imprese per settore"
 
 A caption is plain text (escaped). A ``{lang: text}`` mapping gives the caption of the
-report's language, else the Italian one, else the first one. The caption (or, without one,
-the label "Figura 1") is also the image's alternative text.
+report's language, else the Italian one, else the first one.
+
+Alternative text and the figure's data
+--------------------------------------
+The image's alternative text is the output's metadata ``alt`` (a string or a
+``{lang: text}`` mapping; :func:`pipeline.notebook.show_figure` sets a short description
+with the key values), else the caption, else the label "Figura 1".
+
+An output whose metadata has ``welfare_figure_data`` (:func:`pipeline.notebook.show_figure`
+displays one after each figure: the figure's data in a collapsed ``<details>`` table) is
+neither a figure nor a table: it is not numbered, and its summary ("Dati della figura")
+takes the number of the figure before it ("Dati della figura 3").
 """
 
 from __future__ import annotations
@@ -54,6 +64,7 @@ from typing import Any
 import nbformat
 
 from pipeline.i18n.formatting import normalize_lang
+from pipeline.i18n.text import text
 from pipeline.render.labels import LABELS
 
 __all__ = ["REMOVE_CELL_TAGS", "REMOVE_OUTPUT_TAGS", "UNNUMBERED_TAG", "prepare_notebook"]
@@ -78,6 +89,9 @@ _REPR_ITEM = r"(?:<[^<>\n]*>|Text\([^\n]*?\))"
 _REPR_NOISE = re.compile(rf"^[\[\(\s]*{_REPR_ITEM}(?:\s*,\s*{_REPR_ITEM})*[\s,\]\)]*$", re.DOTALL)
 _TABLE_TAG = re.compile(r"<table\b", re.IGNORECASE)
 _CAPTION_LINE = re.compile(r"^\s*#\|\s*(fig-cap|tbl-cap|caption)\s*:\s*(.*?)\s*$")
+#: Metadata key of the output holding a figure's data (:func:`pipeline.notebook.show_figure`).
+FIGURE_DATA = "welfare_figure_data"
+_DATA_SUMMARY = re.compile(r'(<summary class="figure-data-summary">)(.*?)(</summary>)', re.DOTALL)
 
 
 def _tags(cell: Any) -> set[str]:
@@ -151,6 +165,8 @@ def _output_caption(output: Any, lang: str) -> str | None:
 
 def _kind(output: Any) -> str | None:
     data = output.get("data", {})
+    if (output.get("metadata") or {}).get(FIGURE_DATA):
+        return "figure_data"
     if any(m in data for m in _IMAGE_MIMES):
         return "figure"
     if "text/html" in data and _TABLE_TAG.search(_text(data["text/html"])):
@@ -180,11 +196,25 @@ def _keep(output: Any, dropped: dict[str, int]) -> bool:
     return bool(data) and not _is_noise(output)
 
 
+def _number_data(output: Any, number: int, lang: str) -> None:
+    """The summary of a figure's data table names its figure: "Dati della figura 3"."""
+    html = output.get("data", {}).get("text/html")
+    if html is None:
+        return
+    summary = text("chart.data_numbered", lang, number=number)
+    output["data"]["text/html"] = _DATA_SUMMARY.sub(
+        lambda m: m.group(1) + summary + m.group(3), _text(html), count=1)
+
+
 def _number(cell: Any, counters: dict[str, int], words: dict[str, str], lang: str) -> None:
     """Number the figures and tables of a code cell's (kept) outputs, with their captions."""
     seen = {"figure": 0, "table": 0}
     for output in cell.outputs:
         kind = _kind(output)
+        if kind == "figure_data":
+            if counters["figure"]:
+                _number_data(output, counters["figure"], lang)
+            continue
         if kind is None:
             continue
         counters[kind] += 1
@@ -195,13 +225,14 @@ def _number(cell: Any, counters: dict[str, int], words: dict[str, str], lang: st
             if seen[kind] < len(captions):
                 caption = captions[seen[kind]]
         seen[kind] += 1
-        text = f"{words[kind]} {number}"
+        label = f"{words[kind]} {number}"
+        alt = _localised((output.get("metadata") or {}).get("alt"), lang)
         output.setdefault("metadata", {})["welfare_report"] = {
             "kind": kind,
             "number": number,
-            "label": text,
+            "label": label,
             "caption": caption,
-            "alt": caption or text,
+            "alt": alt or caption or label,
             "id": f"{'fig' if kind == 'figure' else 'tab'}-{number}",
         }
 
@@ -223,7 +254,7 @@ def prepare_notebook(nb: nbformat.NotebookNode, lang: str = "it") -> nbformat.No
         The copy, without what a report must not show (see the module docstring); each
         figure or table output's metadata has a ``welfare_report`` entry: ``kind``,
         ``number``, ``label`` ("Figura 3"), ``caption``, ``alt`` and ``id`` (``fig-3``,
-        ``tab-1``).
+        ``tab-1``); a figure's data table names its figure ("Dati della figura 3").
     """
     lang = normalize_lang(lang)
     words = LABELS[lang]

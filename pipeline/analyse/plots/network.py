@@ -1,8 +1,11 @@
 """Figures of the measures, network and monitoring sections: stacked status bars, effect
-dots with a zero line, a viability grid, and the network's activity over time.
+dots with a zero line, needs against adoption; the viability grid and the network's
+activity over time are in :mod:`~pipeline.analyse.plots.grid` (importable from here too).
 
 Like the other plot modules: tidy tables in, a matplotlib figure out, labels passed in
-already translated (no prose is written here).
+already translated (no prose is written here). Differences are drawn so that **right is
+better**: a difference where lower is better (work-to-family conflict) is turned round
+with ``reverse=True`` and the axis label says so.
 """
 
 from __future__ import annotations
@@ -12,19 +15,30 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.lines import Line2D
 
-from pipeline.analyse.plots.estimates import dot_ci
-from pipeline.analyse.plots.theme import PALETTE
+from pipeline.analyse.plots.axes import fit_labels, format_axis
+from pipeline.analyse.plots.chart import (
+    chart_info,
+    describe,
+    finish,
+    mark_suppressed,
+    nd,
+    suppressed_handle,
+    top_legend,
+    value_writer,
+)
+from pipeline.analyse.plots.estimates import dot_ci, figure_height, row_height
+from pipeline.analyse.plots.grid import VIABILITY_COLORS, activity_chart, viability_grid
+from pipeline.analyse.plots.theme import FONT_SIZE, LABEL_SIZE, MUTED, PALETTE, WIDTH
+from pipeline.i18n.text import text
+
+__all__ = ["STATUS_COLORS", "VIABILITY_COLORS", "activity_chart", "effect_dots", "gap_chart",
+           "status_bars", "viability_grid"]
 
 #: Colours of the adoption statuses (dark = for everyone, light = planned).
 STATUS_COLORS = {"active_all": "#0b6e4f", "active_some": "#5fb49c", "planned": "#dcc48e"}
-#: Colours of the viability statuses.
-VIABILITY_COLORS = {"viable": "#1b7837", "uncertain": "#a6dba0", "no_interest": "#fee08b",
-                    "too_small": "#e0e0e0", "withheld": "#ffffff"}
 
 
 def status_bars(
@@ -37,28 +51,58 @@ def status_bars(
     status_labels: dict[str, str] | None = None,
     xlabel: str = "",
     title: str = "",
+    lang: str = "it",
+    source: str | None = None,
+    label_name: str | None = None,
+    min_cell: int | None = None,
+    wrap_width: int = 28,
 ) -> Figure:
     """Horizontal stacked bars of shares (0-1) by status, one bar per ``label``.
 
     ``table`` has one row per label and status; bars appear in the order of first
-    appearance, top to bottom. Suppressed (NA) shares are drawn as 0.
+    appearance, top to bottom, statuses stacked in ``statuses`` order. A label whose
+    shares are all suppressed (NA) is a hatched ``n.d.`` stub; a single NA share among
+    published ones counts as 0.
     """
     items = list(dict.fromkeys(table[label]))
-    wide = table.pivot_table(index=label, columns=status, values=value, aggfunc="first")
-    wide = wide.reindex(index=items, columns=list(statuses)).astype(float).fillna(0.0)
-    fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(items) + 1.5))
+    wide = table.pivot_table(index=label, columns=status, values=value, aggfunc="first",
+                             dropna=False)
+    wide = wide.reindex(index=items, columns=list(statuses)).astype(float)
+    hidden = wide.isna().all(axis=1).to_numpy()
+    names = {st: (status_labels or {}).get(st, st) for st in statuses}
+    shown = fit_labels(items, wrap_width)
+    fig, ax = plt.subplots(figsize=(WIDTH, figure_height(len(items), row_height(shown), 1.6)))
     y = np.arange(len(items))[::-1]
     left = np.zeros(len(items))
     for st in statuses:
-        ax.barh(y, wide[st], left=left, color=STATUS_COLORS.get(st, PALETTE[0]),
-                label=(status_labels or {}).get(st, st), height=0.7)
-        left += wide[st].to_numpy()
-    ax.set_yticks(y, items)
+        part = wide[st].fillna(0.0).to_numpy()
+        ax.barh(y, part, left=left, color=STATUS_COLORS.get(st, PALETTE[0]),
+                label=names[st], height=0.7)
+        left += part
+    mark_suppressed(ax, list(y[hidden]), lang, stub=0.03)
+    ax.set_yticks(y, shown, fontsize=LABEL_SIZE)
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    format_axis(ax.xaxis, lang, "percent")
     ax.set(xlabel=xlabel, title=title)
     ax.grid(axis="y", visible=False)
-    return _top_legend(fig, ax, ncol=len(statuses))
+    handles = ax.get_legend_handles_labels()[0]
+    if hidden.any():
+        handles.append(suppressed_handle(lang, min_cell))
+    top_legend(ax, handles, ncol=2)
+    one = value_writer(lang, percent=True)
+    data = pd.DataFrame({label_name or text("chart.col.item", lang): [str(i) for i in items],
+                         **{names[st]: [one(v) for v in wide[st]] for st in statuses}})
+    total = wide.sum(axis=1, min_count=1)
+    alt = describe("stacked", lang, what=" + ".join(names.values()), labels=items,
+                   values=list(total), written=[one(v) for v in total])
+    return finish(fig, kind="stacked", data=data, alt=alt, source=source)
+
+
+def reversed_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with ``estimate`` and its interval turned round (``-x``; the bounds swap):
+    a difference where lower is better, drawn so that right is better."""
+    return table.assign(estimate=-table["estimate"], ci_low=-table["ci_high"],
+                        ci_high=-table["ci_low"])
 
 
 def effect_dots(
@@ -70,118 +114,35 @@ def effect_dots(
     hue_labels: dict[str, str] | None = None,
     xlabel: str = "",
     title: str = "",
+    reverse: bool = False,
+    lang: str = "it",
+    source: str | None = None,
+    label_name: str | None = None,
+    hue_name: str | None = None,
+    min_cell: int | None = None,
 ) -> Figure:
     """Differences with 95 % intervals (:func:`~pipeline.analyse.plots.estimates.dot_ci` on the
-    outcome's own scale) with a vertical line at zero, "no difference"."""
-    fig = dot_ci(table, label=label, hue=hue, hue_order=hue_order, hue_labels=hue_labels,
-                 percent=False, xlabel=xlabel, title=title)
+    outcome's own scale) with a vertical line at zero, "no difference".
+
+    Parameters
+    ----------
+    reverse
+        The difference is one where lower is better (less conflict): it is drawn turned
+        round (:func:`reversed_rows`) so that right is better, as in every chart of
+        differences; ``xlabel`` must say what the axis now measures ("reduction of ...").
+    """
+    rows = reversed_rows(table) if reverse else table
+    fig = dot_ci(rows, label=label, hue=hue, hue_order=hue_order, hue_labels=hue_labels,
+                 percent=False, xlabel=xlabel, title=title, lang=lang, source=None,
+                 label_name=label_name, hue_name=hue_name, min_cell=min_cell)
     ax = fig.axes[0]
-    ax.axvline(0.0, color="#333333", linewidth=0.8, zorder=0)
-    lo = np.nanmin(np.r_[table["ci_low"].to_numpy(dtype=float), 0.0])
-    hi = np.nanmax(np.r_[table["ci_high"].to_numpy(dtype=float), 0.0])
+    ax.axvline(0.0, color="#333333", linewidth=1.0, zorder=1.5)
+    lo = np.nanmin(np.r_[rows["ci_low"].to_numpy(dtype=float), 0.0])
+    hi = np.nanmax(np.r_[rows["ci_high"].to_numpy(dtype=float), 0.0])
     pad = 0.08 * (hi - lo if hi > lo else 1.0)
     ax.set_xlim(lo - pad, hi + pad)
-    return fig
-
-
-def viability_grid(
-    table: pd.DataFrame,
-    *,
-    row: str,
-    col: str,
-    status: str = "status",
-    value: str = "users",
-    row_order: Sequence[str] | None = None,
-    col_order: Sequence[str] | None = None,
-    row_labels: dict[str, str] | None = None,
-    col_labels: dict[str, str] | None = None,
-    status_labels: dict[str, str] | None = None,
-    decimal: str = ".",
-    title: str = "",
-) -> Figure:
-    """A grid of services x areas coloured by viability status, each cell showing ``value``
-    (rounded to a whole number; blank when NA)."""
-    rows = list(row_order or dict.fromkeys(table[row]))
-    cols = list(col_order or dict.fromkeys(table[col]))
-    cell = table.set_index([row, col])
-    fig, ax = plt.subplots(figsize=(min(7.5, 1.7 + 0.95 * len(cols)), 0.45 * len(rows) + 1.9))
-    for i, r in enumerate(rows):
-        for j, c in enumerate(cols):
-            if (r, c) not in cell.index:
-                continue
-            rec = cell.loc[(r, c)]
-            st = rec[status]
-            ax.add_patch(plt.Rectangle((j, len(rows) - 1 - i), 0.96, 0.9,
-                                       facecolor=VIABILITY_COLORS.get(st, "#ffffff"),
-                                       edgecolor="#999999", linewidth=0.5))
-            v = rec[value]
-            if pd.notna(v):
-                ax.text(j + 0.48, len(rows) - 1 - i + 0.45, f"{v:,.0f}".replace(",", "\u2009"),
-                        ha="center", va="center", fontsize=8)
-    ax.set_xlim(0, len(cols))
-    ax.set_ylim(0, len(rows))
-    ax.set_xticks(np.arange(len(cols)) + 0.48,
-                  [(col_labels or {}).get(c, c) for c in cols], rotation=30, ha="right",
-                  fontsize=8)
-    ax.set_yticks(np.arange(len(rows))[::-1] + 0.45,
-                  [(row_labels or {}).get(r, r) for r in rows], fontsize=8)
-    ax.tick_params(length=0)
-    ax.grid(False)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    ax.set_title(title)
-    present = [s for s in VIABILITY_COLORS if s in set(table[status])]
-    return _top_legend(fig, ax, ncol=min(3, len(present)),
-                       handles=[Patch(facecolor=VIABILITY_COLORS[s], edgecolor="#999999",
-                                      label=(status_labels or {}).get(s, s)) for s in present])
-
-
-def activity_chart(
-    events: pd.DataFrame,
-    members: pd.DataFrame | None = None,
-    *,
-    activity_labels: dict[str, str] | None = None,
-    ylabel: str = "",
-    members_label: str = "",
-    title: str = "",
-) -> Figure:
-    """Events per quarter, stacked by activity type, with the members curve on the right.
-
-    Quarters are drawn in the order of ``events`` (then any further ones of ``members``);
-    ``events``: ``quarter, activity, events`` (:func:`pipeline.analyse.analysis.network.
-    activity_by_quarter`); ``members``: ``quarter, members`` (optional).
-    """
-    wide = events.pivot_table(index="quarter", columns="activity", values="events",
-                              aggfunc="sum", fill_value=0, sort=False)
-    quarters = list(dict.fromkeys(events["quarter"]))  # in time order, as the tables are
-    if members is not None and len(members):
-        quarters += [q for q in members["quarter"] if q not in quarters]
-    wide = wide.reindex(quarters, fill_value=0)
-    kinds = list(dict.fromkeys(events["activity"]))
-    x = np.arange(len(quarters))
-    fig, ax = plt.subplots(figsize=(7.5, 4.0))
-    bottom = np.zeros(len(quarters))
-    for kind, color in zip(kinds, PALETTE, strict=False):
-        ax.bar(x, wide[kind], bottom=bottom, color=color, width=0.75,
-               label=(activity_labels or {}).get(kind, kind))
-        bottom += wide[kind].to_numpy()
-    ax.set_xticks(x, quarters, rotation=45, ha="right", fontsize=8)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set(ylabel=ylabel, title=title)
-    ax.grid(axis="x", visible=False)
-    handles, labels = ax.get_legend_handles_labels()
-    if members is not None and len(members):
-        ax2 = ax.twinx()
-        m = members.set_index("quarter")["members"].reindex(quarters).ffill()
-        (line,) = ax2.plot(x, m.to_numpy(dtype=float), color="#333333", marker="o",
-                           markersize=3, linewidth=1.5, label=members_label)
-        ax2.set_ylabel(members_label)
-        ax2.set_ylim(0, max(1.0, float(np.nanmax(m.to_numpy(dtype=float)))) * 1.1)
-        ax2.grid(False)
-        ax2.spines["right"].set_visible(True)
-        handles.append(line)
-        labels.append(members_label)
-    return _top_legend(fig, ax, handles, labels, ncol=3)
+    info = chart_info(fig)
+    return finish(fig, kind=info.kind, data=info.data, alt=info.alt, source=source)
 
 
 def gap_chart(
@@ -195,44 +156,67 @@ def gap_chart(
     highlight: str | None = None,
     need_min: float | None = None,
     active_max: float | None = None,
+    need_min_label: str | None = None,
+    active_max_label: str | None = None,
     xlabel: str = "",
     title: str = "",
+    lang: str = "it",
+    source: str | None = None,
+    label_name: str | None = None,
+    highlight_name: str | None = None,
+    min_cell: int | None = None,
+    wrap_width: int = 28,
 ) -> Figure:
-    """Two shares (0-1) per row joined by a line: how widespread a need is against how
-    widespread the measure already is, rows in table order. Rows with ``highlight`` true
-    get a bold label; ``need_min``/``active_max`` draw the rule's thresholds as short
-    ticks in the two series' colours."""
-    items = list(table[label])
+    """Two shares (0-1) per row joined by a line: how widespread a need is (orange dots)
+    against how widespread the measure already is (blue dots), rows in table order.
+
+    Rows with ``highlight`` true get a bold label. ``need_min`` and ``active_max`` draw the
+    rule's thresholds as dashed vertical lines in the two series' colours, above the grid
+    and named in the legend (``need_min_label``, ``active_max_label``). A NA share is
+    written ``n.d.``.
+    """
+    items = [str(v) for v in table[label]]
+    shown = fit_labels(items, wrap_width)
     y = np.arange(len(items))[::-1]
-    fig, ax = plt.subplots(figsize=(7.5, 0.34 * len(items) + 1.6))
+    fig, ax = plt.subplots(figsize=(WIDTH, figure_height(len(items), row_height(shown), 2.0)))
     a = table[need].to_numpy(dtype=float)
     b = table[active].to_numpy(dtype=float)
-    ax.hlines(y, np.minimum(a, b), np.maximum(a, b), color="#bbbbbb", linewidth=2, zorder=1)
-    ax.scatter(a, y, color=PALETTE[1], s=30, zorder=3, label=need_label)
-    ax.scatter(b, y, color=PALETTE[0], s=30, zorder=3, label=active_label)
-    if need_min is not None:
-        ax.axvline(need_min, color=PALETTE[1], linewidth=0.8, linestyle="--", zorder=0)
-    if active_max is not None:
-        ax.axvline(active_max, color=PALETTE[0], linewidth=0.8, linestyle="--", zorder=0)
-    ax.set_yticks(y, items)
+    both = np.isfinite(a) & np.isfinite(b)
+    ax.hlines(y[both], np.minimum(a, b)[both], np.maximum(a, b)[both], color="#bbbbbb",
+              linewidth=2, zorder=2)
+    ax.scatter(a, y, color=PALETTE[1], s=40, zorder=3, label=need_label)
+    ax.scatter(b, y, color=PALETTE[0], s=40, zorder=3, label=active_label)
+    handles = ax.get_legend_handles_labels()[0]
+    for limit, color, name in ((need_min, PALETTE[1], need_min_label),
+                               (active_max, PALETTE[0], active_max_label)):
+        if limit is not None:
+            ax.axvline(limit, color=color, linewidth=1.6, linestyle=(0, (5, 3)), zorder=2.5)
+            if name:
+                handles.append(Line2D([], [], color=color, linewidth=1.6,
+                                      linestyle=(0, (5, 3)), label=name))
+    gaps = y[~(np.isfinite(a) | np.isfinite(b))]
+    for yy in gaps:
+        ax.text(0.01, yy, nd(lang), transform=ax.get_yaxis_transform(), va="center",
+                color=MUTED, fontsize=FONT_SIZE - 1, style="italic")
+    if len(gaps):
+        handles.append(suppressed_handle(lang, min_cell, patch=False))
+    ax.set_yticks(y, shown, fontsize=LABEL_SIZE)
     if highlight is not None:
         for tick, hot in zip(ax.get_yticklabels(), table[highlight].astype(bool), strict=True):
             if hot:
                 tick.set_fontweight("bold")
     ax.set_xlim(-0.02, 1.02)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    format_axis(ax.xaxis, lang, "percent")
     ax.set(xlabel=xlabel, title=title)
     ax.grid(axis="y", visible=False)
-    return _top_legend(fig, ax, ncol=2)
-
-
-def _top_legend(fig: Figure, ax: Axes, *handles_labels: list, ncol: int,
-                **legend: object) -> Figure:
-    """``fig`` laid out, with ``ax``'s legend in small type in a row above the plot."""
-    ax.legend(*handles_labels, ncol=ncol, frameon=False, loc="lower center",
-              bbox_to_anchor=(0.5, 1.0), fontsize=8, **legend)
-    fig.tight_layout()
-    return fig
-
-
-__all__ = ["activity_chart", "effect_dots", "gap_chart", "status_bars", "viability_grid"]
+    top_legend(ax, handles, ncol=1)
+    one = value_writer(lang, percent=True)
+    data = pd.DataFrame({label_name or text("chart.col.item", lang): items,
+                         need_label: [one(v) for v in a], active_label: [one(v) for v in b]})
+    if highlight is not None:
+        data[highlight_name or highlight] = [
+            text("chart.yes" if hot else "chart.no", lang)
+            for hot in table[highlight].astype(bool)]
+    alt = describe("gap", lang, what=need_label, labels=items, values=list(a),
+                   written=[one(v) for v in a])
+    return finish(fig, kind="gap", data=data, alt=alt, source=source)
