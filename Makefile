@@ -16,15 +16,19 @@ help:
 	@echo "make lint   ruff over the package, tests and notebooks"
 	@echo "make docs   regenerate docs/variables.md from the codebook"
 
-# Debian libraries WeasyPrint needs for PDF (pango, harfbuzz) and fonts; installed only when missing.
+# Debian libraries WeasyPrint needs for PDF (pango, harfbuzz), fonts, poppler and Chromium for the
+# tests that read the reports as a reader does, npm when missing; installed only when missing.
 system-deps:
 	@bash scripts/system-deps.sh
 
-$(STAMP): pyproject.toml
+# axe-core, which the tests run in Chromium to check the pages' accessibility, comes from
+# npm at the version package-lock.json pins (into node_modules/, no install script run).
+$(STAMP): pyproject.toml package-lock.json
 	@$(MAKE) --no-print-directory system-deps
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	@touch $(STAMP)
 
 demo: $(STAMP)

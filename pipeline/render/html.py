@@ -59,13 +59,14 @@ _SAFE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 #: The elements a report's content may hold: Markdown (headings, paragraphs, lists,
 #: emphasis, code, quotes, links, images, GFM tables, definition lists), the notebook's
 #: cell and output wrappers (``div``, ``pre`` for printed text, ``span`` for colours and
-#: captions), tables (pandas) and the figure and table wrappers of the template.
+#: captions), tables (pandas) and the figure and table wrappers of the template;
+#: ``details``/``summary`` hold each figure's data table (:func:`pipeline.notebook.show_figure`).
 ALLOWED_TAGS = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "div", "span", "pre", "code",
     "blockquote", "em", "strong", "b", "i", "u", "s", "del", "ins", "sub", "sup", "small",
     "mark", "kbd", "abbr", "ul", "ol", "li", "dl", "dt", "dd", "a", "img", "figure",
     "figcaption", "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr",
-    "th", "td",
+    "th", "td", "details", "summary",
 })
 #: The attributes each element may keep (``"*"``: every allowed element). No ``on*``
 #: handler, no ``style`` except the alignment of table cells, no ``srcset``, no ``tabindex``.
@@ -191,6 +192,27 @@ def _clean_attributes(soup: Any) -> None:
         table.attrs.pop("border", None)
 
 
+def _scope_headers(soup: Any) -> None:
+    """Every header cell says what it heads: ``scope="col"`` (``colgroup`` when it spans
+    columns) in the table's head or in a row of header cells only, ``scope="row"`` in a body
+    row (pandas' index).
+
+    Screen readers announce a data cell with its headers; the tagged PDF
+    (:mod:`pipeline.render.pdf`) links each data cell to its row and column headers from
+    the same attribute. A ``scope`` the notebook gave is kept.
+    """
+    for th in soup.select("main th"):
+        if th.get("scope"):
+            continue
+        row = th.find_parent("tr")
+        header_row = row is not None and all(c.name == "th" for c in row.find_all(
+            ["td", "th"], recursive=False))
+        if th.find_parent("thead") is not None or header_row:
+            th["scope"] = "colgroup" if str(th.get("colspan", "1")) != "1" else "col"
+        else:
+            th["scope"] = "row"
+
+
 def _drop_empty(soup: Any) -> None:
     """Heading anchors (the "¶" links), and code cells left with nothing to show."""
     for a in soup.select("a.anchor-link"):
@@ -285,6 +307,7 @@ def _finish(html: str, lang: str) -> str:
     _note_images_not_embedded(soup, LABELS[lang])
     _sanitize_main(soup)
     _clean_attributes(soup)
+    _scope_headers(soup)
     _drop_empty(soup)
     _add_toc(soup)
     return str(soup)

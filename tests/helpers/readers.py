@@ -1,14 +1,16 @@
 """Reading a built site as its readers do: a browser, a PDF viewer, a disclosure check.
 
-Shared by ``test_browser.py``, ``test_pdf_pages.py`` and ``test_disclosure_site.py``
-(import: ``from readers import ...``):
+Shared by ``test_browser.py``, ``test_axe.py``, ``test_pdf_pages.py``, ``test_pdf_ua.py``
+and ``test_disclosure_site.py`` (import: ``from helpers.readers import ...``), and by
+``scripts/a11y_check.py``:
 
 * :func:`built_site`: one small wave run end to end with the real notebooks, once per test
   session (every test module asks for it; the first one builds, the others reuse it);
 * :class:`Chromium`: Debian's headless Chromium driven through the DevTools protocol over
   a pipe (``--remote-debugging-pipe``: no port, no websocket, no extra dependency);
+* :meth:`Chromium.axe`: axe-core (``node_modules/``, installed by ``npm ci``) run in a page;
 * :func:`pdf_info`, :func:`pdf_pages_gray`, :func:`pdf_text_pages`: poppler's ``pdfinfo``,
-  ``pdftoppm`` and ``pdftotext``.
+  ``pdftoppm`` and ``pdftotext`` (the PDF/UA checks are in ``pdf_ua.py``).
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ import pytest
 from helpers.notebooks import link_notebooks
 
 WAVE = "demo-2013"
+#: The languages the site is built in: Italian at its root, English in ``en/``.
+SITE_LANGS = ("it", "en")
 
 # --- the site, built once ------------------------------------------------------------------
 
@@ -82,9 +86,10 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     A project folder is made in a temporary directory (``data/``, ``reports/`` and a link to
     the repository's ``notebooks/``), a demo wave is written into it
     (``pipeline.demo.write_demo_wave``: 150 companies, 12 surveyed, 400 workers; without
-    that module, ``waves.write_wave``) and ``pipeline.run.wave.run_wave`` builds the Italian site.
-    The environment (``WELFARE_ROOT``, ``WELFARE_REFERENCE_DIR``) points at the project
-    only while the site is built.
+    that module, ``waves.write_wave``) and ``pipeline.run.wave.run_wave`` builds the site in
+    each of :data:`SITE_LANGS` (the English one in ``en/``, the ingest reused). The
+    environment (``WELFARE_ROOT``, ``WELFARE_REFERENCE_DIR``) points at the project only
+    while the site is built.
     """
     cached = _BUILT.get("site")
     if isinstance(cached, BaseException):
@@ -108,8 +113,10 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 
             _write_raw_wave(root, WAVE)
             paths = Paths(root, reference)
-            result = run_wave(WAVE, jobs=min(os.cpu_count() or 1, 4), paths=paths,
-                              progress_stream=None)
+            result = {}
+            for lang in reversed(SITE_LANGS):  # the Italian run's result is kept
+                result = run_wave(WAVE, lang=lang, jobs=min(os.cpu_count() or 1, 4),
+                                  paths=paths, progress_stream=None)
             cell = min_cell()
     except BaseException as err:
         _BUILT["site"] = err
@@ -325,6 +332,25 @@ class Chromium:
         return PageVisit(url=url, errors=errors, requests=requests, failed=failed,
                          dom=json.loads(probe["result"]["value"]))
 
+    def axe(self, url: str, script: str) -> list[dict[str, Any]]:
+        """Load ``url``, run axe-core (``script``: the text of ``axe.min.js``) in the page
+        and return its violations (:func:`axe_violations`).
+
+        axe runs its default rule set (WCAG 2.0, 2.1 and 2.2 A and AA, and its best
+        practices; the experimental and AAA rules are off by default), in the page as
+        the reader's browser laid it out (colour contrast needs the real layout).
+        """
+        self.visit(url)
+        loaded = self.call("Runtime.evaluate", {"expression": script, "returnByValue": True},
+                           session=True)
+        if "exceptionDetails" in loaded:
+            raise ChromiumError(f"{url}: axe-core did not load: {loaded['exceptionDetails']}")
+        run = self.call("Runtime.evaluate", {"expression": AXE_RUN, "awaitPromise": True,
+                                             "returnByValue": True}, session=True)
+        if "exceptionDetails" in run:
+            raise ChromiumError(f"{url}: axe.run failed: {run['exceptionDetails']}")
+        return json.loads(run["result"]["value"])
+
     def close(self) -> None:
         """Close the browser (its own process group: the renderers go with it)."""
         try:
@@ -347,6 +373,40 @@ class Chromium:
                     pass
             self.stderr.close()
             shutil.rmtree(self.profile, ignore_errors=True)
+
+
+# --- axe-core, the accessibility rules, in the page ---------------------------------------------
+
+#: Where ``npm ci`` (the Makefile's setup) puts axe-core, pinned by package-lock.json.
+AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+#: Run in the page once axe is loaded: the violations, each with its nodes' selectors.
+AXE_RUN = """axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(
+  r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, tags: v.tags,
+    nodes: v.nodes.map(n => ({target: n.target.map(String), summary: n.failureSummary,
+                              html: n.html.slice(0, 200)}))}))))"""
+
+
+def axe_script() -> str | None:
+    """The text of ``axe.min.js`` (``WELFARE_AXE`` overrides the path), or ``None``."""
+    path = Path(os.environ.get("WELFARE_AXE") or AXE_SCRIPT)
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def axe_report(violations: dict[str, list[dict[str, Any]]]) -> str:
+    """The violations of every page, one line per rule and node, for a failure message.
+
+    ``violations`` maps a page's name to what :meth:`Chromium.axe` returned for it.
+    """
+    lines = []
+    for page, found in violations.items():
+        for v in found:
+            lines.append(f"{page}: {v['id']} ({v['impact']}, {len(v['nodes'])} node(s)): "
+                         f"{v['help']}")
+            lines += [f"    {' '.join(n['target'])}" for n in v["nodes"][:8]]
+            if len(v["nodes"]) > 8:
+                lines.append(f"    ... and {len(v['nodes']) - 8} more")
+    return "\n".join(lines)
 
 
 # --- PDF through poppler ---------------------------------------------------------------------

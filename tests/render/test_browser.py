@@ -133,9 +133,12 @@ def test_index_links_every_part_of_the_site(site, visits):
         expected.add("quality.html")
     assert expected - links == set(), f"not linked from the index: {sorted(expected - links)}"
     assert not [h for h in links if h.startswith("confidential")]
-    # The figures at a glance are visible: tiles and the first figure of the first section.
-    assert visit.dom["images"], "the index shows no figure"
-    assert any(c.isdigit() for c in visit.dom["text"][:2000])
+    # What the wave found comes first, in sentences with their figures (no chart first).
+    from pipeline.i18n.text import text
+
+    opening = visit.dom["text"][:2500]
+    assert text("site.findings.title", "it") in opening, "the index does not open with findings"
+    assert any(c.isdigit() for c in opening)
 
 
 def test_pages_fit_a_screen(site, visits):
@@ -144,6 +147,28 @@ def test_pages_fit_a_screen(site, visits):
     for name in ("index.html", "methods.html", "provenance.html"):
         dom = visits[site.site / name].dom
         assert dom["width"] <= width, f"{name} is {dom['width']} px wide in a {width} px window"
+
+
+def test_every_page_reaches_every_other_page(site):
+    """Each public page (the index, sections, summary, methods, provenance, data quality)
+    has the wave's navigation: a link to every page of the site, its own marked current."""
+    from bs4 import BeautifulSoup
+
+    folders = [site.site] + [d for d in site.site.iterdir() if d.name == "en"]
+    for folder in folders:
+        pages = sorted(p.name for p in folder.glob("*.html"))
+        assert {"index.html", "sintesi.html", "methods.html", "data_quality.html"} <= set(pages)
+        for name in pages:
+            soup = BeautifulSoup((folder / name).read_text(encoding="utf-8"), "html.parser")
+            navs = soup.select("nav.site-nav")
+            where = (folder / name).relative_to(site.site)
+            assert len(navs) == 1, f"{where}: {len(navs)} site navigation(s)"
+            hrefs = [a["href"] for a in navs[0].select("a")]
+            assert hrefs[0] == "index.html", f"{where}: the navigation does not start there"
+            assert sorted(hrefs) == pages, f"{where}: navigation {hrefs} != pages {pages}"
+            current = [a["href"] for a in navs[0].select("a[aria-current=page]")]
+            assert current == [name], f"{where}: current page marked {current}"
+            assert navs[0].find_parent("main") is None
 
 
 BAD_PAGE = """<!DOCTYPE html><html lang="it"><head><meta charset="utf-8"><title>x</title>

@@ -34,16 +34,18 @@ from pipeline.render.labels import DEFAULT_PROMOTERS
 from pipeline.render.site.common import (
     SITE_TEXTS_PATH,
     fieldwork,
+    link_pages,
     page_style,
     prose,
     site_text,
     started,
+    wave_nav,
     words,
 )
 from pipeline.render.site.index import index_page
 from pipeline.render.site.methods import methods_page
 from pipeline.render.site.provenance import LIBRARIES, library_versions, provenance_page
-from pipeline.wave import WaveData
+from pipeline.wave import WaveData, wave_title
 
 __all__ = ["LIBRARIES", "SITE_TEXTS_PATH", "library_versions", "prose", "site_text",
            "write_site"]
@@ -69,15 +71,12 @@ def _common(data: WaveData, run_info: Mapping[str, Any], lang: str) -> dict[str,
         "lang": lang,
         "t": words(lang),
         "css": page_style(lang, data.synthetic),
-        "wave": str(data.meta.get("label") or data.wave),
+        "wave": wave_title({"label": data.wave, **data.meta}, lang),  # title, not the code
         "fieldwork": fieldwork(data.meta, lang),
         "date": date,
         "synthetic": data.synthetic,
         "synthetic_mark": text("synthetic_mark", lang),
         "site_title": site_text("site.title", lang),
-        "nav": [("index.html", site_text("site.nav.index", lang)),
-                ("methods.html", site_text("site.nav.methods", lang)),
-                ("provenance.html", site_text("site.nav.provenance", lang))],
         "promoters": " · ".join(DEFAULT_PROMOTERS),
         "generated": generated,
     }
@@ -133,6 +132,9 @@ def write_site(
     min_cell = int(parameters["min_cell"])
     common = _common(data, run_info, lang)
     site.mkdir(parents=True, exist_ok=True)
+    # Every page links every other page of the wave, in the order the index lists them.
+    common["nav"] = wave_nav(sections, quality, site, lang)
+    link_pages(site, common["nav"], common["t"]["nav"])
     written: dict[str, Path] = {}
     pages = {
         "methods": methods_page(data, common, min_cell, lang),

@@ -11,20 +11,23 @@ from __future__ import annotations
 import datetime as dt
 import html as html_lib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from pipeline.atomic import write_text_atomic
 from pipeline.config import TEMPLATES_DIR, TEXTS_DIR
 from pipeline.i18n.formatting import Formatter, normalize_lang
 from pipeline.i18n.text import text
 from pipeline.render.pdf import page_css
 
-__all__ = ["SITE_TEMPLATES", "SITE_TEXTS_PATH", "date_time", "fieldwork", "format_bytes",
-           "page_style", "prose", "render_page", "site_text", "started", "words"]
+__all__ = ["SITE_TEMPLATES", "SITE_TEXTS_PATH", "WAVE_NAV_MARK", "date_time", "fieldwork",
+           "format_bytes", "link_pages", "nav_html", "page_style", "prose", "render_page",
+           "site_text", "started", "wave_nav", "words"]
 
 SITE_TEXTS_PATH = TEXTS_DIR / "site_texts.yaml"
 SITE_TEMPLATES = TEMPLATES_DIR / "site"
@@ -178,6 +181,110 @@ def page_style(lang: str, synthetic: bool) -> str:
     return "\n".join([REPORT_CSS_PATH.read_text(encoding="utf-8"),
                       SITE_CSS_PATH.read_text(encoding="utf-8"),
                       page_css(lang, synthetic=synthetic)])
+
+
+# --- navigation between the pages of the wave -------------------------------------------------
+
+#: Where a page rendered outside the site's templates (a section report, the summary, the
+#: data-quality page) gets the wave's navigation: the site fills it in (:func:`link_pages`).
+WAVE_NAV_MARK = "<!--welfare:wave-nav-->"
+_WAVE_NAV_END = "<!--/welfare:wave-nav-->"
+_WAVE_NAV = re.compile(re.escape(WAVE_NAV_MARK) + "(?:.*?" + re.escape(_WAVE_NAV_END) + ")?",
+                       re.DOTALL)
+
+
+def wave_nav(sections: Sequence[Mapping[str, Any]], quality: Mapping[str, Any] | None,
+             site: Path, lang: str) -> list[tuple[str, str]]:
+    """The pages of the wave's site in reading order, as ``(href, label)``.
+
+    The index first, then the section reports and the summary in the order the index lists
+    them (``sections``, the same list), the methods and provenance pages, and the
+    data-quality report when the site has it.
+
+    Parameters
+    ----------
+    sections
+        The section reports (``html`` file name relative to ``site``, ``title``), as given
+        to :func:`pipeline.render.site.write_site`.
+    quality
+        The data-quality summary (``report``: its file name), or ``None``.
+    site
+        The folder of the language's site (a quality report not in it is not linked).
+    lang
+        The language of the labels.
+
+    Returns
+    -------
+    list of tuple
+        ``(href, label)``; hrefs are relative to the site's folder, where every page is.
+    """
+    nav = [("index.html", site_text("site.nav.index", lang))]
+    nav += [(str(s["html"]), str(s["title"])) for s in sections if s.get("html")]
+    nav += [("methods.html", site_text("site.nav.methods", lang)),
+            ("provenance.html", site_text("site.nav.provenance", lang))]
+    report = (quality or {}).get("report")
+    if report and (Path(site) / str(report)).is_file():
+        nav.append((str(report), site_text("site.quality_title", lang)))
+    return nav
+
+
+def nav_html(nav: Sequence[tuple[str, str]], current: str, label: str) -> str:
+    """The navigation landmark of a page: every page of the wave, ``current`` marked.
+
+    Parameters
+    ----------
+    nav
+        ``(href, label)`` from :func:`wave_nav`.
+    current
+        The href of the page the navigation is on (``aria-current="page"``).
+    label
+        The landmark's accessible name ("Pagine del sito").
+
+    Returns
+    -------
+    str
+        ``<nav class="site-nav">`` with a list of links (escaped).
+    """
+    return render_page("wave_nav.html.j2", nav=nav, current=current, label=label)
+
+
+def link_pages(site: Path, nav: Sequence[tuple[str, str]], label: str) -> list[Path]:
+    """Give every page of ``nav`` that carries :data:`WAVE_NAV_MARK` the wave's navigation.
+
+    Section reports and the summary are rendered by nbconvert, one notebook at a time, and
+    the data-quality page by the gate: none of them knows the other pages. The site, which
+    does, fills the navigation in after the mark (replacing what an earlier run filled in,
+    so a reused report is linked to the pages of this run). Their PDFs are printed
+    before and do not carry it.
+
+    Parameters
+    ----------
+    site
+        The folder of the language's site.
+    nav
+        ``(href, label)`` from :func:`wave_nav`.
+    label
+        The landmark's accessible name.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The pages changed.
+    """
+    changed = []
+    for href, _ in nav:
+        path = Path(site) / href
+        if not path.is_file():
+            continue
+        page = path.read_text(encoding="utf-8")
+        if WAVE_NAV_MARK not in page:
+            continue
+        block = WAVE_NAV_MARK + nav_html(nav, href, label) + _WAVE_NAV_END
+        linked = _WAVE_NAV.sub(lambda _m, b=block: b, page, count=1)
+        if linked != page:
+            write_text_atomic(path, linked)
+            changed.append(path)
+    return changed
 
 
 # --- sizes and dates ----------------------------------------------------------------------------
