@@ -2,14 +2,17 @@
 
 Every stage after ingestion meets a wave through this module: :class:`WaveData` (the typed
 tables and their provenance), :func:`write_processed` / :func:`read_processed` (one Parquet
-file per table plus ``manifest.json`` in ``data/processed/<wave>/``) and :func:`list_waves`
-(the waves of ``data/raw`` in wave order, a wave after its ``previous_wave``).
+file per table plus ``manifest.json`` in ``data/processed/<wave>/``), :func:`list_waves`
+(the waves of ``data/raw`` in wave order, a wave after its ``previous_wave``) and
+:func:`wave_title` (the wave's name for its readers, from ``wave.yaml``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,8 @@ import yaml
 from pipeline.atomic import staged_folder
 from pipeline.config import WAVE_PATTERN, Paths, is_demo_wave
 from pipeline.fingerprint import code_version, sha256_file
+from pipeline.i18n.formatting import MONTHS, normalize_lang
+from pipeline.i18n.text import text
 
 
 @dataclass
@@ -76,6 +81,58 @@ def read_processed(dest: Path) -> WaveData:
               for name, info in manifest["tables"].items()}
     return WaveData(wave=manifest["wave"], tables=tables, meta=manifest["meta"],
                     inputs=manifest["inputs"])
+
+
+# --- the wave's name ---------------------------------------------------------------------------
+
+def _date(value: Any) -> dt.date | None:
+    """An ISO date of ``wave.yaml`` (a string or a date), or ``None`` if it is not one."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def wave_title(meta: Mapping[str, Any], lang: str = "it") -> str:
+    """The wave's name for its readers: its ``title``, else its fieldwork months, else its label.
+
+    Parameters
+    ----------
+    meta
+        The wave's ``wave.yaml`` (:attr:`WaveData.meta`). ``title`` (optional, an extension
+        of the data contract) is a string, or a mapping ``{it: ..., en: ...}`` (the
+        language asked for, else Italian, else the first). Without it the title is derived
+        from ``fieldwork_start`` / ``fieldwork_end`` (ISO dates): "Rilevazione
+        ottobre–novembre 2014", "October–November 2014 survey"; with neither, from
+        ``label``.
+    lang
+        The language of a derived title and of the title chosen from a mapping.
+
+    Returns
+    -------
+    str
+        The title, stripped (never empty: the label, or ``"?"`` without one).
+    """
+    lang = normalize_lang(lang)
+    title = meta.get("title")
+    if isinstance(title, Mapping):
+        title = title.get(lang) or title.get("it") or next(iter(title.values()), None)
+    if isinstance(title, str) and title.strip():
+        return " ".join(title.split())
+    start, end = _date(meta.get("fieldwork_start")), _date(meta.get("fieldwork_end"))
+    start, end = start or end, end or start
+    if start is None or end is None:
+        return text("wave.title_label", lang, label=str(meta.get("label") or "?"))
+    months = MONTHS[lang]
+    if (start.year, start.month) == (end.year, end.month):
+        period = f"{months[start.month - 1]} {start.year}"
+    elif start.year == end.year:
+        period = f"{months[start.month - 1]}–{months[end.month - 1]} {end.year}"
+    else:
+        period = f"{months[start.month - 1]} {start.year} – {months[end.month - 1]} {end.year}"
+    return text("wave.title_period", lang, period=period)
 
 
 def read_manifest(paths: Paths, wave: str) -> dict[str, Any] | None:

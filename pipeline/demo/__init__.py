@@ -20,7 +20,7 @@ Files of a wave
 ``local_services.csv``   UTF-8 without BOM, ``;`` separator, decimal comma, LF
 ``network_activity.csv`` UTF-8 without BOM, ``,`` separator, dates dd/mm/yyyy, LF
 ``columns.yaml``         the export-header renames
-``wave.yaml``            label, fieldwork dates, notes, previous_wave (follow-ups), synthetic
+``wave.yaml``            label, title, fieldwork dates, notes, previous_wave (follow-ups), synthetic
 
 Phases
 ------

@@ -52,7 +52,8 @@ def wave_metadata(wave: str, phase: int | None = None, *, seed: int = 2013,
     Returns
     -------
     dict
-        label, fieldwork_start (first Monday of October), fieldwork_end, notes,
+        label, title (Italian and English), fieldwork_start (first Monday of October),
+        fieldwork_end, notes,
         previous_wave (follow-ups with a year in the label) and ``synthetic: True``.
     """
     phase = infer_phase(wave) if phase is None else phase
@@ -74,6 +75,8 @@ def wave_metadata(wave: str, phase: int | None = None, *, seed: int = 2013,
                  f"({sizes}). See docs/demo-data.md.")
     meta: dict[str, object] = {
         "label": wave,
+        # The title readers see (the label is a code): the season of the fieldwork.
+        "title": {"it": f"Rilevazione d'autunno {year}", "en": f"Autumn {year} survey"},
         "fieldwork_start": start,
         "fieldwork_end": start + dt.timedelta(days=53),          # a Friday, late November
         "notes": notes,

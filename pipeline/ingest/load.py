@@ -101,7 +101,7 @@ def read_column_renames(raw_dir: Path, codebook: Codebook) -> dict[str, dict[str
 
 
 def read_wave_meta(raw_dir: Path, wave: str) -> dict[str, Any]:
-    """``wave.yaml`` (optional): label, fieldwork dates, notes, previous wave, synthetic."""
+    """``wave.yaml`` (optional): label, title, fieldwork dates, notes, previous wave, synthetic."""
     path = raw_dir / "wave.yaml"
     meta: dict[str, Any] = {"label": wave}
     if not path.exists():
@@ -122,6 +122,12 @@ def read_wave_meta(raw_dir: Path, wave: str) -> dict[str, Any]:
                                    "'-' and '_' (e.g. 2014-autunno)",
                              column="previous_wave") from None
         meta["previous_wave"] = str(prev)
+    title = meta.get("title")
+    if title is not None and not (
+            isinstance(title, str) or (isinstance(title, dict) and title and all(
+                k in ("it", "en") and isinstance(v, str) for k, v in title.items()))):
+        raise InputError(path, "the title must be text, or text by language "
+                               "({it: ..., en: ...})", column="title")
     return meta
 
 

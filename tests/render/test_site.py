@@ -132,14 +132,13 @@ def test_index_shows_the_wave_and_links_everything(tmp_path, site, sections):
                  "provenance.pdf"):
         assert href in _hrefs(html), f"index does not link {href}"
     assert not [h for h in _hrefs(html) if "confidential" in h]
-    # tiles: 4 companies, 3 municipalities, 2 surveyed, 12 workers (tests/helpers/waves.py)
+    # tiles: 4 companies, 2 surveyed, 12 workers (tests/helpers/waves.py)
     tiles = dict((label, value) for value, label in re.findall(
         r'<span class="tile-value">([^<]*)</span><span class="tile-label">([^<]*)</span>',
         html))
     assert tiles[site_text("site.tile.n_companies", "it")] == "4"
-    assert tiles[site_text("site.tile.n_employees", "it")] == "473"
+    assert tiles[site_text("site.tile.n_surveyed", "it")] == "2"
     assert tiles[site_text("site.tile.n_workers", "it")] == "12"
-    assert 'alt="Imprese per settore"' in html
     assert "Superato: 57 controlli, nessun avviso." in html
     assert 'id="quality-notice"' not in html
     for name in ("methods.pdf", "provenance.pdf"):
@@ -167,7 +166,7 @@ def test_quality_warnings_show_on_the_first_screen(tmp_path, site, sections):
     assert notice < html.index('class="tiles"'), "the notice comes before the figures"
     assert "ha segnalato 13 avvisi" in html
     assert "<script>alert" not in html and "&lt;script&gt;" not in html  # beyond the 10 shown
-    assert "… e altri 3 avvisi" in html
+    assert "… e ancora 3 avvisi, elencati" in html
     one = _read(_build(site, data, sections, quality={
         "passed": True, "n_checks": 40, "warnings": ["<b>x</b>"], "report": "quality.html"}
     )["index"])

@@ -1,11 +1,13 @@
-"""The site's ``index.html``: the wave at a glance, the reports, the data-quality verdict.
+"""The site's ``index.html``: what the wave found, the reports, who took part, the data quality.
 
-The page stakeholders open first: tiles with the headline counts (and, when the analyses'
-tables exist, the most felt need and the share with a good work-life fit), the first figure
-of the first section, links to every section report (HTML and PDF), to the tables behind
-the figures (``tables/*.csv``), to the data-quality report (with its verdict, and a notice
-on the first screen when it has warnings), to the methods appendix and to the provenance
-page. It never links ``confidential/`` (the per-company reports).
+The page stakeholders open first. It opens (after a data-quality notice, when there is
+one) with the wave's findings in sentences, each with its numbers and intervals and a link
+to the section that shows it (:mod:`pipeline.analyse.analysis.findings` computes them from
+the published tables, :mod:`pipeline.render.site.findings` words them); then the section
+reports (HTML and PDF), a few headline counts (who answered), the data-quality verdict
+(with a link to its report), the tables behind the figures (``tables/*.csv``), the methods
+appendix and the provenance page. It never links ``confidential/`` (the per-company
+reports).
 """
 
 from __future__ import annotations
@@ -16,118 +18,54 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.analyse.analysis.context import headline_counts
+from pipeline.analyse.analysis.findings import read_published, wave_findings
+from pipeline.config import get_paths
 from pipeline.i18n.formatting import Formatter
 from pipeline.render.site.common import format_bytes, render_page, site_text
-from pipeline.wave import WaveData
+from pipeline.render.site.findings import finding_cards
+from pipeline.wave import WaveData, read_manifest, wave_title
 
-__all__ = ["MAX_WARNINGS_SHOWN", "TILES", "first_figure", "index_page", "quality_summary"]
+__all__ = ["MAX_WARNINGS_SHOWN", "TILES", "findings", "index_page", "previous_title",
+           "quality_summary"]
 
-#: Headline counts shown as tiles, in order.
-TILES = ("n_companies", "n_employees", "n_municipalities", "n_network", "n_surveyed",
-         "n_workers")
+#: Headline counts shown as tiles, in order: who answered, then the network and the
+#: companies mapped (the findings come first; the sections give every other count).
+TILES = ("n_workers", "n_surveyed", "n_network", "n_companies")
 
 #: At most this many data-quality warnings are listed on the index (all are in the report).
 MAX_WARNINGS_SHOWN = 10
 
 
-def first_figure(executed: Path, lang: str = "it") -> tuple[str, str] | None:
-    """The first PNG figure of an executed notebook, as a data URI, with its caption.
+# --- the findings and the tiles -----------------------------------------------------------------
 
-    Parameters
-    ----------
-    executed
-        The executed notebook; a missing file gives ``None``.
-    lang
-        The caption's language when the output gives one per language.
-
-    Returns
-    -------
-    tuple of str, or None
-        ``(data URI, caption)``; ``None`` when the notebook has no PNG output.
-    """
-    if not Path(executed).is_file():
+def previous_title(data: WaveData, lang: str) -> str | None:
+    """The previous wave's name (:func:`pipeline.wave.wave_title` of its processed
+    ``wave.yaml``; its label when it was not processed here), or ``None``."""
+    label = data.meta.get("previous_wave")
+    if not label:
         return None
-    import nbformat  # about a second to import: only when there is a notebook
-
-    nb = nbformat.read(executed, as_version=4)
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if "image/png" in data:
-                png = data["image/png"]
-                png = "".join(png) if isinstance(png, list) else str(png)
-                caption = output.get("metadata", {}).get("caption", "")
-                if isinstance(caption, dict):
-                    caption = (caption.get(lang) or caption.get("it")
-                               or next(iter(caption.values()), ""))
-                return f"data:image/png;base64,{''.join(png.split())}", str(caption or "")
-    return None
-
-
-# --- tiles --------------------------------------------------------------------------------------
-
-def _read_table(path: Path, needed: set[str]):
-    """A published CSV table with at least the ``needed`` columns, else ``None``."""
-    if not path.is_file():
-        return None
-    import pandas as pd
-
     try:
-        df = pd.read_csv(path)
-    except (ValueError, OSError):
-        return None
-    return df if needed <= set(df.columns) else None
+        manifest = read_manifest(get_paths(), str(label))
+    except (OSError, ValueError):
+        manifest = None
+    return wave_title((manifest or {}).get("meta") or {"label": str(label)}, lang)
 
 
-def _overall(df, min_cell: int):
-    """Rows of a tidy table for the whole population, with a publishable estimate."""
-    import pandas as pd
-
-    rows = df[df["group_var"].astype("str") == "all"]
-    estimate = pd.to_numeric(rows["estimate"], errors="coerce")
-    n = pd.to_numeric(rows["n"], errors="coerce")
-    return rows[estimate.notna() & (n >= min_cell)].assign(estimate=estimate)
-
-
-def _measure_label(code: str, lang: str) -> str:
-    try:
-        from pipeline.codebook import load_codebook
-
-        return load_codebook().measure_label(code, lang)
-    except (KeyError, ValueError):
-        return code
+def findings(site: Path, data: WaveData, sections: Sequence[Mapping[str, Any]],
+             min_cell: int, lang: str) -> list[dict[str, Any]]:
+    """The findings the index opens with (:func:`pipeline.render.site.findings.finding_cards`
+    of :func:`pipeline.analyse.analysis.findings.wave_findings` on ``site/tables``)."""
+    found = wave_findings(read_published(site / "tables"), min_cell)
+    return finding_cards(found, sections, site, lang, previous_title(data, lang),
+                         meta=data.meta)
 
 
-def _result_tiles(tables_dir: Path, lang: str, min_cell: int) -> list[tuple[str, str]]:
-    """Tiles from the analyses' tables, when they exist: the most felt need, the balance."""
-    fmt = Formatter(lang)
-    tiles = []
-    needs = _read_table(tables_dir / "needs.csv", {"measure", "group_var", "estimate", "n"})
-    if needs is not None:
-        rows = _overall(needs, min_cell)
-        if len(rows):
-            top = rows.loc[rows["estimate"].idxmax()]
-            measure = _measure_label(str(top["measure"]), lang)
-            tiles.append((site_text("site.tile.top_need", lang, measure=measure),
-                          fmt.percent(top["estimate"], 0)))
-    balance = _read_table(tables_dir / "work_life_balance.csv",
-                          {"indicator", "group_var", "estimate", "n"})
-    if balance is not None:
-        rows = _overall(balance, min_cell)
-        rows = rows[rows["indicator"].astype("str") == "wlb_fit_good"]
-        if len(rows):
-            tiles.append((site_text("site.tile.wlb_fit_good", lang),
-                          fmt.percent(rows["estimate"].iloc[0], 0)))
-    return tiles
-
-
-def _tiles(site: Path, data: WaveData, lang: str, min_cell: int) -> list[tuple[str, str]]:
-    """The headline counts, then the results' tiles."""
+def _tiles(data: WaveData, lang: str) -> list[tuple[str, str]]:
+    """The headline counts of :data:`TILES`."""
     fmt = Formatter(lang)
     counts = headline_counts(data.tables)
-    tiles = [(site_text(f"site.tile.{k}", lang), fmt.number(counts[k], 0))
-             for k in TILES if k in counts]
-    return tiles + _result_tiles(site / "tables", lang, min_cell)
+    return [(site_text(f"site.tile.{k}", lang), fmt.number(counts[k], 0))
+            for k in TILES if k in counts]
 
 
 # --- the data-quality verdict -------------------------------------------------------------------
@@ -218,18 +156,6 @@ def _section_rows(site: Path, sections: Sequence[Mapping[str, Any]],
     return rows
 
 
-def _figure(sections: Sequence[Mapping[str, Any]], lang: str) -> dict[str, Any]:
-    """The first section's first figure, with its alternative text, caption and source."""
-    figure = None
-    if sections and sections[0].get("executed"):
-        figure = first_figure(Path(sections[0]["executed"]), lang)
-    if figure is None:
-        return {"figure": None, "figure_alt": site_text("site.figure_alt", lang),
-                "figure_caption": "", "figure_source": ""}
-    return {"figure": figure[0], "figure_alt": figure[1] or site_text("site.figure_alt", lang),
-            "figure_caption": figure[1], "figure_source": sections[0]["title"]}
-
-
 def index_page(site: Path, data: WaveData, sections: Sequence[Mapping[str, Any]],
                common: dict[str, Any], quality: Mapping[str, Any] | None, min_cell: int,
                lang: str) -> str:
@@ -240,15 +166,17 @@ def index_page(site: Path, data: WaveData, sections: Sequence[Mapping[str, Any]]
     site
         The language's site folder: section files, ``tables/``, the PDFs of the other pages.
     data
-        The processed wave (headline counts).
+        The processed wave (headline counts; ``meta``: the previous wave the changes are
+        measured against).
     sections
-        The section reports (see :func:`pipeline.render.site.write_site`).
+        The section reports (see :func:`pipeline.render.site.write_site`): ``name`` (the
+        notebook, which findings link to), ``title``, ``html``, ``pdf``.
     common
         What the frame of the page shows (see :func:`pipeline.render.site.write_site`).
     quality
         The data-quality gate's summary, or ``None`` (see :func:`quality_summary`).
     min_cell
-        The smallest published cell: results' tiles rest on at least this many answers.
+        The smallest published cell: no finding states a share resting on fewer answers.
     lang
         The language of the page, whose sections' titles are given in ``sections``.
 
@@ -267,8 +195,10 @@ def index_page(site: Path, data: WaveData, sections: Sequence[Mapping[str, Any]]
         **common,
         page="index",
         page_title=site_text("site.title", lang),
-        tiles=_tiles(site, data, lang, min_cell),
-        **_figure(sections, lang),
+        findings=findings(site, data, sections, min_cell, lang),
+        t_findings={k: site_text(f"site.findings.{k}", lang) for k in (
+            "title", "intro", "more")} | {"who_took_part": site_text("site.who_took_part", lang)},
+        tiles=_tiles(data, lang),
         sections=_section_rows(site, sections, lang),
         tables=tables,
         has_methods_pdf=(site / "methods.pdf").is_file(),
