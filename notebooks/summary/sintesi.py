@@ -17,13 +17,17 @@
 # # Relazione sintetica programmatica
 #
 # Programmatic summary written from the wave's published tables; the prose is the template
-# pipeline/render/templates/sintesi/sintesi.<lang>.md.j2.
+# pipeline/render/templates/sintesi/sintesi.<lang>.md.j2. The guidelines also count the
+# wave's own tables (interested companies, their co-funding, the local services), with
+# disclosure control (pipeline/analyse/analysis/guidelines.py).
 
 # %% tags=["parameters"]
 wave = None  # None: the latest processed wave
 lang = "it"
 tables_dir = None
+processed_dir = None  # None: data/processed/<wave>
 min_cell = 5
+service_costs = None  # None: guidelines.DEFAULT_COSTS (pipeline.analyse.analysis)
 
 # %%
 from pathlib import Path
@@ -32,19 +36,34 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from pipeline.analyse.analysis.summary import render_summary, summary_facts, summary_parts
+from pipeline.analyse.analysis.areas import province_areas
+from pipeline.analyse.analysis.summary import (
+    guideline_facts,
+    read_municipality_names,
+    render_summary,
+    summary_facts,
+    summary_parts,
+)
 from pipeline.analyse.plots import set_theme
 from pipeline.analyse.plots.estimates import dot_ci
 from pipeline.codebook import load_codebook
 from pipeline.config import get_paths
 from pipeline.i18n.text import text
-from pipeline.notebook import latest_wave, show_figure
+from pipeline.notebook import latest_wave, open_wave, show_figure
+from pipeline.wave import read_manifest
 
 set_theme()
 wave = wave or latest_wave()
-codebook = load_codebook()
+meta = (read_manifest(get_paths(), wave) or {}).get("meta") or {}  # the wave's wave.yaml
+codebook = load_codebook(on=meta)  # labels in force at the fieldwork
 tables = Path(tables_dir) if tables_dir else get_paths().report_wave(wave) / "tables"
-facts = summary_facts(tables, lang)
+facts = summary_facts(tables, lang, meta=meta)
+paths = get_paths()
+ctx = open_wave(wave, lang, processed_dir, None, min_cell)  # confidential inputs, counted only
+facts.update(guideline_facts(tables, lang, tables=ctx.tables, meta=meta, wave=wave,
+                             areas=province_areas(paths.municipalities_geojson),
+                             names=read_municipality_names(paths.municipalities_csv),
+                             min_cell=min_cell, costs=service_costs))
 label = {m: codebook.measure_label(m, lang) for m in codebook.measure_codes()}
 
 # %%
@@ -55,10 +74,12 @@ unmet = pd.read_csv(tables / "unmet_need.csv").dropna(subset=["estimate"]).sort_
     "estimate", ascending=False)
 figures = {
     "needs": (dot_ci(needs.assign(label=needs["measure"].map(label)), label="label",
-                     xlabel=text("needs.share_important", lang)),
+                     xlabel=text("needs.share_important", lang), lang=lang,
+                     source=ctx.source("workers"), min_cell=min_cell),
               text("needs.importance_caption", lang)),
     "unmet": (dot_ci(unmet.assign(label=unmet["measure"].map(label)), label="label",
-                     xlabel=text("needs.share_unmet", lang)),
+                     xlabel=text("needs.share_unmet", lang), lang=lang,
+                     source=ctx.source("workers"), min_cell=min_cell),
               text("needs.unmet_caption", lang)),
 }
 plt.close("all")  # shown below, where the text places them

@@ -7,10 +7,19 @@ than the site shows. :func:`summary_facts` collects what the template
 the main needs, the gaps between needs and what companies offer, the measures associated
 with better balance, the shared services that reach a viable size and where, the candidate
 contents of a territorial agreement, and the indicators to monitor.
+
+:func:`guideline_facts` adds the guidelines for the next phase: the proposals of
+:func:`pipeline.analyse.analysis.guidelines.guidelines` (which also count the wave's own
+company tables, with disclosure control, and its list of local services), written for the
+template by :func:`guideline_words`. The template's Jinja filters make Italian agree with
+the figures through :mod:`pipeline.i18n.grammar`: ``article("il")`` ("l'80 %", "il 10 %")
+and ``plural("impresa|imprese")``.
 """
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,15 +28,28 @@ import jinja2
 import pandas as pd
 
 from pipeline.analyse.analysis.areas import area_label
+from pipeline.analyse.analysis.guidelines import (
+    DEFAULT_COSTS,
+    DEFAULT_TIMING,
+    PROPOSAL_KINDS,
+    add_months,
+    company_frame,
+    guidelines,
+    local_offer,
+)
 from pipeline.analyse.analysis.needs import COMPARED_GROUPS
+from pipeline.analyse.analysis.network_demand import ALL, company_areas
 from pipeline.codebook import load_codebook
 from pipeline.config import TEMPLATES_DIR
-from pipeline.i18n.formatting import Formatter
+from pipeline.i18n.formatting import MONTHS, Formatter
+from pipeline.i18n.grammar import article, plural
 from pipeline.i18n.text import text
 
 TEMPLATES = TEMPLATES_DIR / "sintesi"
 #: How many items each list of the summary names at most.
 TOP = 5
+#: How many local bodies a proposal names (the others are counted).
+MAX_BODIES = 6
 
 
 def _read(tables_dir: Path, name: str) -> pd.DataFrame | None:
@@ -42,13 +64,16 @@ def _published(df: pd.DataFrame) -> pd.DataFrame:
     return df[keep]
 
 
-def summary_facts(tables_dir: Path, lang: str = "it") -> dict[str, Any]:
+def summary_facts(tables_dir: Path, lang: str = "it", *,
+                  meta: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Everything the summary template needs, formatted for ``lang``.
 
     Missing tables (a section that does not exist yet, optional data) leave their facts
-    empty; the template says so instead of inventing numbers.
+    empty; the template says so instead of inventing numbers. ``meta`` (the wave's
+    ``wave.yaml``) dates the measure labels: a law is cited only where in force at the
+    fieldwork (:func:`pipeline.codebook.load_codebook`).
     """
-    codebook = load_codebook()
+    codebook = load_codebook(on=meta)
     label = {m: codebook.measure_label(m, lang) for m in codebook.measure_codes()}
     fmt = Formatter(lang)
     pct = lambda x: fmt.percent(x, 0)  # noqa: E731
@@ -133,6 +158,194 @@ def summary_facts(tables_dir: Path, lang: str = "it") -> dict[str, Any]:
     return facts
 
 
+def read_municipality_names(csv: Path) -> dict[str, str]:
+    """ISTAT code -> name of the municipalities of the reference file (``com_istat_code``,
+    ``name``)."""
+    table = pd.read_csv(csv, dtype=str)
+    return dict(zip(table["com_istat_code"], table["name"], strict=True))
+
+
+def _month(day: datetime.date, lang: str) -> dict[str, str]:
+    return {"month": MONTHS[lang][day.month - 1], "year": str(day.year)}
+
+
+def _date(value: Any) -> datetime.date | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(
+        str(value)[:10])
+
+
+def _count(value: Any, fmt: Formatter) -> str | None:
+    """A count of companies as written, None when withheld."""
+    return None if value is None or pd.isna(value) else fmt.number(value, 0)
+
+
+def _bodies(bodies: list[dict[str, Any]], fmt: Formatter) -> dict[str, list[dict[str, Any]]]:
+    """The first :data:`MAX_BODIES` local bodies by provider (``public``,
+    ``third_sector``, ``private``, ``unknown``), counts written."""
+    out: dict[str, list[dict[str, Any]]] = {"public": [], "third_sector": [], "private": [],
+                                            "unknown": []}
+    for b in bodies[:MAX_BODIES]:
+        out.setdefault(b["provider"], []).append({
+            "municipality": b["municipality"], "services": fmt.number(b["n_services"], 0),
+            "places": None if b["places"] is None else fmt.number(b["places"], 0)})
+    return out
+
+
+def _service_words(r: pd.Series, fmt: Formatter, label: dict[str, str],
+                   codebook: Any) -> dict[str, Any]:
+    """One shared-service proposal as the template writes it."""
+    lang = fmt.lang
+    areas = list(r["areas"])
+    start = _date(r.get("start"))
+    bodies = list(r["bodies"])
+    cover = r["cover_share"]
+    return {
+        "kind": r["kind"], "code": r["measure"], "measure": label.get(r["measure"], r["measure"]),
+        "whole": areas == [ALL], "areas": [area_label(a, lang) for a in areas if a != ALL],
+        "need": fmt.number(r["employees_need"], 0), "take_up": fmt.percent(r["take_up"], 0),
+        "workers": fmt.number(r["workers"], 0), "workers_low": fmt.number(r["workers_low"], 0),
+        "min_users": fmt.number(r["min_users"], 0),
+        "min_companies": fmt.number(r["min_companies"], 0),
+        "companies": _count(r["n_companies"], fmt),
+        "size": r["size"] if isinstance(r["size"], str) else None,
+        "n_size": _count(r["n_size"], fmt),
+        "sector": codebook.code_label("ateco_section", r["sector"], lang)
+        if isinstance(r["sector"], str) else None,
+        "n_sector": _count(r["n_sector"], fmt),
+        "cofund": None if pd.isna(r["cofund_eur"]) else fmt.number(r["cofund_eur"], 0),
+        "cofund_withheld": r["cofund_withheld"],
+        "cover": None if pd.isna(cover) else fmt.percent(cover, 0),
+        "cover_full": bool(not pd.isna(cover) and cover >= 1),
+        "cover_small": bool(not pd.isna(cover) and cover < 0.005),
+        "cost": None if pd.isna(r["cost_eur"]) else fmt.number(round(r["cost_eur"], -2), 0),
+        "per_user": None if pd.isna(r["cost_per_user"]) else fmt.number(r["cost_per_user"], 0),
+        "basis": r["cost_basis"],
+        "fee": None if pd.isna(r["monthly_fee_eur"]) else fmt.number(r["monthly_fee_eur"], 0),
+        "months": None if pd.isna(r["fee_months"]) else fmt.number(r["fee_months"], 0),
+        "mapped": bool(r["mapped"]),
+        "bodies": _bodies(bodies, fmt),
+        "more_bodies": fmt.number(len(bodies) - MAX_BODIES, 0) if len(bodies) > MAX_BODIES
+        else None,
+        "areas_without": [area_label(a, lang) for a in r["areas_without_services"]],
+        "season": r["season"] if isinstance(r["season"], str) else None,
+        "start": _month(start, lang) if start else None,
+        "school_year": f"{start.year}/{str(start.year + 1)[-2:]}" if start else None,
+    }
+
+
+def _measure_words(r: pd.Series, fmt: Formatter) -> dict[str, Any]:
+    kind = r["scale"]
+    words = {"indicator": codebook_indicator(r["measure"], fmt.lang),
+             "value": fmt.value(r["estimate"], kind), "n": fmt.number(r["n"], 0)}
+    if r["kind"] == "measure_change":
+        needed = r["answers_needed"]
+        words.update(
+            previous=fmt.value(r["previous"], kind), current=fmt.value(r["current"], kind),
+            change=fmt.change(r["estimate"], kind),
+            low=fmt.change(r["ci_low"], kind, unit=False),
+            high=fmt.change(r["ci_high"], kind, unit=False),
+            needed=None if pd.isna(needed) else fmt.number(round(needed, -2), 0),
+            factor=fmt.number(max(r["answers_factor"], 1.0), 1))
+    else:
+        words.update(low=fmt.value(r["ci_low"], kind), high=fmt.value(r["ci_high"], kind))
+    return words
+
+
+def guideline_facts(
+    tables_dir: Path,
+    lang: str = "it",
+    *,
+    tables: Mapping[str, pd.DataFrame],
+    areas: pd.DataFrame,
+    names: Mapping[str, str],
+    meta: Mapping[str, Any] | None = None,
+    wave: str | None = None,
+    min_cell: int = 5,
+    costs: Mapping[str, Mapping[str, float]] | None = None,
+    timing: Mapping[str, int] | None = None,
+) -> dict[str, Any]:
+    """The guidelines' facts for the summary template, formatted for ``lang``.
+
+    The published tables of ``tables_dir`` (viability, interest, agreement, monitoring)
+    and the wave's own tables (``companies``, ``company_survey``, ``local_services``:
+    confidential inputs, only counts and sums with disclosure applied come out) go through
+    :func:`pipeline.analyse.analysis.guidelines.guidelines`. ``areas`` maps municipality
+    -> area (:func:`pipeline.analyse.analysis.areas.province_areas`), ``names`` ISTAT code
+    -> name (:func:`read_municipality_names`); ``meta`` is the wave's manifest metadata
+    (fieldwork dates for the timing, the date of the labels).
+    """
+    codebook = load_codebook(on=meta)  # labels in force at the fieldwork
+    located = company_areas(tables["companies"], areas)
+    firms = company_frame(tables["companies"], tables["company_survey"], located,
+                          codebook.measure_codes("shareable"))
+    offer = local_offer(tables.get("local_services"), codebook.service_types, areas, names)
+    timing = timing or DEFAULT_TIMING
+    viability, agreement = (_read(tables_dir, "network_viability"),
+                            _read(tables_dir, "network_agreement"))
+    frame = guidelines(
+        viability, firms, offer, agreement=agreement,
+        interest=_read(tables_dir, "network_interest"),
+        changes=_read(tables_dir, "monitoring_changes"),
+        indicators=_read(tables_dir, "monitoring_indicators"), wave=wave,
+        fieldwork_end=_date((meta or {}).get("fieldwork_end")), costs=costs or DEFAULT_COSTS,
+        timing=timing, min_cell=min_cell)
+    return {**guideline_words(frame, lang, meta=meta, min_cell=min_cell, timing=timing),
+            "has_local_list": tables.get("local_services") is not None,
+            "services_analysed": viability is not None,
+            "agreement_analysed": agreement is not None}
+
+
+def guideline_words(frame: pd.DataFrame, lang: str = "it", *,
+                    meta: Mapping[str, Any] | None = None, min_cell: int = 5,
+                    timing: Mapping[str, int] | None = None) -> dict[str, Any]:
+    """The records of :func:`pipeline.analyse.analysis.guidelines.guidelines` as the
+    template writes them (``start_service``, ``network_service``, ``check_service``,
+    ``promote_service``, ``cost_total``, ``agreement_proposals``, ``measure_changes``,
+    ``measure_baseline``), with the wave's ``title`` and the dates of ``meta``
+    (``fieldwork``, ``convene_by``, ``next_wave``; None without them)."""
+    fmt = Formatter(lang)
+    codebook = load_codebook(on=meta)
+    label = {m: codebook.measure_label(m, lang) for m in codebook.measure_codes()}
+    timing = timing or DEFAULT_TIMING
+    kinds = frame["kind"] if len(frame) else pd.Series(dtype="str")
+    rows = {k: frame[kinds == k] for k in PROPOSAL_KINDS}
+    facts: dict[str, Any] = {"min_cell": fmt.number(min_cell, 0)}
+    for kind in ("start_service", "network_service", "check_service", "promote_service"):
+        facts[kind] = [_service_words(r, fmt, label, codebook) for _, r in rows[kind].iterrows()]
+    total = rows["cost_total"]
+    facts["cost_total"] = None if total.empty else {
+        "cost": fmt.number(round(total["cost_eur"].iloc[0], -2), 0),
+        "companies": _count(total["n_companies"].iloc[0], fmt),
+        "cofund": None if pd.isna(total["cofund_eur"].iloc[0])
+        else fmt.number(total["cofund_eur"].iloc[0], 0),
+        "cover": None if pd.isna(total["cover_share"].iloc[0])
+        else fmt.percent(total["cover_share"].iloc[0], 0)}
+    facts["agreement_proposals"] = [
+        {"measure": label.get(r["measure"], r["measure"]),
+         "need": fmt.percent(r["share_high_need"], 0),
+         "companies_high_need": _count(r["companies_high_need"], fmt),
+         "companies_assessed": _count(r["companies_assessed"], fmt),
+         "active": fmt.percent(r["share_active"], 0),
+         "companies_active": _count(r["companies_active"], fmt)}
+        for _, r in rows["agreement"].iterrows()]
+    facts["measure_changes"] = [_measure_words(r, fmt) for _, r in rows["measure_change"].iterrows()]
+    facts["measure_baseline"] = [_measure_words(r, fmt)
+                                 for _, r in rows["measure_baseline"].iterrows()]
+    end = _date((meta or {}).get("fieldwork_end"))
+    begin = _date((meta or {}).get("fieldwork_start"))
+    facts["convene_by"] = _month(add_months(end, timing["convene_months"]), lang) if end else None
+    both = begin is not None and end is not None
+    facts["fieldwork"] = {"from": _month(begin, lang), "to": _month(end, lang)} if both else None
+    title = (meta or {}).get("title")
+    facts["title"] = title.get(lang) if isinstance(title, Mapping) else title
+    gap = timing["wave_gap_months"]
+    facts["next_wave"] = {"from": _month(add_months(begin, gap), lang),
+                          "to": _month(add_months(end, gap), lang)} if both else None
+    return facts
+
+
 def codebook_indicator(indicator: str, lang: str) -> str:
     """A readable name for a monitoring indicator."""
     try:
@@ -148,20 +361,9 @@ def lower_first(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def _elides(percent: str) -> bool:
-    """Whether an Italian article elides before this percentage ("l'8 %", "l'11 %")."""
-    digits = percent.split(",")[0].split()[0].replace(".", "")
-    return digits.startswith("8") or digits in ("1", "11")
-
-
-def article_il(percent: str) -> str:
-    """Italian article + percentage: "il 79 %", "l'83 %"."""
-    return f"l'{percent}" if _elides(percent) else f"il {percent}"
-
-
-def article_nel(percent: str) -> str:
-    """Italian "in the" + percentage: "nel 63 %", "nell'80 %"."""
-    return f"nell'{percent}" if _elides(percent) else f"nel {percent}"
+def upper_first(text: str) -> str:
+    """A sentence's start: first letter upper-cased, the rest as written (names stay)."""
+    return text[:1].upper() + text[1:]
 
 
 @cache
@@ -169,7 +371,8 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(lowerfirst=lower_first, il=article_il, nel=article_nel)
+    env.filters.update(lowerfirst=lower_first, upperfirst=upper_first, article=article,
+                       plural=plural)
     return env
 
 

@@ -6,12 +6,11 @@ import pandas as pd
 import pytest
 
 from pipeline.analyse.analysis.summary import (
-    article_il,
-    article_nel,
     lower_first,
     render_summary,
     summary_facts,
     summary_parts,
+    upper_first,
 )
 
 
@@ -62,8 +61,8 @@ def test_facts_come_from_the_published_rows_only(tables):
 
 
 def test_template_renders_in_both_languages_with_observational_caveat(tables):
-    for lang, caveat, baseline in (("it", "osservazionale", "onda di riferimento"),
-                                   ("en", "observational", "baseline wave")):
+    for lang, caveat, baseline in (("it", "osservazionale", "prima rilevazione"),
+                                   ("en", "observational", "first wave")):
         text = render_summary(summary_facts(tables, lang), lang, wave="w1")
         assert caveat in text and baseline in text
         assert "**w1**" in text
@@ -71,15 +70,39 @@ def test_template_renders_in_both_languages_with_observational_caveat(tables):
         assert [figure for _, figure in parts] == ["needs", "unmet", None]
 
 
-def test_italian_articles_and_labels():
-    assert article_il("83\u00a0%") == "l'83\u00a0%"
-    assert article_il("79\u00a0%") == "il 79\u00a0%"
-    assert article_il("11\u00a0%") == "l'11\u00a0%"
-    assert article_il("18\u00a0%") == "il 18\u00a0%"
-    assert article_nel("8,5\u00a0%") == "nell'8,5\u00a0%"
-    assert article_nel("63\u00a0%") == "nel 63\u00a0%"
+def test_labels_inside_sentences():
     assert lower_first("Nido aziendale") == "nido aziendale"
     assert lower_first("CAF in azienda") == "CAF in azienda"
+    assert upper_first("i Comuni di Verona") == "I Comuni di Verona"
+
+
+@pytest.mark.parametrize(("share", "start"), [
+    ("80\u00a0%", "L'80\u00a0% dei lavoratori"), ("8\u00a0%", "L'8\u00a0% dei lavoratori"),
+    ("11\u00a0%", "L'11\u00a0% dei lavoratori"), ("10\u00a0%", "Il 10\u00a0% dei lavoratori"),
+    ("100\u00a0%", "Il 100\u00a0% dei lavoratori"), ("1\u00a0%", "L'1\u00a0% dei lavoratori"),
+    ("0\u00a0%", "Lo 0\u00a0% dei lavoratori")])
+def test_articles_agree_with_the_figure(tables, share, start):
+    facts = summary_facts(tables, "it")
+    facts["fit_good"] = share
+    facts["group_gaps"] = [{"group": "gender", "measure": "Part-time", "high": "8\u00a0%",
+                            "low": "11\u00a0%"}]
+    text = render_summary(facts, "it", wave="w")
+    assert start in text
+    assert "nell'8\u00a0% dei casi, gli uomini nell'11\u00a0%" in text
+    assert "Il 8" not in text and "Il 80" not in text
+
+
+def test_each_difference_is_said_with_its_measure(tables):
+    facts = summary_facts(tables, "it")
+    facts["better_balance"] = [{"measure": "Entrata/uscita flessibile", "difference": "0,46"},
+                               {"measure": "Banca ore", "difference": "0,31"}]
+    text = render_summary(facts, "it", wave="w")
+    assert "**entrata/uscita flessibile**: 0,46 punti in meno" in text
+    assert "**banca ore**: 0,31 punti in meno" in text
+    assert "0,46, 0,31" not in text
+    facts["better_balance"] = facts["better_balance"][:1]
+    text = render_summary(facts, "it", wave="w")
+    assert "più basso di 0,46 punti (su una scala da 1 a 7)" in text
 
 
 def test_monitoring_changes_use_the_flags_against_the_previous_wave(tables):
@@ -99,5 +122,5 @@ def test_monitoring_changes_use_the_flags_against_the_previous_wave(tables):
     assert [(c["improved"], c["significant"]) for c in facts["changes"]] == [
         (True, True), (False, True), (False, False)]
     text = render_summary(facts, "en", wave="w2")
-    assert "a statistically clear worsening" in text
+    assert "a clear worsening, not down to chance" in text
     assert "a change that cannot be told from chance" in text
