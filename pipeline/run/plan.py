@@ -10,7 +10,8 @@ A run is a small dependency graph. Each step has a key, the hash of its inputs:
   tables:`` in its jupytext header) and, for notebooks that compare with earlier waves
   (``welfare: previous_wave: true``), the labels and processed tables of every processed
   wave of the ``previous_wave`` chain (:mod:`pipeline.run.chain`); for a company report
-  the company tables; for the summary the sections' keys and its text templates;
+  the company tables of the wave and of its previous wave; for the summary the sections'
+  keys and its text templates;
 * the site index: the keys of all notebooks (:func:`index_key`).
 
 A step whose key is unchanged since the last successful run is reused.
@@ -33,7 +34,7 @@ from pipeline.fingerprint import code_version, folder_hashes, hash_value, sha256
 from pipeline.names import safe_file_name
 from pipeline.run.chain import chain_manifests
 from pipeline.validate import SUMMARY_NAME
-from pipeline.wave import read_manifest
+from pipeline.wave import read_manifest, wave_title
 
 _SECTION = re.compile(r"^(\d\d)_([a-z0-9_]+)\.py$")
 
@@ -215,6 +216,18 @@ def company_ids(paths: Paths, wave: str) -> list[str]:
     return sorted(str(v) for v in table.column("company_id").to_pylist() if v is not None)
 
 
+def company_names(paths: Paths, wave: str) -> dict[str, str]:
+    """Each mapped company's name (``companies.name``), for the title of its confidential
+    report; empty when the wave has no names. Names are data: the templates escape them."""
+    file = paths.processed_wave(wave) / "companies.parquet"
+    if not file.exists() or "name" not in pq.read_schema(file).names:
+        return {}
+    table = pq.read_table(file, columns=["company_id", "name"]).to_pydict()
+    return {str(c): " ".join(str(n).split())
+            for c, n in zip(table["company_id"], table["name"], strict=True)
+            if c is not None and n is not None and str(n).strip()}
+
+
 # --- the plan ---------------------------------------------------------------------------------
 
 @dataclass
@@ -235,8 +248,11 @@ class _Context:
 
     def render(self, name: str, title: str, *, cover: bool = True) -> dict[str, Any]:
         """The render arguments of a notebook published as ``<name>.html`` and ``.pdf``."""
+        # the cover and the running header name the wave by its title, as its readers do
+        wave_name = wave_title({"label": self.wave, **(self.manifest.get("meta") or {})},
+                               self.lang)
         return {"html_path": f"{name}.html", "pdf_path": f"{name}.pdf", "title": title,
-                "wave": self.wave, "lang": self.lang,
+                "wave": wave_name, "lang": self.lang,
                 "synthetic": bool(self.manifest["synthetic"]), **(self.cover if cover else {})}
 
 
@@ -296,9 +312,16 @@ def _summary_unit(ctx: _Context, source: Path, sections: list[Unit]) -> Unit:
 
 def _company_units(ctx: _Context, source: Path) -> list[Unit]:
     """One confidential report per surveyed company: ``confidential/<safe name>.html`` and
-    ``.pdf`` (:func:`pipeline.names.safe_file_name` of the company's id)."""
+    ``.pdf`` (:func:`pipeline.names.safe_file_name` of the company's id), titled with the
+    company's name; each compares the company with itself at the previous wave."""
     title = ctx.text("company.title", ctx.lang)
     tables = _table_hashes(ctx.manifest, COMPANY_TABLES)
+    names = company_names(ctx.paths, ctx.wave)
+    before = ctx.previous is not None
+    previous = {"previous_wave": ctx.previous_label if before else None,
+                "previous_processed_dir": str(ctx.paths.processed_wave(ctx.previous_label))
+                if before else None}
+    previous_tables = _table_hashes(ctx.previous, COMPANY_TABLES) if before else None
     units = []
     for cid in company_ids(ctx.paths, ctx.wave):
         # The id is data: its files (and the step's name, shown in the progress and kept in
@@ -306,13 +329,14 @@ def _company_units(ctx: _Context, source: Path) -> list[Unit]:
         name = safe_file_name(cid)
         out = f"confidential/{name}"
         parameters = {**ctx.base, "processed_dir": str(ctx.paths.processed_wave(ctx.wave)),
-                      "company_id": cid}
+                      "company_id": cid, **previous}
         job = NotebookJob(source=source,
                           executed=ctx.executed_dir / "confidential" / f"{name}.ipynb",
                           parameters=parameters, name=f"company {name}",
-                          render=ctx.render(out, f"{title} — {cid}", cover=False))
-        units.append(Unit(job.name, notebook_key(source, parameters, tables=tables), job,
-                          (f"{out}.html", f"{out}.pdf")))
+                          render=ctx.render(out, f"{title} — {names.get(cid, cid)}",
+                                            cover=False))
+        key = notebook_key(source, parameters, tables=tables, previous=previous_tables)
+        units.append(Unit(job.name, key, job, (f"{out}.html", f"{out}.pdf")))
     return units
 
 

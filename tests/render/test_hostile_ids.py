@@ -191,6 +191,42 @@ def test_company_reports_are_named_by_their_safe_name(project, monkeypatch):
                                                                      "VR_123"}
 
 
+def test_company_reports_are_titled_by_name_and_keyed_on_the_previous_wave(project,
+                                                                           monkeypatch):
+    """The title carries the company's name (data: the template escapes it); the report
+    gets the previous wave and reruns when the previous wave's tables change."""
+    from pipeline.run import plan
+
+    paths = get_paths()
+    folder = paths.processed_wave("w1")
+    folder.mkdir(parents=True)
+    pd.DataFrame({"company_id": [XSS, "VR/123", "C3"],
+                  "name": [f"Rossi & {XSS}", "  Beta   S.p.A. ", None]}).to_parquet(
+        folder / "companies.parquet")
+    monkeypatch.setattr(plan, "company_ids", lambda paths, wave: [XSS, "VR/123", "C3"])
+    assert plan.company_names(paths, "w1") == {XSS: f"Rossi & {XSS}", "VR/123": "Beta S.p.A."}
+    assert plan.company_names(paths, "w9") == {}  # not processed: titles by id
+
+    def units(previous_hash: str | None):
+        ctx = plan._Context("w1", "it", paths, {"synthetic": False, "tables": {}},
+                            project / "data" / "work" / "runs" / "w1" / "it",
+                            lambda key, lang, **values: "Rapporto")
+        if previous_hash is not None:
+            ctx.previous_label = "w0"
+            ctx.previous = {"tables": {t: {"sha256": previous_hash}
+                                       for t in ("companies", "company_survey", "worker_survey")}}
+        return plan._company_units(ctx, REPO / "notebooks" / "company" / "company_report.py")
+
+    titles = [u.job.render["title"] for u in units("a")]
+    assert titles == [f"Rapporto — Rossi & {XSS}", "Rapporto — Beta S.p.A.", "Rapporto — C3"]
+    first = units("a")[0]
+    assert first.job.parameters["previous_wave"] == "w0"
+    assert first.job.parameters["previous_processed_dir"] == str(paths.processed_wave("w0"))
+    assert units("b")[0].key != first.key  # the previous wave changed: the report reruns
+    baseline = units(None)[0]
+    assert baseline.job.parameters["previous_wave"] is None and baseline.key != first.key
+
+
 # --- end to end: run, rerun, publish ----------------------------------------------------------
 
 SECTION = """# ---
@@ -233,6 +269,7 @@ def hostile_tables():
                                          ignore_index=True)
     companies = tables["companies"]
     companies["in_network"] = "1"
+    companies["name"] = companies["company_id"] + " & Figli S.r.l."  # names are data too
     workers = tables["worker_survey"]
     # six workers each, shuffled so that the network's intervals are not degenerate
     order = np.random.default_rng(3).permutation(np.repeat(np.arange(4), len(workers) // 4))
@@ -309,4 +346,4 @@ def test_a_wave_of_hostile_ids_runs_reruns_and_publishes_inside_its_trees(
                            .read_text(encoding="utf-8"), "html.parser")
     intro = next(p for p in report.find_all("p") if "riservato" in p.get_text())
     assert XSS in intro.get_text() and intro.find("img") is None
-    assert XSS in report.find("h1", class_="cover-title").get_text()
+    assert f"{XSS} & Figli S.r.l." in report.find("h1", class_="cover-title").get_text()
