@@ -35,7 +35,7 @@ min_cell = 5
 from pipeline.analyse.analysis.context import OTHER, count_by, headline_counts
 from pipeline.analyse.plots import set_theme
 from pipeline.analyse.plots.bars import count_bars, share_bars
-from pipeline.analyse.plots.maps import choropleth
+from pipeline.analyse.plots.maps import choropleth, largest_places, municipalities
 from pipeline.codebook import load_codebook
 from pipeline.config import get_paths
 from pipeline.i18n.formatting import Formatter
@@ -51,17 +51,20 @@ companies = ctx.tables["companies"]
 
 # %% [markdown] tags=["text"]
 # <!-- context.intro -->
-# La mappatura territoriale dell'onda **{wave}** comprende **{n_companies}** imprese in
-# **{n_municipalities}** comuni della provincia di Verona, per **{n_employees}** dipendenti.
-# **{n_network}** imprese partecipano alla rete del progetto e **{n_surveyed}** hanno risposto
-# al questionario aziendale; **{n_workers}** lavoratrici e lavoratori hanno compilato il
-# questionario sui bisogni.
+# La mappatura territoriale della rilevazione **{wave}** comprende
+# **{n_companies:impresa|imprese}** in **{n_municipalities:comune|comuni}** della provincia
+# di Verona, con **{n_employees:dipendente|dipendenti}** in tutto. Alla rete del progetto
+# {n_network:|partecipa|partecipano} **{n_network:impresa|imprese}**: di queste,
+# **{n_surveyed}** {n_surveyed:|ha|hanno} risposto al questionario aziendale, e
+# **{n_workers:lavoratrice o lavoratore|lavoratrici e lavoratori}** {n_workers:|ha|hanno}
+# compilato il questionario sui bisogni.
 #
 # <!-- en -->
-# The territorial mapping of wave **{wave}** covers **{n_companies}** companies in
-# **{n_municipalities}** municipalities of the province of Verona, with **{n_employees}**
-# employees. **{n_network}** companies take part in the project's network and **{n_surveyed}**
-# answered the company questionnaire; **{n_workers}** workers answered the needs survey.
+# The territorial mapping of wave **{wave}** covers **{n_companies:company|companies}** in
+# **{n_municipalities:municipality|municipalities}** of the province of Verona, with
+# **{n_employees:employee|employees}** in all. The project's network has
+# **{n_network:member company|member companies}**: **{n_surveyed}** of them answered the
+# company questionnaire, and **{n_workers:worker|workers}** answered the needs survey.
 
 # %%
 counts = headline_counts(ctx.tables)
@@ -84,8 +87,11 @@ by_sector["sector"] = [
     for code in by_sector["ateco_section"]
 ]
 ctx.save_table(by_sector[["ateco_section", "n", "share"]], "companies_by_sector")
-show_figure(share_bars(by_sector, label="sector", xlabel=text("share_of_companies", lang)),
-            text("context.sector_note", lang, min_cell=ctx.min_cell))
+show_figure(share_bars(by_sector, label="sector", xlabel=text("share_of_companies", lang),
+                       count="n", count_name=text("companies", lang),
+                       label_name=text("chart.col.sector", lang), min_cell=ctx.min_cell,
+                       lang=lang, source=ctx.source("mapping")),
+            text("context.sector_note", lang, min_cell=ctx.min_cell), lang=lang)
 
 # %% [markdown] tags=["text"]
 # <!-- context.size -->
@@ -101,10 +107,13 @@ by_size = count_by(companies, ["size_class", "in_network"], min_cell=ctx.min_cel
 by_size["network"] = by_size["in_network"].map(
     {True: text("in_network", lang), False: text("not_in_network", lang)})
 ctx.save_table(by_size[["size_class", "in_network", "n", "share"]], "companies_by_size")
-show_figure(count_bars(by_size, x="size_class", hue="network",
-                       order=list(codebook.code_lists["size_class"]),
-                       ylabel=text("companies", lang)),
-            text("context.size_note", lang))
+sizes = list(codebook.code_lists["size_class"])
+show_figure(count_bars(by_size, x="size_class", hue="network", order=sizes,
+                       hue_order=[text("in_network", lang), text("not_in_network", lang)],
+                       x_labels={c: codebook.code_label("size_class", c, lang) for c in sizes},
+                       x_name=text("chart.col.size_class", lang), ylabel=text("companies", lang),
+                       min_cell=ctx.min_cell, lang=lang, source=ctx.source("mapping")),
+            text("context.size_note", lang), lang=lang)
 table = by_size.pivot(index="size_class", columns="network", values="n").reindex(
     list(codebook.code_lists["size_class"])).reset_index()
 table.columns.name = None
@@ -122,7 +131,11 @@ show_table(table.rename(columns={"size_class": codebook.column("companies", "siz
 say("context.map", lang)
 by_municipality = count_by(companies, "municipality", min_cell=ctx.min_cell, collapse=False)
 ctx.save_table(by_municipality, "companies_by_municipality")
+places = municipalities(get_paths().municipalities_csv)
 show_figure(choropleth(by_municipality.set_index("municipality")["n"].astype("float64"),
                        get_paths().municipalities_geojson,
-                       legend=text("companies", lang), credit=text("map_credit", lang)),
-            text("context.map_note", lang, min_cell=ctx.min_cell))
+                       legend=text("companies", lang), credit=text("map_credit", lang),
+                       places=largest_places(places, 6),
+                       names=dict(zip(places["code"], places["name"], strict=True)),
+                       min_cell=ctx.min_cell, lang=lang, source=ctx.source("mapping")),
+            text("context.map_note", lang, min_cell=ctx.min_cell), lang=lang)

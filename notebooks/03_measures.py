@@ -53,6 +53,7 @@ from pipeline.analyse.analysis.measures import (
     surveyed_companies,
     welfare_area_table,
 )
+from pipeline.analyse.analysis.measures_maturity import MATURITY_CLASSES
 from pipeline.analyse.plots import set_theme
 from pipeline.analyse.plots.bars import count_bars
 from pipeline.analyse.plots.estimates import dot_ci
@@ -66,40 +67,43 @@ from pipeline.render.sections import measures as shown
 
 set_theme()
 fmt = Formatter(lang)
-codebook = load_codebook()
 ctx = open_wave(wave, lang, processed_dir, tables_dir, min_cell)
+codebook = load_codebook(on=ctx.meta)  # labels and thresholds in force at the fieldwork
 wave = ctx.wave
 workers, companies = ctx.tables["worker_survey"], ctx.tables["companies"]
 survey = ctx.tables["company_survey"]
 surveyed = surveyed_companies(survey, companies)
 share_axis = text("measures.share_companies", lang)
+source, measure_col = ctx.source("companies"), text("chart.col.measure", lang)
 
 # %% [markdown] tags=["text"]
 # <!-- measures.intro -->
-# Questa sezione descrive che cosa fanno le **{n_companies}** imprese della rete che hanno
-# compilato il questionario aziendale: quali misure di welfare e di conciliazione hanno
-# attivato, per chi e con quale struttura organizzativa; propone un indice sintetico di
-# maturità del welfare aziendale e confronta la conciliazione vita-lavoro dichiarata dai
-# **{n_workers}** lavoratori delle imprese che hanno o non hanno ciascuna misura.
+# Questa sezione descrive che cosa fanno le imprese della rete che hanno compilato il
+# questionario aziendale, **{n_companies}** in questa rilevazione: quali misure di welfare
+# e di conciliazione hanno attivato, per chi e con quale struttura organizzativa. Propone
+# poi un indice sintetico di maturità del welfare aziendale e confronta la conciliazione
+# vita-lavoro dichiarata dai loro dipendenti ({n_workers:questionario|questionari}) nelle
+# imprese che hanno o non hanno ciascuna misura.
 #
 # Le quote di imprese descrivono le imprese intervistate, che non sono un campione
 # casuale: sono imprese della rete, più spesso medie e grandi. Gli intervalli al 95 %
 # indicano quanto le quote potrebbero variare con altre imprese simili. Nessuna cifra
-# riguarda meno di {min_cell} imprese o lavoratori, e nessun confronto si basa su meno di
-# {min_companies} imprese per parte.
+# riguarda meno di {min_cell:impresa o lavoratore|imprese o lavoratori}, e nessun confronto
+# si basa su meno di {min_companies:impresa|imprese} per parte.
 #
 # <!-- en -->
-# This section describes what the **{n_companies}** network companies that answered the
-# company questionnaire do: which welfare and work-life balance measures they have
-# introduced, for whom, and with what organisation behind them; it proposes a summary
-# index of welfare maturity and compares the work-life balance reported by the
-# **{n_workers}** workers of companies that do or do not have each measure.
+# This section describes what the network companies that answered the company
+# questionnaire do, **{n_companies}** in this wave: which welfare and work-life balance
+# measures they have introduced, for whom, and with what organisation behind them. It then
+# proposes a summary index of welfare maturity and compares the work-life balance reported
+# by their employees ({n_workers:questionnaire|questionnaires}) in the companies that do or
+# do not have each measure.
 #
 # Shares of companies describe the surveyed companies, which are not a random sample:
-# they are network members, more often medium-sized and large. The 95 % intervals show
+# they are network members, more often medium-sized and large. The 95% intervals show
 # how much the shares could vary with other similar companies. No figure concerns fewer
-# than {min_cell} companies or workers, and no comparison rests on fewer than
-# {min_companies} companies on each side.
+# than {min_cell:company or worker|companies or workers}, and no comparison rests on fewer
+# than {min_companies:company|companies} on each side.
 
 # %%
 say("measures.intro", lang, n_companies=fmt.number(len(surveyed), 0),
@@ -140,8 +144,10 @@ if all_network_members(surveyed):
     say("measures.areas_network_note", lang)
 areas = ctx.save_table(welfare_area_table(surveyed, by="size_class", codebook=codebook),
                        "measures_areas")
-show_figure(dot_ci(shown.area_rows(areas, lang), label="label", xlabel=share_axis),
-            text("measures.areas_caption", lang, n=fmt.number(len(surveyed), 0)))
+show_figure(dot_ci(shown.area_rows(areas, lang), label="label", xlabel=share_axis,
+                   label_name=text("chart.col.area", lang), min_cell=ctx.min_cell, lang=lang,
+                   source=source),
+            text("measures.areas_caption", lang, n=fmt.number(len(surveyed), 0)), lang=lang)
 only_class = one_size_class(areas)
 if only_class:
     say("measures.areas_one_class", lang, size_class=only_class)
@@ -149,16 +155,20 @@ else:
     by_size = shown.area_size_rows(areas, lang)
     sizes = shown.size_labels(by_size, lang)
     show_figure(dot_ci(by_size, label="label", hue="group", hue_order=list(sizes),
-                       hue_labels=sizes, xlabel=share_axis),
-                text("measures.areas_size_caption", lang, min_cell=ctx.min_cell))
+                       hue_labels=sizes, xlabel=share_axis,
+                       label_name=text("chart.col.area", lang),
+                       hue_name=text("chart.col.size_class", lang), min_cell=ctx.min_cell,
+                       lang=lang, source=source),
+                text("measures.areas_size_caption", lang, min_cell=ctx.min_cell), lang=lang)
 
 # %% [markdown] tags=["text"]
 # <!-- measures.adoption -->
 # ## Le singole misure
 #
 # Per ogni misura il questionario chiede se è attiva per tutti i dipendenti, solo per una
-# parte, solo prevista o assente. Delle misure attive, il **{share_all}** è rivolto a
-# tutti i dipendenti; le imprese dichiarano inoltre **{n_planned}** misure in programma.
+# parte, solo prevista o assente. Delle misure attive, **{share_all:il}** è rivolto a
+# tutti i dipendenti; le imprese dichiarano inoltre **{n_planned:misura|misure}** in
+# programma.
 # La tabella completa delle 62 misure, anche per classe dimensionale, è nel file
 # `measures_adoption.csv`.
 #
@@ -167,7 +177,7 @@ else:
 #
 # For each measure the questionnaire asks whether it is active for all employees, for
 # some, only planned, or absent. Of the active measures, **{share_all}** cover all
-# employees; the companies also report **{n_planned}** planned measures. The full table
+# employees; the companies also report **{n_planned:planned measure|planned measures}**. The full table
 # of the 62 measures, also by size class, is in the file `measures_adoption.csv`.
 
 # %%
@@ -180,40 +190,45 @@ say("measures.adoption", lang, share_all=fmt.percent(summary["share_all"], 0),
 charted = charted_measures(adoption, codebook.measure_codes("asked_workers"))
 for chart, caption in (("asked", "measures.adoption_asked_caption"),
                        ("other", "measures.adoption_other_caption")):
-    show_figure(status_bars(shown.status_rows(adoption, charted, chart, lang), label="label",
-                            status_labels=shown.status_labels(lang), xlabel=share_axis),
-                text(caption, lang, n=int((charted["chart"] == chart).sum())))
+    show_figure(status_bars(shown.status_rows(adoption, charted, chart, lang, codebook=codebook),
+                            label="label",
+                            status_labels=shown.status_labels(lang), xlabel=share_axis,
+                            label_name=measure_col, min_cell=ctx.min_cell, lang=lang,
+                            source=source),
+                text(caption, lang, n=int((charted["chart"] == chart).sum())), lang=lang)
 
 # %% [markdown] tags=["text"]
 # <!-- measures.size -->
 # ## Dimensione dell'impresa e numero di misure
 #
-# In media un'impresa intervistata ha **{mean}** misure attive su {n_measures}. Il numero cresce
-# con la dimensione: da **{small}** nelle imprese con {small_class} dipendenti a
-# **{large}** in quelle con {large_class} dipendenti. La correlazione di rango tra
-# numero di dipendenti e misure attive è {rho} (Spearman; valore p: {p}).
+# In media un'impresa intervistata ha **{mean}** misure attive su {n_measures}. Dalle
+# imprese più piccole alle più grandi il numero passa da **{small}**, nelle imprese con
+# {small_class} dipendenti, a **{large}** in quelle con {large_class} dipendenti. La
+# correlazione tra numero di dipendenti e misure attive è {rho} (da -1 a 1: positiva se
+# le imprese più grandi tendono ad averne di più; valore p {p}).
 #
 # <!-- en -->
 # ## Company size and number of measures
 #
-# On average a surveyed company has **{mean}** active measures out of {n_measures}. The number
-# grows with size: from **{small}** in companies with {small_class} employees to
-# **{large}** in those with {large_class} employees. The rank correlation between
-# headcount and active measures is {rho} (Spearman; p-value: {p}).
+# On average a surveyed company has **{mean}** active measures out of {n_measures}. From
+# the smallest companies to the largest the number goes from **{small}**, in companies
+# with {small_class} employees, to **{large}** in those with {large_class} employees. The
+# correlation between headcount and active measures is {rho} (from -1 to 1: positive when
+# larger companies tend to have more; p-value {p}).
 #
 # <!-- measures.size_few -->
 # ## Dimensione dell'impresa e numero di misure
 #
 # In media un'impresa intervistata ha **{mean}** misure attive su {n_measures}. Il
 # confronto tra classi dimensionali non è mostrato: meno di due classi contano almeno
-# {min_cell} imprese intervistate.
+# {min_cell:impresa intervistata|imprese intervistate}.
 #
 # <!-- en -->
 # ## Company size and number of measures
 #
 # On average a surveyed company has **{mean}** active measures out of {n_measures}. The
 # comparison between size classes is not shown: fewer than two classes have at least
-# {min_cell} surveyed companies.
+# {min_cell:surveyed company|surveyed companies}.
 #
 # <!-- measures.size_one_class -->
 # ## Dimensione dell'impresa e numero di misure
@@ -239,8 +254,10 @@ words = shown.size_words(contrast, fmt, n_measures=len(codebook.measure_codes())
 if contrast["compared"].iloc[0]:
     say("measures.size", lang, **words)
     show_figure(dot_ci(shown.size_rows(by_size, lang), label="label", percent=False,
-                       xlabel=text("measures.active_axis", lang)),
-                text("measures.size_caption", lang))
+                       xlabel=text("measures.active_axis", lang),
+                       label_name=text("chart.col.size_class", lang), min_cell=ctx.min_cell,
+                       lang=lang, source=source),
+                text("measures.size_caption", lang), lang=lang)
 elif contrast["one_class"].iloc[0]:
     say("measures.size_one_class", lang, **words, size_class=contrast["one_class"].iloc[0])
 else:
@@ -256,21 +273,21 @@ else:
 # Non è il rating del Welfare Index PMI: ne riprende la struttura, con regole esplicite
 # calcolate sul questionario aziendale.
 #
-# - **Ampiezza** ({w_breadth} punti): quota delle 14 aree con almeno una misura attiva.
-# - **Contenuto e copertura** ({w_content} punti): in ogni area, quota delle misure
-#   attive, contando 1 una misura per tutti i dipendenti e 0,5 una misura per una parte;
+# - **Ampiezza** ({w_breadth:punto|punti}): quota delle 14 aree con almeno una misura attiva.
+# - **Contenuto e copertura** ({w_content:punto|punti}): in ogni area, quota delle misure
+#   attive, contando 1 ogni misura per tutti i dipendenti e 0,5 ogni misura per una parte;
 #   media delle 14 aree.
-# - **Gestione** ({w_governance} punti): media di quattro elementi, cioè budget welfare
-#   per dipendente (pieno a 1.000 euro l'anno, la soglia dei fringe benefit del TUIR),
-#   rilevazione dei bisogni svolta, contratto di secondo livello, regolamento o
-#   comunicazione interna sulle misure.
-# - **Apertura al territorio** ({w_territory} punti): quota attiva di cinque misure che
+# - **Gestione** ({w_governance:punto|punti}): media di quattro elementi, cioè budget welfare
+#   per dipendente (pieno da {budget_eur} euro l'anno, la soglia di esenzione dei fringe
+#   benefit {budget_when}: {budget_cite}), rilevazione dei bisogni svolta, contratto di
+#   secondo livello, regolamento o comunicazione interna sulle misure.
+# - **Apertura al territorio** ({w_territory:punto|punti}): quota attiva di cinque misure che
 #   vanno oltre l'impresa (servizi condivisi, convenzioni con enti pubblici, fornitori
 #   locali, progetti di comunità, accordo territoriale).
 #
 # Una misura non rilevata o senza risposta conta come non attiva, e così un budget non
 # indicato. Le cinque classi riprendono gli estremi del Welfare Index PMI (1W fino a
-# {c1} punti, 5W oltre {c4}); le soglie intermedie sono equidistanti, per scelta del
+# {c1:punto|punti}, 5W oltre {c4}); le soglie intermedie sono equidistanti, per scelta del
 # progetto: 2W fino a {c2}, 3W fino a {c3}, 4W fino a {c4}. Pubblichiamo solo la
 # distribuzione delle classi: il punteggio di ciascuna impresa compare soltanto nel suo
 # rapporto riservato.
@@ -279,26 +296,27 @@ else:
 # ## Welfare maturity
 #
 # To sum up in one number how developed a company's welfare is, we propose a 0-100 score
-# built after the Welfare Index PMI (about 70 % breadth and content of the initiatives
-# across areas, 20 % management, 10 % originality). It is not the Welfare Index PMI
+# built after the Welfare Index PMI (about 70% breadth and content of the initiatives
+# across areas, 20% management, 10% originality). It is not the Welfare Index PMI
 # rating: it borrows its structure, with explicit rules computed from the company
 # questionnaire.
 #
-# - **Breadth** ({w_breadth} points): share of the 14 areas with at least one active
+# - **Breadth** ({w_breadth:point|points}): share of the 14 areas with at least one active
 #   measure.
-# - **Content and coverage** ({w_content} points): in each area, the share of measures
-#   that are active, counting 1 a measure for all employees and 0.5 a measure for some;
+# - **Content and coverage** ({w_content:point|points}): in each area, the share of measures
+#   that are active, counting 1 each measure for all employees and 0.5 each measure for some;
 #   mean of the 14 areas.
-# - **Management** ({w_governance} points): mean of four items: welfare budget per
-#   employee (full at EUR 1,000 a year, the TUIR fringe-benefit threshold), needs survey
-#   done, second-level agreement, regulation or internal communication on the measures.
-# - **Openness to the territory** ({w_territory} points): active share of five measures
+# - **Management** ({w_governance:point|points}): mean of four items: welfare budget per
+#   employee (full from EUR {budget_eur} a year, the tax-free ceiling of fringe benefits
+#   {budget_when}: {budget_cite}), needs survey done, second-level agreement, regulation
+#   or internal communication on the measures.
+# - **Openness to the territory** ({w_territory:point|points}): active share of five measures
 #   that reach beyond the company (shared services, conventions with public bodies, local
 #   providers, community projects, territorial agreement).
 #
 # A measure not asked or not answered counts as not active, and so does a budget not
-# given. The five classes take their ends from the Welfare Index PMI (1W up to {c1}
-# points, 5W above {c4}); the thresholds in between are evenly spaced, the project's
+# given. The five classes take their ends from the Welfare Index PMI (1W up to
+# {c1:point|points}, 5W above {c4}); the thresholds in between are evenly spaced, the project's
 # choice: 2W up to {c2}, 3W up to {c3}, 4W up to {c4}. Only the distribution of classes
 # is published: each company's score appears only in its confidential report.
 
@@ -307,15 +325,17 @@ scores = maturity_scores(surveyed, codebook=codebook)  # per company: confidenti
 classes = ctx.save_table(published_maturity_distribution(scores, min_cell=ctx.min_cell),
                          "maturity_classes")
 components = ctx.save_table(maturity_components(scores), "maturity_components")
-say("measures.maturity", lang, **shown.maturity_words(fmt))
+say("measures.maturity", lang, **shown.maturity_words(fmt, codebook=codebook))
 show_figure(count_bars(classes, x="maturity_class", value="n_companies",
-                       ylabel=text("companies", lang)),
-            text("measures.maturity_caption", lang, n=fmt.number(len(scores), 0)))
+                       order=list(MATURITY_CLASSES), ylabel=text("companies", lang),
+                       x_name=text("chart.col.maturity_class", lang), min_cell=ctx.min_cell,
+                       lang=lang, source=source),
+            text("measures.maturity_caption", lang, n=fmt.number(len(scores), 0)), lang=lang)
 show_table(shown.components_table(components, fmt), text("measures.components_caption", lang))
 
 # %% [markdown] tags=["text"]
 # <!-- measures.maturity_text -->
-# Il punteggio medio è **{mean}** su 100; il **{top}** delle imprese è nelle due classi più alte (4W e 5W).
+# Il punteggio medio è **{mean}** su 100; **{top:il}** delle imprese è nelle due classi più alte (4W e 5W).
 #
 # <!-- en -->
 # The mean score is **{mean}** out of 100; **{top}** of the companies are in the two highest classes (4W and 5W).
@@ -336,24 +356,25 @@ say("measures.maturity_text", lang, mean=fmt.number(maturity["mean_score"]),
 #
 # La misura è una caratteristica dell'impresa, non del singolo lavoratore: chi lavora
 # nella stessa impresa condivide organizzazione, capi e turni, e le sue risposte si
-# somigliano. Per questo l'unità del confronto è l'impresa. La differenza tra chi lavora
-# in imprese con la misura e chi lavora in imprese senza è stimata con una regressione
-# che usa i pesi dell'indagine e tiene conto del genere, del numero di figli sotto i 14
-# anni e dell'orario (pieno o parziale). Per dire se la differenza è più grande di quanto
-# capiterebbe per caso, la misura viene riassegnata molte volte allo stesso numero di
-# imprese scelte a caso: il valore p è la quota di riassegnazioni che produce una
-# differenza almeno altrettanto netta. Con poche imprese per parte questo metodo mantiene
-# il margine di errore dichiarato (5 %), come abbiamo verificato simulando molte
-# rilevazioni senza alcun effetto (i risultati sono nella nota metodologica); i metodi
-# usati in precedenza lo superavano largamente. Se le imprese con la misura sono così poche che le riassegnazioni
-# possibili sono meno di {min_assignments}, il confronto non riporta un valore p.
+# somigliano. Per questo il confronto si fa tra imprese. La differenza tra chi lavora in
+# imprese con la misura e chi lavora in imprese senza tiene conto del genere, del numero
+# di figli sotto i 14 anni e dell'orario (pieno o parziale). Per capire se una differenza
+# è più grande di quanto capiterebbe per caso, la misura viene riassegnata molte volte, a
+# caso, allo stesso numero di imprese: il valore p è la quota di queste prove che produce
+# una differenza almeno altrettanto netta. Abbiamo verificato con simulazioni che, anche
+# con poche imprese per parte, il metodo non segnala differenze inesistenti più spesso
+# del 5 % dichiarato (i risultati sono nella nota metodologica). Se le imprese con la
+# misura sono così poche che le riassegnazioni possibili sono meno di {min_assignments},
+# il confronto non riporta un valore p.
 #
-# La dimensione dell'effetto è la differenza divisa per la deviazione standard
-# dell'indicatore. Poiché i confronti sono molti, i valori p sono corretti per i
-# confronti multipli (metodi di Holm e di Benjamini-Hochberg): chiamiamo significativa
-# solo una differenza che resta sotto il 5 % dopo la correzione di Holm. Un confronto non
-# è mostrato se da una delle due parti ci sono meno di {min_companies} imprese: la media
-# sarebbe quella di un'impresa riconoscibile.
+# Per confrontare indicatori su scale diverse, ogni differenza è espressa anche in
+# rapporto a quanto l'indicatore varia tra i lavoratori (effetto standardizzato). Poiché
+# i confronti sono molti, qualcuno risulterebbe netto per puro caso: i valori p tengono
+# quindi conto dei confronti multipli, e chiamiamo significativa solo una differenza il
+# cui valore p corretto resta sotto il 5 %. Le tabelle riportano anche una correzione
+# meno severa; i due metodi sono descritti nella nota metodologica. Un confronto non è
+# mostrato se da una delle due parti ci sono meno di {min_companies:impresa|imprese}: le
+# cifre sarebbero quelle di imprese riconoscibili.
 #
 # <!-- en -->
 # ## Company measures and workers' work-life balance
@@ -365,24 +386,25 @@ say("measures.maturity_text", lang, mean=fmt.number(maturity["mean_score"]),
 #
 # The measure is a feature of the company, not of the individual worker: people in the
 # same company share its organisation, managers and shifts, and their answers resemble
-# each other. The company is therefore the unit of the comparison. The difference
-# between workers of companies with the measure and workers of companies without it is
-# estimated by a regression that uses the survey weights and takes gender, number of
-# children under 14 and working time (full- or part-time) into account. To tell whether
-# the difference is larger than chance would produce, the measure is reassigned many
-# times to the same number of companies picked at random: the p-value is the share of
-# reassignments giving a difference at least as clear. With few companies on each side
-# this method keeps the stated error rate (5 %), as we checked by simulating many waves
-# with no effect at all (the results are in the methods appendix); the methods used
-# before exceeded it by far. When
-# the companies with the measure are so few that fewer than {min_assignments}
-# reassignments are possible, the comparison carries no p-value.
+# each other. The comparison is therefore made between companies. The difference between
+# workers of companies with the measure and workers of companies without it takes gender,
+# number of children under 14 and working time (full- or part-time) into account. To tell
+# whether a difference is larger than chance would produce, the measure is reassigned many
+# times, at random, to the same number of companies: the p-value is the share of these
+# trials giving a difference at least as clear. We checked by simulation that, even with
+# few companies on each side, the method does not flag differences that are not there
+# more often than the stated 5% (the results are in the methods appendix). When the
+# companies with the measure are so few that fewer than {min_assignments} reassignments
+# are possible, the comparison carries no p-value.
 #
-# The effect size is the difference divided by the indicator's standard deviation. As
-# the comparisons are many, p-values are adjusted for multiple comparisons (Holm and
-# Benjamini-Hochberg methods): we call a difference significant only when it stays
-# below 5 % after Holm's correction. A comparison is not shown when one side has fewer
-# than {min_companies} companies: its mean would be that of an identifiable company.
+# To compare indicators on different scales, each difference is also expressed relative
+# to how much the indicator varies between workers (standardised effect). As the
+# comparisons are many, some would look clear by pure chance: p-values therefore allow
+# for multiple comparisons, and we call a difference significant only when its adjusted
+# p-value stays below 5%. The tables also give a less strict adjustment; both methods are
+# described in the methods appendix. A comparison is not shown when one side has fewer
+# than {min_companies:company|companies}: its figures would be those of identifiable
+# companies.
 
 # %%
 say("measures.outcomes", lang, min_companies=min_companies, min_assignments=MIN_ASSIGNMENTS)
@@ -391,46 +413,64 @@ comparisons = ctx.save_table(
                         min_cell=ctx.min_cell),
     "measures_outcomes")
 outcome_label = shown.outcome_labels(lang)
-effects = shown.effect_rows(comparisons, lang)
+effects = shown.effect_rows(comparisons, lang, codebook=codebook)
 if len(effects):
     show_figure(effect_dots(effects, label="label", hue="outcome", hue_order=list(OUTCOMES),
-                            hue_labels=outcome_label, xlabel=text("measures.effect_axis", lang)),
-                text("measures.effects_caption", lang))
-differences = shown.difference_rows(comparisons, lang)
+                            hue_labels=outcome_label, xlabel=text("measures.effect_axis", lang),
+                            label_name=measure_col, hue_name=text("chart.col.indicator", lang),
+                            lang=lang, source=ctx.source("workers", "companies")),
+                text("measures.effects_caption", lang), lang=lang)
+differences = shown.difference_rows(comparisons, lang, codebook=codebook)
 if len(differences):
-    show_figure(effect_dots(differences, label="label",
-                            xlabel=text("measures.wfc_diff_axis", lang)),
-                text("measures.wfc_caption", lang))
+    # drawn turned round (less conflict to the right), as every chart of differences
+    show_figure(effect_dots(differences, label="label", reverse=True,
+                            xlabel=text("measures.wfc_diff_axis", lang),
+                            label_name=measure_col, lang=lang,
+                            source=ctx.source("workers", "companies")),
+                text("measures.wfc_caption", lang), lang=lang)
 for outcome in OUTCOMES:
-    show_table(shown.outcome_table(comparisons, outcome, fmt),
+    show_table(shown.outcome_table(comparisons, outcome, fmt, codebook=codebook),
                text("measures.outcomes_table_caption", lang, outcome=outcome_label[outcome],
                     min_companies=min_companies))
 
 # %% [markdown] tags=["text"]
 # <!-- measures.outcomes_text -->
-# Confronti che restano statisticamente significativi dopo la correzione di Holm, che
-# tiene sotto controllo la probabilità di anche un solo falso positivo: **{n_holm}** su
-# {n_tests}; dopo quella di Benjamini-Hochberg, meno severa: {n_bh}. Significativi dopo
-# la correzione di Holm: {findings}.
+# Tenendo conto dei confronti multipli, {n_holm:|resta significativo|restano significativi}
+# **{n_holm:confronto|confronti}** su {n_tests}:
+#
+# {findings}
 #
 # <!-- en -->
-# Comparisons that remain statistically significant after Holm's correction, which
-# controls the probability of even one false positive: **{n_holm}** of {n_tests}; after
-# the less strict Benjamini-Hochberg correction: {n_bh}. Significant after Holm's
-# correction: {findings}.
+# Allowing for multiple comparisons, **{n_holm:comparison|comparisons}** out of {n_tests}
+# {n_holm:|remains|remain} significant:
+#
+# {findings}
+#
+# <!-- measures.outcomes_none -->
+# Tenendo conto dei confronti multipli, nessuno dei confronti tra lavoratori di imprese con
+# e senza la misura resta significativo ({n_tests} in tutto).
+#
+# <!-- en -->
+# Allowing for multiple comparisons, none of the comparisons between workers of companies
+# with and without the measure remains significant ({n_tests} in all).
 #
 # <!-- measures.outcomes_withheld -->
-# Confronti non mostrati per tutelare la riservatezza delle imprese (meno di {min_companies} imprese da una delle due parti): {n}.
+# Per tutelare la riservatezza delle imprese,
+# {n:confronto non è mostrato|confronti non sono mostrati}: da una delle due parti ci
+# sono meno di {min_companies:impresa|imprese}.
 #
 # <!-- en -->
-# Comparisons not shown to protect the companies' confidentiality (fewer than {min_companies} companies on one side): {n}.
+# To protect the companies' confidentiality, {n:comparison is|comparisons are} not shown:
+# one side has fewer than {min_companies:company|companies}.
 
 # %%
 counts = outcome_counts(comparisons).iloc[0]
-say("measures.outcomes_text", lang, n_tests=counts["n_tests"], n_holm=counts["n_holm"],
-    n_bh=counts["n_bh"], findings=shown.findings(comparisons, fmt))
+say("measures.outcomes_text" if counts["n_holm"] else "measures.outcomes_none", lang,
+    n_tests=fmt.number(counts["n_tests"], 0), n_holm=fmt.number(counts["n_holm"], 0),
+    findings=shown.findings(comparisons, fmt, codebook=codebook))
 if counts["n_withheld"]:
-    say("measures.outcomes_withheld", lang, n=counts["n_withheld"], min_companies=min_companies)
+    say("measures.outcomes_withheld", lang, n=fmt.number(counts["n_withheld"], 0),
+        min_companies=min_companies)
 
 # %% [markdown] tags=["text"]
 # <!-- measures.observational -->

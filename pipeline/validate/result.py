@@ -146,8 +146,7 @@ class CheckResult:
             tail = text(f"quality.sev_{self.severity}", lang)
         if self.unexpected_count:
             n = self.unexpected_count
-            tail += "; " + text("quality.line.rows_one" if n == 1 else "quality.line.rows", lang,
-                                n=Formatter(lang).count(n))
+            tail += "; " + text("quality.line.rows", lang, n=Formatter(lang).count(n))
         return f"{', '.join(where)}: {self.message(lang, private=private)} ({tail})"
 
     def to_dict(self, *, private: bool = False) -> dict[str, Any]:
@@ -251,16 +250,12 @@ class ValidationResult:
         Returns
         -------
         str
-            ``12 checks passed, 1 warning, 0 critical failures, 3 not applicable``.
+            ``12 checks passed, 1 warning, no critical failures, 3 not applicable``.
         """
         lang = message_lang(lang)
-        n_w, n_c = len(self.warnings), len(self.critical_failures)
-        warnings = text("quality.tally.warning_one" if n_w == 1 else "quality.tally.warnings",
-                        lang, n=n_w)
-        critical = text("quality.tally.critical_one" if n_c == 1 else "quality.tally.critical",
-                        lang, n=n_c)
-        return text("quality.tally", lang, passed=len(self.succeeded), warnings=warnings,
-                    critical=critical, na=len(self.skipped))
+        return text("quality.tally", lang, passed=len(self.succeeded),
+                    n_warnings=len(self.warnings), n_critical=len(self.critical_failures),
+                    na=len(self.skipped))
 
     def site_summary(self, report: str | None = None, lang: str = "it") -> dict[str, Any]:
         """What the wave's index page says about the gate (``pipeline.render.site``'s ``quality``):

@@ -126,14 +126,23 @@ def test_components_table_in_words():
     assert it["Intervallo al 95 %"].iloc[0] == f"{IT.number(lo)} – {IT.number(hi)}"
     en = shown.components_table(components, EN)
     assert en.columns.tolist() == ["Component", "Maximum points", "Mean points",
-                                   "95 % interval"]
+                                   "95% interval"]
     assert en["Mean points"].iloc[-1] == "39.0"
 
 
 def test_maturity_words():
-    words = shown.maturity_words(IT)
+    from pipeline.codebook import load_codebook
+
+    words = shown.maturity_words(IT, codebook=load_codebook(on="2013-11-29"))
     assert words == {"w_breadth": "35", "w_content": "35", "w_governance": "20",
-                     "w_territory": "10", "c1": "10", "c2": "20", "c3": "30", "c4": "40"}
+                     "w_territory": "10", "c1": "10", "c2": "20", "c3": "30", "c4": "40",
+                     "budget_eur": "258,23", "budget_cite": "art. 51, comma 3, del TUIR",
+                     "budget_when": "in vigore il 29 novembre 2013, ultimo giorno della "
+                                    "rilevazione"}
+    late = shown.maturity_words(EN, codebook=load_codebook(on="2025-11-28"))
+    assert (late["budget_eur"], late["budget_cite"]) == ("1,000", "Law 207/2024, art. 1(390)")
+    undated = shown.maturity_words(IT)  # no fieldwork dates: the newest period, said so
+    assert "la rilevazione non indica le sue date" in undated["budget_when"]
 
 
 # --------------------------------------------------------------------------------------
@@ -161,21 +170,22 @@ def comparisons() -> pd.DataFrame:
 def test_outcome_table_in_words(comparisons):
     table = shown.outcome_table(comparisons, "wfc_score", IT)
     assert table.columns.tolist() == [
-        "Misura", "Differenza corretta (IC 95 %)", "Effetto standardizzato", "p (Holm)",
-        "p (Benjamini-Hochberg)", "Imprese con la misura", "Imprese senza"]
+        "Misura", "Differenza corretta (IC 95 %)", "Effetto standardizzato", "Valore p corretto",
+        "Valore p corretto, meno severo", "Imprese con la misura", "Imprese senza"]
     assert table["Misura"].tolist() == ["Entrata/uscita flessibile", "Banca ore / recupero ore",
                                         "Nido aziendale o interaziendale / posti riservati"]
     flex, bank, nursery = (table.iloc[i] for i in range(3))
     assert flex["Differenza corretta (IC 95 %)"] == "-0,51 (-0,80; -0,20)"
     assert flex["Effetto standardizzato"] == "-0,45"
-    assert flex["p (Holm)"] == "< 0,001" and flex["Imprese con la misura"] == "6"
+    assert flex["Valore p corretto"] == "< 0,001" and flex["Imprese con la misura"] == "6"
     # an estimate without a valid test: "no test"; a withheld comparison: the em dash
-    assert bank["p (Holm)"] == "nessun test" and bank["p (Benjamini-Hochberg)"] == "nessun test"
+    assert bank["Valore p corretto"] == "nessun test" and bank["Valore p corretto, meno severo"] == "nessun test"
     assert bank["Differenza corretta (IC 95 %)"] == "0,10 (-0,30; 0,50)"
     assert nursery.tolist()[1:] == [DASH] * 6
     en = shown.outcome_table(comparisons, "sat_wlb", EN)
     assert en.columns[0] == "Measure" and len(en) == 1
-    assert en.iloc[0]["p (Holm)"] == "0.060" and en.iloc[0]["p (Benjamini-Hochberg)"] == "0.030"
+    assert en.iloc[0]["Adjusted p-value"] == "0.060"
+    assert en.iloc[0]["Adjusted p-value, less strict"] == "0.030"
 
 
 def test_effect_and_difference_rows(comparisons):
@@ -195,7 +205,9 @@ def test_effect_and_difference_rows(comparisons):
 
 def test_findings_in_words(comparisons):
     assert shown.findings(comparisons, IT) == (
-        "Entrata/uscita flessibile, Conflitto lavoro-famiglia (-0,51)")
-    assert shown.findings(comparisons.assign(significant=False), EN) == "none"
+        "- Entrata/uscita flessibile: conflitto lavoro-famiglia, -0,51 punti rispetto alle "
+        "imprese senza la misura")
+    # none: "" and the notebook says measures.outcomes_none, not "Significativi: nessuno"
+    assert shown.findings(comparisons.assign(significant=False), EN) == ""
     both = comparisons.assign(significant=[True, True, False, False])
-    assert shown.findings(both, EN).count("; ") == 1
+    assert shown.findings(both, EN).count("\n- ") == 1

@@ -77,7 +77,7 @@ def test_baseline_levels_table_value_and_interval():
                            "estimate": [3.254, 0.61], "ci_low": [3.1, 0.55],
                            "ci_high": [3.4, NA], "kind": ["mean", "proportion"]})
     out = section.baseline_levels_table(levels, EN)
-    assert list(out.columns) == ["Indicator", "Value", "95 % interval"]
+    assert list(out.columns) == ["Indicator", "Value", "95% interval"]
     assert out.iloc[0].tolist() == ["Work-to-family conflict (1-7)", "3.25", "3.10 – 3.40"]
     assert out.iloc[1].tolist() == ["Flexible hours or smart working available", "61.0%",
                                     "55.0% – n/a"]
@@ -86,7 +86,7 @@ def test_baseline_levels_table_value_and_interval():
 def test_changes_table_panel_first_and_formatted_changes():
     out = section.changes_table(_changes(), IT, before="w1", after="w2")
     assert list(out.columns) == ["Indicatore", "Imprese", "w1", "w2", "Variazione (IC 95 %)",
-                                 "Valore p", "Valore p corretto (Holm)"]
+                                 "Valore p", "Valore p corretto"]
     # the panel (companies in both waves) first, indicators in their order; no "first" row
     assert out["Imprese"].tolist() == ["Imprese presenti in entrambe"] * 3 + [
         "Tutti i rispondenti"] * 2
@@ -97,20 +97,20 @@ def test_changes_table_panel_first_and_formatted_changes():
     wfc = out.iloc[0]
     assert (wfc["w1"], wfc["w2"]) == ("3,60", "3,20")
     assert wfc["Variazione (IC 95 %)"] == "-0,40 (-0,60; -0,20)"
-    assert (wfc["Valore p"], wfc["Valore p corretto (Holm)"]) == ("0,001", "0,004")
+    assert (wfc["Valore p"], wfc["Valore p corretto"]) == ("0,001", "0,004")
     fit = out.iloc[3 + 1]
     assert fit["Variazione (IC 95 %)"] == "3,4 p.p. (1,0; 5,8)"  # percentage points
     assert fit["Valore p"] == "< 0,001"
     # a withheld scope: no levels, no change, no test
     withheld = out.iloc[2]
     assert withheld["w1"] == "n.d." and withheld["Variazione (IC 95 %)"] == NOT_AVAILABLE
-    assert withheld["Valore p"] == withheld["Valore p corretto (Holm)"] == NOT_AVAILABLE
+    assert withheld["Valore p"] == withheld["Valore p corretto"] == NOT_AVAILABLE
 
 
 def test_first_changes_table_has_no_scope_column():
     out = section.first_changes_table(_changes(), EN, first="w0", wave="w2")
-    assert list(out.columns) == ["Indicator", "w0", "w2", "Change (95 % CI)", "p-value",
-                                 "Adjusted p-value (Holm)"]
+    assert list(out.columns) == ["Indicator", "w0", "w2", "Change (95% CI)", "p-value",
+                                 "Adjusted p-value"]
     assert out.iloc[0].tolist() == ["Work-to-family conflict (1-7)", "3.70", "3.30",
                                     "-0.40 (-0.70; -0.10)", "0.020", "0.020"]
 
@@ -118,11 +118,17 @@ def test_first_changes_table_has_no_scope_column():
 def test_workers_text_names_the_clear_changes_of_the_panel():
     values = section.workers_text_values(_changes(), IT)
     # the "all" scope and the change since the first wave do not count
-    assert values == {"alpha": "0,05", "improved": "Conflitto lavoro-famiglia (1-7)",
-                      "worse": "Orario che si concilia bene"}
+    assert values == {"key": "monitoring.workers_both", "alpha": "0,05",
+                      "improved": "«Conflitto lavoro-famiglia (1-7)»",
+                      "worse": "«Orario che si concilia bene»", "n_improved": "1",
+                      "n_worse": "1"}
+    # nothing changed clearly: a sentence of its own, not "none" after a colon
     quiet = _changes().assign(improved=False, worse=False)
-    assert section.workers_text_values(quiet, EN) == {"alpha": "0.05", "improved": "none",
-                                                      "worse": "none"}
+    assert section.workers_text_values(quiet, EN) == {
+        "key": "monitoring.workers_none", "alpha": "0.05", "improved": "", "worse": "",
+        "n_improved": "0", "n_worse": "0"}
+    better = section.workers_text_values(_changes().assign(worse=False), IT)
+    assert better["key"] == "monitoring.workers_improved"
 
 
 def test_figure_rows_carry_labels_in_words():
@@ -153,10 +159,10 @@ def test_flexibility_values_tested_and_not():
                          "ci_high": [NA, -0.318], "p_value": [NA, 0.0002],
                          "p_adjusted": [NA, 0.0031]})
     assert section.flexibility_values(flex, IT) == {
-        "did": "-0,48", "low": "-0,64", "high": "-0,32", "p": "< 0,001", "p_adjusted": "0,003"}
+        "did": "0,48", "low": "0,32", "high": "0,64", "p": "< 0,001", "p_adjusted": "0,003"}
     untested = flex.assign(p_value=NA, p_adjusted=NA)
     values = section.flexibility_values(untested, EN)
-    assert values["did"] == "-0.48" and values["p"] == values["p_adjusted"] == NOT_AVAILABLE
+    assert values["did"] == "0.48" and values["p"] == values["p_adjusted"] == NOT_AVAILABLE
     assert section.flexibility_intro_values(
         {"new_flex": ["A", "B", "C"], "no_new_flex": list("DEFGH")}, EN) == {
         "n_flex": "3", "n_other": "5"}
@@ -208,13 +214,13 @@ def test_company_changes_table_words_counts_and_intervals():
     out = section.company_changes_table(_moves(), IT, before="w1", after="w2")
     assert list(out.columns) == ["Indicatore", "Confronto", "Imprese (prima / dopo)", "w1",
                                  "w2", "Variazione (IC 95 %)", "Valore p",
-                                 "Valore p corretto (Holm)"]
+                                 "Valore p corretto"]
     assert out["Confronto"].tolist() == ["Tutte le imprese intervistate", "Stesse imprese"] * 2
     first = out.iloc[0]
     assert first["Imprese (prima / dopo)"] == "30 / 36"
     assert (first["w1"], first["w2"]) == ("3,1", "5,3")  # one decimal, half up
     assert first["Variazione (IC 95 %)"] == "2,2 (1,8; 3,3)"
-    assert (first["Valore p"], first["Valore p corretto (Holm)"]) == ("< 0,001", "< 0,001")
+    assert (first["Valore p"], first["Valore p corretto"]) == ("< 0,001", "< 0,001")
     withheld = out.iloc[3]  # blanked by disclosure control
     assert withheld["Imprese (prima / dopo)"] == f"{NOT_AVAILABLE} / {NOT_AVAILABLE}"
     assert withheld["w1"] == "n.d." and withheld["Valore p"] == NOT_AVAILABLE
@@ -224,7 +230,7 @@ def test_company_changes_table_words_counts_and_intervals():
 def test_companies_text_values_read_the_paired_rows():
     assert section.companies_text_values(_moves(), EN) == {
         "n": "30", "before": "3.0", "after": "5.4", "p_adjusted": "< 0.001",
-        "score_change": "11.8"}
+        "score_change": "11.8", "score_before": "n/a", "score_after": "n/a"}
 
 
 @pytest.mark.parametrize("lang", ["it", "en"])

@@ -55,25 +55,49 @@ def test_labelled_rows_and_demand_words(demand):
         "estimate", ascending=False), "it")
     assert province["label"].tolist() == [DESK, NURSERY]
     words = shown.demand_words(province, IT)
-    assert words == {"service": DESK, "employees": "1.403", "low": "1.122",
+    assert words == {"service": "**sportello pratiche (CAF/patronato) in azienda**",
+                     "n_top": "1", "employees": "1.403", "low": "1.122",
                      "high": "1.683", "projected": "2.805", "network_employees": "6.000"}
+
+
+def test_a_tie_at_the_top_names_every_tied_service(demand):
+    """Two services needed by as many employees (as the report rounds them), and two that
+    interest 16 of 30 companies each: the sentences name both, not the first of the sort."""
+    tied = demand[demand["area"] == ALL].assign(estimate=[160.4, 159.8])  # both "160"
+    province = shown.labelled(tied.sort_values("estimate", ascending=False), "it")
+    words = shown.demand_words(province, IT)
+    assert words["n_top"] == "2" and words["employees"] == "160"
+    assert words["service"] == ("**nido aziendale o interaziendale / posti riservati** e "
+                                "**sportello pratiche (CAF/patronato) in azienda**")
+    ranked = shown.labelled(pd.DataFrame({
+        "measure": ["SUMMER_CAMP", "ADMIN_DESK", "NURSERY_SHARED"], "area": ALL,
+        "n_companies": [30, 30, 30], "share_interested": [16 / 30, 16 / 30, 13 / 30]}), "it")
+    interest = shown.interest_words(ranked, IT)
+    assert interest["n_top"] == "2" and interest["top_share"] == "53\u00a0%"
+    assert interest["top"] == ("**centri estivi/invernali e ludoteche** e "
+                               "**sportello pratiche (CAF/patronato) in azienda**")
 
 
 def test_footprint_interest_and_domain_words():
     footprint = pd.DataFrame([{"n_companies": 150, "n_employees": 12345, "n_areas": 5,
                                "n_all_areas": 6}])
     assert shown.footprint_words(footprint, IT) == {
-        "n_network": "150", "n_employees": "12.345", "n_areas": "5", "n_all_areas": "6"}
+        "n_network": "150", "n_employees": "12.345", "n_areas": "5", "n_all_areas": "6",
+        "where": "in 5 delle 6 aree della provincia"}
+    everywhere = shown.footprint_words(footprint.assign(n_areas=6), IT)
+    assert everywhere["where"] == "in tutte le 6 aree della provincia"  # not "6 delle 6"
     ranked = shown.labelled(pd.DataFrame({
-        "measure": ["ADMIN_DESK", "NURSERY_SHARED"], "n_companies": [11, 12],
+        "measure": ["ADMIN_DESK", "NURSERY_SHARED"], "area": ALL, "n_companies": [11, 12],
         "share_interested": [0.583, 0.25]}), "en")
     assert shown.interest_words(ranked, EN) == {
-        "n_companies": "12", "top": "Paperwork desk (CAF/patronato) at work",
-        "top_share": "58%"}
-    rules = shown.domain_rules(["NURSERY_SHARED", "ADMIN_DESK", "CAREGIVER_DESK"], "en")
-    assert rules == ("Company or inter-company nursery / reserved places among workers "
-                     "with children under 14; Caregiver help desk / counselling among "
-                     "workers caring for a dependent adult")
+        "n_companies": "12", "top": "**paperwork desk (CAF/patronato) at work**",
+        "n_top": "1", "top_share": "58%"}
+    rules = shown.domain_rules(["NURSERY_SHARED", "SUMMER_CAMP", "ADMIN_DESK",
+                                "CAREGIVER_DESK"], "it")
+    assert rules == ("per **nido aziendale o interaziendale / posti riservati** e **centri "
+                     "estivi/invernali e ludoteche**, tra chi ha figli sotto i 14 anni; per "
+                     "**sportello/counseling caregiver**, tra chi si prende cura di un adulto "
+                     "non autosufficiente")
 
 
 def test_places_list_known_and_unknown_places():
@@ -82,28 +106,30 @@ def test_places_list_known_and_unknown_places():
         "area": ["VERONA", ALL, ALL, ALL], "n_services": [3, 8, 2, np.nan],
         "capacity": [60.0, 1120.0, np.nan, np.nan], "mapped": [True, True, True, False]})
     assert shown.places_list(capacity, IT) == (
-        f"{NURSERY}: 1.120 posti in 8 servizi; "
-        "Sportello/counseling caregiver: 2 servizi (posti non indicati)")
+        f"- {NURSERY}: 1.120 posti in 8 servizi\n"
+        "- Sportello/counseling caregiver: 2 servizi, posti non indicati")
+    assert shown.unmapped_words(["ADMIN_DESK"], IT) == {
+        "services": "**sportello pratiche (CAF/patronato) in azienda**", "n_unmapped": "1"}
 
 
 def test_viability_words_and_lists():
     thresholds = {"take_up": 0.2, "min_users": {"NURSERY_SHARED": 20, "CONCIERGE": 60},
                   "min_companies": 3}
     words = shown.viability_words(thresholds, ["NURSERY_SHARED", "ADMIN_DESK"], IT)
-    assert words == {"take_up": "20\u00a0%", "min_companies": "3",
-                     "thresholds": f"{NURSERY}: 20"}  # only the services of the section
+    assert words == {"take_up": "il 20\u00a0%", "min_companies": "3",  # only the section's
+                     "thresholds": "nido aziendale o interaziendale / posti riservati: 20"}
     by_service = shown.viability_words({**thresholds, "take_up": {"NURSERY_SHARED": 0.3}},
                                        ["NURSERY_SHARED"], EN)
-    assert by_service["take_up"] == "a share that differs by service"
+    assert by_service["take_up"] == "a share, different for each service,"
     assert shown.viability_words({"min_users": {}}, [], EN)["min_companies"] == "1"
     verdict = pd.DataFrame({
         "measure": ["NURSERY_SHARED"] * 3 + ["ADMIN_DESK"] * 2,
         "area": ["VERONA", "GARDA_BALDO", ALL, "VERONA", ALL],
         "status": ["viable", "viable", "viable", "too_small", "viable"]})
     assert shown.viable_list(verdict, IT) == (
-        f"{NURSERY}, in Verona città e Garda e Baldo; "
-        f"{DESK}, solo mettendo insieme tutta la rete")
-    assert shown.viable_list(verdict.assign(status="uncertain"), EN) == "no service"
+        f"- {NURSERY}: nel comune di Verona e nella zona del Garda e del Baldo\n"
+        f"- {DESK}: solo mettendo insieme tutta la rete")
+    assert shown.viable_list(verdict.assign(status="uncertain"), EN) == ""
     assert shown.viability_labels("it")["withheld"] == "Non pubblicato (poche imprese)"
     assert list(shown.viability_labels("en")) == ["viable", "uncertain", "no_interest",
                                                   "too_small", "withheld"]
@@ -116,10 +142,11 @@ def test_agreement_words_and_candidates():
                                "share_high_need": [0.8, 0.6], "share_active": [0.1, 0.2],
                                "candidate": [True, False]})
     assert shown.candidate_list(candidates, EN) == (
-        "Smart working (Law 81/2017) by agreement (high need in 80% of the companies, "
-        "active in 10%)")
-    assert shown.candidate_list(candidates.assign(candidate=False), IT) == (
-        "nessuna misura soddisfa la regola in questa rilevazione")
+        "- Smart working (Law 81/2017) by agreement: high need in 80% of the companies, "
+        "already active in 10%")
+    assert shown.candidate_words(candidates, IT)["n_candidates"] == "1"
+    assert shown.candidate_words(candidates.assign(candidate=False), IT) == {
+        "candidates": "", "n_candidates": "0"}
 
 
 def test_activity_quarters_and_words():

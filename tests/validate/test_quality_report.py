@@ -113,7 +113,7 @@ def test_status_and_synthetic_banner(result):
     it = quality_report_html(result, "it")
     en = quality_report_html(result, "en")
     assert '<html lang="it">' in it and '<html lang="en">' in en
-    assert "Non superato: l&#39;ondata si ferma qui" in it
+    assert "Non superato: la rilevazione si ferma qui" in it
     assert "Failed: the wave stops here" in en
     assert "Dati sintetici dimostrativi" in it  # a demo-* wave
     assert "2 errori critici" in it and "2 critical failures" in en

@@ -303,7 +303,7 @@ def test_dont_know_counts_as_an_answer(tmp_path, paths):
     missing = _check(result, "worker_survey.need_imp_CONCIERGE.complete")
     assert missing.failed and missing.failing_rows == [8, 9, 10, 11, 12]
     assert missing.message() == "41.7 % of the values are missing, at most 20 % allowed"
-    assert missing.message("it") == "41,7 % di valori mancanti, al massimo 20 % ammesso"
+    assert missing.message("it") == "mancano il 41,7 % dei valori, ne è ammesso al massimo il 20 %"
 
 
 def test_rows_are_the_index_plus_two(base, paths):

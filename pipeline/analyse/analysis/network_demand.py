@@ -47,7 +47,9 @@ What the report shows
 The areas of :data:`pipeline.analyse.analysis.areas.TERRITORIAL_AREAS` present, in that
 order, then the whole network (:func:`shown_areas`: companies outside the province count
 only in the whole); services from the most to the least needed province-wide
-(:func:`province_demand`) or the most to the least interesting (:func:`province_interest`).
+(:func:`province_demand`) or the most to the least interesting (:func:`province_interest`);
+the one(s) at the top, every tied one included (:func:`most_needed`,
+:func:`most_interesting`).
 """
 
 from __future__ import annotations
@@ -360,6 +362,30 @@ def province_interest(interest: pd.DataFrame) -> pd.DataFrame:
     """The province-wide rows of :func:`company_interest`, the service that interests the
     largest share of companies first."""
     return interest[interest["area"] == ALL].sort_values("share_interested", ascending=False)
+
+
+def _leaders(rows: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The rows of ``rows`` whose ``column`` equals its maximum (all of them on a tie)."""
+    values = rows[column].astype("float64")
+    if values.isna().all():
+        return rows.iloc[:0]
+    return rows[np.isclose(values, values.max(), rtol=0, atol=1e-9)]
+
+
+def most_needed(demand: pd.DataFrame) -> pd.DataFrame:
+    """The service(s) needed by the most employees province-wide: the first rows of
+    :func:`province_demand` whose estimate, rounded to whole employees as the report writes
+    it, is the largest. Several rows mean a tie: the report names them all."""
+    rows = province_demand(demand)
+    return _leaders(rows.assign(_shown=rows["estimate"].round(0)), "_shown").drop(
+        columns="_shown")
+
+
+def most_interesting(interest: pd.DataFrame) -> pd.DataFrame:
+    """The service(s) that interest the largest share of companies province-wide
+    (:func:`province_interest`); several rows on a tie (16 of 30 companies for two
+    services), which the report names together."""
+    return _leaders(province_interest(interest), "share_interested")
 
 
 def province_places(capacity: pd.DataFrame) -> pd.DataFrame:

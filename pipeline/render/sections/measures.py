@@ -20,13 +20,16 @@ from pipeline.analyse.analysis.measures import (
     MATURITY_CUTS,
     MATURITY_POINTS,
     OUTCOMES,
+    budget_reference,
     oriented_effects,
     outcome_differences,
     published_size_classes,
     significant_comparisons,
 )
 from pipeline.codebook import Codebook, load_codebook
+from pipeline.codebook.legal import FRINGE_BENEFIT_RULE
 from pipeline.i18n.formatting import Formatter
+from pipeline.i18n.labels import in_sentence
 from pipeline.i18n.text import text
 
 __all__ = [
@@ -182,11 +185,23 @@ def size_words(contrast: pd.DataFrame, fmt: Formatter, *, n_measures: int) -> di
 # --------------------------------------------------------------------------------------
 # Maturity
 # --------------------------------------------------------------------------------------
-def maturity_words(fmt: Formatter) -> dict[str, str]:
+def maturity_words(fmt: Formatter, *, codebook: Codebook | None = None) -> dict[str, str]:
     """The placeholders of the maturity score's definition: ``w_<component>`` (its
-    points) and ``c1``-``c4`` (the upper bounds of classes 1W-4W), whole numbers."""
+    points) and ``c1``-``c4`` (the upper bounds of classes 1W-4W), whole numbers; and the
+    budget reference on the codebook's date (the wave's, ``load_codebook(on=meta)``):
+    ``budget_eur`` (EUR, cents only when it has them), ``budget_cite`` (the act that sets
+    it) and ``budget_when`` (the day it is taken at, in words)."""
+    codebook = codebook or load_codebook()
+    period = codebook.legal.period(FRINGE_BENEFIT_RULE, codebook.on)
+    value = budget_reference(codebook)
+    when = (text("measures.budget_when", fmt.lang, date=fmt.date(codebook.on))
+            if codebook.on else
+            text("measures.budget_when_undated", fmt.lang, date=fmt.date(period.valid_from)))
     return {**{f"w_{k}": fmt.number(v, 0) for k, v in MATURITY_POINTS.items()},
-            **{f"c{i + 1}": fmt.number(c, 0) for i, c in enumerate(MATURITY_CUTS)}}
+            **{f"c{i + 1}": fmt.number(c, 0) for i, c in enumerate(MATURITY_CUTS)},
+            "budget_eur": fmt.number(value, 0 if float(value).is_integer() else 2),
+            "budget_cite": period.cite[fmt.lang] if period.cite else "",
+            "budget_when": when}
 
 
 def components_table(components: pd.DataFrame, fmt: Formatter) -> pd.DataFrame:
@@ -282,13 +297,27 @@ def outcome_table(comparisons: pd.DataFrame, outcome: str, fmt: Formatter, *,
     })
 
 
+#: The outcomes whose difference is one of shares (percentage points); the others are
+#: means, in points of their scale.
+_SHARE_OUTCOMES = frozenset({"wlb_fit_good"})
+
+
+def _difference(estimate: float, outcome: str, fmt: Formatter) -> str:
+    if outcome in _SHARE_OUTCOMES:
+        return fmt.change(estimate, "proportion")
+    return text("measures.scale_points", fmt.lang, value=fmt.change(estimate, "mean"))
+
+
 def findings(comparisons: pd.DataFrame, fmt: Formatter, *,
              codebook: Codebook | None = None) -> str:
-    """The significant comparisons in words, ``"; "``-joined: measure, outcome and the
-    adjusted difference (two decimals); the catalogue's "none" when there is none."""
+    """The significant comparisons as a Markdown list, one ``- item`` a line: measure,
+    outcome and the adjusted difference ("-0,44 punti" on the outcome's scale, "12,0 p.p."
+    for a share); ``""`` when there is none (the notebook then says
+    ``measures.outcomes_none``)."""
     lang = fmt.lang
     measure, outcome = _measure_labels(lang, codebook), outcome_labels(lang)
-    items = [text("measures.finding", lang, measure=measure[r.measure],
-                  outcome=outcome[r.outcome], difference=fmt.number(r.estimate, 2))
-             for r in significant_comparisons(comparisons).itertuples()]
-    return "; ".join(items) if items else text("measures.no_finding", lang)
+    return "\n".join(
+        "- " + text("measures.finding", lang, measure=measure[r.measure],
+                    outcome=in_sentence(outcome[r.outcome]),
+                    difference=_difference(r.estimate, r.outcome, fmt))
+        for r in significant_comparisons(comparisons).itertuples())

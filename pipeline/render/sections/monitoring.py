@@ -44,6 +44,7 @@ from pipeline.i18n.text import text
 
 __all__ = [
     "SCOPES",
+    "WORKERS_TEXTS",
     "baseline_companies_values",
     "baseline_levels_table",
     "changes_table",
@@ -192,21 +193,32 @@ def first_changes_table(changes: pd.DataFrame, fmt: Formatter, *, first: str,
                          **_change_columns(rows, fmt, first, wave)})
 
 
+#: The sentence on the clear changes, by (any improved, any worse).
+WORKERS_TEXTS = {(True, True): "monitoring.workers_both",
+                 (True, False): "monitoring.workers_improved",
+                 (False, True): "monitoring.workers_worse",
+                 (False, False): "monitoring.workers_none"}
+
+
 def workers_text_values(changes: pd.DataFrame, fmt: Formatter) -> dict[str, str]:
-    """``alpha``, ``improved``, ``worse`` of the sentence on the clear changes, from
+    """The values of the sentence on the clear changes, from
     :func:`~pipeline.analyse.analysis.monitoring_workers.wave_changes`.
 
-    The level (:data:`pipeline.analyse.stats.ALPHA`, two decimals) and the indicators that
-    clearly improved and worsened in the panel
-    (:func:`~pipeline.analyse.analysis.monitoring_findings.clear_changes`), in words,
-    comma-separated; ``none`` (``nessuno``) when there are none.
+    ``key``: the sentence to say (:data:`WORKERS_TEXTS`: something improved, worsened,
+    both, or nothing changed clearly); ``alpha`` (:data:`pipeline.analyse.stats.ALPHA`, two
+    decimals); ``improved`` and ``worse``: the indicators that clearly improved and
+    worsened in the panel (:func:`~pipeline.analyse.analysis.monitoring_findings.clear_changes`),
+    each named between quotes, listed ("" when none), and ``n_improved``, ``n_worse``.
+    Say it with ``say(values.pop("key"), lang, **values)``.
     """
     clear = clear_changes(changes)
     names = clear["indicator"].map(indicator_labels(fmt.lang))
-    nothing = text("monitoring.nothing", fmt.lang)
-    return {"alpha": fmt.number(ALPHA, 2),
-            **{d: ", ".join(names[clear["direction"] == d]) or nothing
-               for d in ("improved", "worse")}}
+    quoted = {d: [text("monitoring.quoted", fmt.lang, name=n)
+                  for n in names[clear["direction"] == d]] for d in ("improved", "worse")}
+    return {"key": WORKERS_TEXTS[bool(quoted["improved"]), bool(quoted["worse"])],
+            "alpha": fmt.number(ALPHA, 2),
+            **{d: fmt.listing(q) for d, q in quoted.items()},
+            **{f"n_{d}": fmt.number(len(q), 0) for d, q in quoted.items()}}
 
 
 def intro_values(waves: MonitoredWaves, scopes: Mapping[str, Sequence[str] | None],
@@ -258,13 +270,15 @@ def flexibility_values(flexibility: pd.DataFrame, fmt: Formatter) -> dict[str, s
     """``did``, ``low``, ``high``, ``p``, ``p_adjusted`` of the difference in differences
     of :func:`~pipeline.analyse.analysis.monitoring_workers.flexibility_change`.
 
-    The difference and its interval (scale points, two decimals) and its p-values (``—``
-    when not tested); see
+    The difference and its interval (scale points, two decimals) turned round as the
+    figure draws it, "right is better": ``did`` is how much MORE conflict fell where
+    flexibility arrived (the estimate is after minus before, so its sign is flipped and
+    the interval's ends swap), and its p-values (``—`` when not tested); see
     :func:`~pipeline.analyse.analysis.monitoring_findings.flexibility_headline`.
     """
     row = flexibility_headline(flexibility).iloc[0]
-    return {"did": fmt.number(row["estimate"], 2), "low": fmt.number(row["ci_low"], 2),
-            "high": fmt.number(row["ci_high"], 2), "p": fmt.p_value(row["p_value"]),
+    return {"did": fmt.number(-row["estimate"], 2), "low": fmt.number(-row["ci_high"], 2),
+            "high": fmt.number(-row["ci_low"], 2), "p": fmt.p_value(row["p_value"]),
             "p_adjusted": fmt.p_value(row["p_adjusted"])}
 
 
@@ -349,12 +363,14 @@ def companies_text_values(moves: pd.DataFrame, fmt: Formatter) -> dict[str, str]
 
     ``n`` (companies in both waves), ``before``, ``after`` (mean active measures),
     ``p_adjusted`` (of their change), ``score_change`` (mean change of the maturity score,
-    points 0-100); from
+    points 0-100), ``score_before``, ``score_after`` (its means); from
     :func:`~pipeline.analyse.analysis.monitoring_findings.paired_company_changes`.
     """
     paired = paired_company_changes(moves)
-    measures = paired.loc["n_measures_active"]
+    measures, score = paired.loc["n_measures_active"], paired.loc["maturity_score"]
     return {"n": fmt.number(measures["n"], 0), "before": fmt.number(measures["mean_prev"]),
             "after": fmt.number(measures["mean_cur"]),
             "p_adjusted": fmt.p_value(measures["p_adjusted"]),
-            "score_change": fmt.number(paired.loc["maturity_score", "estimate"])}
+            "score_change": fmt.number(score["estimate"]),
+            "score_before": fmt.number(score["mean_prev"]),
+            "score_after": fmt.number(score["mean_cur"])}

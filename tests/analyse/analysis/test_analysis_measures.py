@@ -25,6 +25,7 @@ from pipeline.analyse.analysis.measures import (
     TOP_CLASSES,
     adoption_summary,
     adoption_table,
+    budget_reference,
     charted_measures,
     maturity_class,
     maturity_components,
@@ -137,7 +138,9 @@ def test_maturity_score_of_a_hand_made_company():
     rich = {f"m_{m}": "active_all" for m in CODEBOOK.measure_codes()}
     rich.update({"company_id": "Z", "welfare_budget_per_emp": 2500.0,
                  "needs_survey_done": True, "second_level_agreement": True})
-    scores = maturity_scores(pd.DataFrame([company, blank, rich]), codebook=CODEBOOK)
+    # a wave of 2025: the budget item is full from EUR 1,000 (L. 207/2024)
+    scores = maturity_scores(pd.DataFrame([company, blank, rich]),
+                             codebook=load_codebook(on="2025-11-28"))
     x = scores.iloc[0]
     # areas with an active measure: FLEX_TIME, FLEX_PLACE, HEALTH, GOVERNANCE,
     # COMMUNITY_NETWORK (planned does not count)
@@ -153,6 +156,28 @@ def test_maturity_score_of_a_hand_made_company():
     assert x["maturity_class"] == "3W"
     assert scores.iloc[1]["score"] == 0 and scores.iloc[1]["maturity_class"] == "1W"
     assert scores.iloc[2]["score"] == pytest.approx(100) and scores.iloc[2]["maturity_class"] == "5W"
+
+
+def test_the_budget_item_is_full_at_the_fringe_benefit_ceiling_in_force_at_the_fieldwork():
+    budgets = pd.DataFrame({"company_id": list("ABCDE"),
+                            "welfare_budget_per_emp": [0.0, 129.115, 258.23, 500.0, np.nan]})
+    # demo-2013: fieldwork closed on 29 November 2013, ceiling EUR 258.23 (TUIR art. 51 c. 3)
+    wave_2013 = load_codebook(on={"fieldwork_start": "2013-10-07", "fieldwork_end": "2013-11-29"})
+    assert budget_reference(wave_2013) == 258.23
+    assert maturity_scores(budgets, codebook=wave_2013)["budget"].tolist() == pytest.approx(
+        [0, 0.5, 1, 1, 0])
+    # autumn 2022: 600 from 10 August (D.L. 115/2022), 3,000 from 18 November (D.L. 176/2022)
+    sept = maturity_scores(budgets, codebook=load_codebook(on="2022-09-30"))["budget"]
+    assert sept.iloc[3] == pytest.approx(500 / 600)
+    dec = maturity_scores(budgets, codebook=load_codebook(on="2022-12-15"))["budget"]
+    assert dec.iloc[3] == pytest.approx(500 / 3000)
+    # 2025: 1,000 (the general ceiling, not the 2,000 for workers with children)
+    assert maturity_scores(budgets, codebook=load_codebook(on="2025-11-28"))[
+        "budget"].iloc[3] == pytest.approx(0.5)
+    assert maturity_scores(budgets, codebook=wave_2013, budget_eur=2000)[
+        "budget"].iloc[3] == pytest.approx(0.25)
+    with pytest.raises(ValueError, match="positive"):
+        maturity_scores(budgets, codebook=wave_2013, budget_eur=0)
 
 
 def test_maturity_classes_boundaries_and_distribution():
@@ -498,6 +523,17 @@ def test_notebook_writes_its_tables(tmp_path, monkeypatch):
     flex = outcomes[(outcomes["measure"] == "FLEX_HOURS")
                     & (outcomes["outcome"] == "wfc_score")].iloc[0]
     assert flex["estimate"] < 0 and flex["p_holm"] < 0.05
+    # the 2013 wave (fieldwork to 29 November 2013) cites what was in force then: the
+    # EUR 258.23 fringe-benefit ceiling, and no law on smart working (L. 81/2017 came later)
+    import nbformat
+
+    shown = "\n".join(str(v) for cell in nbformat.read(tmp_path / "out.ipynb", 4).cells
+                      for out in cell.get("outputs", [])
+                      for k, v in out.get("data", {}).items() if k.startswith("text/"))
+    assert "pieno da 258,23 euro l'anno" in shown
+    assert "in vigore il 29 novembre 2013, ultimo giorno della rilevazione" in shown
+    assert "1.000 euro" not in shown and "81/2017" not in shown
+    assert "Lavoro agile con accordo" in shown  # the outcome comparisons name it
 
 
 def test_all_network_members():

@@ -431,3 +431,20 @@ def test_notebook_runs_with_and_without_the_optional_tables(tmp_path, monkeypatc
     assert not (tables / "network_activity_quarterly.csv").exists()
     places = pd.read_csv(tables / "network_local_places.csv")
     assert places["capacity"].isna().all()
+
+
+def test_the_top_service_includes_every_tied_one():
+    """16 of 30 companies interested in two services: both are "the most interesting";
+    demand ties on the estimate as the report rounds it (whole employees)."""
+    from pipeline.analyse.analysis.network import most_interesting, most_needed
+
+    interest = pd.DataFrame({
+        "measure": ["NURSERY_SHARED", "SUMMER_CAMP", "ADMIN_DESK", "SUMMER_CAMP"],
+        "area": ["ALL", "ALL", "ALL", "VERONA"],
+        "share_interested": [13 / 30, 16 / 30, 16 / 30, 0.9]})
+    assert most_interesting(interest)["measure"].tolist() == ["SUMMER_CAMP", "ADMIN_DESK"]
+    demand = pd.DataFrame({"measure": ["A", "B", "C"], "area": "ALL",
+                           "estimate": [1402.4, 1401.6, 900.0]})
+    assert most_needed(demand)["measure"].tolist() == ["A", "B"]
+    assert most_needed(demand.assign(estimate=[1402.6, 1401.4, 9.0]))["measure"].tolist() == ["A"]
+    assert most_interesting(interest.iloc[:0]).empty
