@@ -3,8 +3,9 @@
 Three pages, written by :func:`write_site` into the (staging) site folder of one language:
 
 ``index.html`` (:mod:`pipeline.render.site.index`)
-    The page stakeholders open first: the wave at a glance, the section reports, the
-    data-quality verdict, the tables behind the figures, links to the two pages below.
+    The page stakeholders open first: what the wave found, in sentences linked to the
+    sections that show it (:mod:`pipeline.render.site.findings`), the section reports, who
+    took part, the data-quality verdict, the tables behind the figures, the pages below.
 ``methods.html`` + ``methods.pdf`` (:mod:`pipeline.render.site.methods`)
     The survey design as the pipeline builds it, with this wave's figures, how comparisons
     are tested and their measured size, the indicators and the suppression rule.
@@ -104,8 +105,8 @@ def write_site(
         synthetic flag, fieldwork dates and, when ``run_info`` gives none, input hashes.
     sections
         The section reports in order: ``title``, ``html`` and ``pdf`` (file names relative to
-        ``site``) and ``executed`` (the executed notebook; the index shows the first figure
-        of the first section).
+        ``site``) and ``executed`` (the executed notebook; the index links its findings to
+        the headings of the section that shows them).
     lang
         ``"it"`` (default) or ``"en"``.
     run_info
