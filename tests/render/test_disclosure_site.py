@@ -76,7 +76,8 @@ def _public_text(site: BuiltSite, tmp: Path) -> dict[str, str]:
     contents = {}
     for path in sorted(site.site.rglob("*")):
         rel = path.relative_to(site.site)
-        if not path.is_file() or rel.parts[0] == "confidential":
+        # the per-company reports (Italian and English) name their company: not public
+        if not path.is_file() or "confidential" in rel.parts[:2]:
             continue
         if path.suffix == ".pdf":
             text = "\n".join(pdf_text_pages(path))

@@ -223,7 +223,7 @@ def test_a_wave_with_warnings_is_reported_and_says_so(tiny_project):
     site = paths.report_wave("w1")
     assert result["changed"]
     section = (site / "01_context.html").read_text(encoding="utf-8")
-    assert "il controllo di qualità dei dati ha segnalato avvisi (1)" in section
+    assert "il controllo di qualità dei dati ha segnalato 1 avviso" in section
     index = (site / "index.html").read_text(encoding="utf-8")
     assert "data_quality.html" in index and (site / "data_quality.html").exists()
 
