@@ -18,7 +18,8 @@
 #
 # One company against the other companies of the network and against its own previous
 # wave, with what it could do next: confidential, one per surveyed company. Every rule
-# (what is compared, what is withheld and why) is in pipeline/analyse/analysis/company*.py.
+# (what is compared, what is withheld and why) is in pipeline/analyse/analysis/company*.py;
+# how it reads (sentences' values, tables) in pipeline/render/sections/company.py.
 
 # %% tags=["parameters"]
 wave = None  # None: the latest processed wave
@@ -32,33 +33,7 @@ previous_processed_dir = None
 # %%
 from IPython.display import Markdown, display
 
-from pipeline.analyse.analysis.company import (
-    MIN_COMPANIES_PER_SIDE,
-    MIN_OTHER_COMPANIES,
-    areas_summary,
-    balance_vs_others,
-    company_balance_published,
-    company_measures,
-    company_name,
-    company_needs_published,
-    company_shares,
-    needs_vs_others,
-    network_is_large_enough,
-    other_companies,
-)
-from pipeline.analyse.analysis.company_actions import (
-    peer_group,
-    peer_suggestions,
-    uncovered_needs,
-    workers_withheld_reason,
-)
-from pipeline.analyse.analysis.company_history import (
-    history_state,
-    maturity_change,
-    measure_changes,
-    others_median_then_now,
-    previous_wave_data,
-)
+from pipeline.analyse.analysis import company, company_actions, company_history
 from pipeline.analyse.analysis.company_position import maturity_position, others_median_active
 from pipeline.analyse.analysis.measures import maturity_scores, surveyed_companies
 from pipeline.analyse.analysis.survey import wave_design
@@ -67,10 +42,9 @@ from pipeline.analyse.plots.company import maturity_scale
 from pipeline.analyse.plots.estimates import dot_ci
 from pipeline.codebook import load_codebook
 from pipeline.i18n.formatting import Formatter
-from pipeline.i18n.labels import in_sentence, listed
 from pipeline.i18n.text import say, text
 from pipeline.notebook import open_wave, show_figure, show_table
-from pipeline.render.escape import markdown_escape
+from pipeline.render.sections import company as section
 
 set_theme()
 fmt = Formatter(lang)
@@ -80,44 +54,42 @@ wave = ctx.wave
 survey, workers, companies = (ctx.tables[t] for t in ("company_survey", "worker_survey",
                                                        "companies"))
 company_id = company_id or survey["company_id"].iloc[0]
-profile = companies.set_index("company_id").loc[company_id]
-name = company_name(companies, company_id)
-n_others = len(other_companies(survey, company_id))
-compare = network_is_large_enough(survey, company_id)
+words = section.profile_words(companies.set_index("company_id").loc[company_id], codebook, lang)
+compare = company.network_is_large_enough(survey, company_id)
 n_workers = int((workers["company_id"] == company_id).sum())
-measures = company_measures(survey, company_id, codebook, lang)
+measures = company.company_measures(survey, company_id, codebook, lang)
 scores = maturity_scores(surveyed_companies(survey, companies), codebook=codebook)
 position = maturity_position(scores, company_id)
+statuses = section.status_labels(codebook, lang)
 
 # the previous wave: the company's own answers then
 previous_wave = previous_wave or ctx.meta.get("previous_wave")
-previous = previous_wave_data(previous_wave, previous_processed_dir)
-history = history_state(None if previous is None else previous.tables, company_id)
+previous = company_history.previous_wave_data(previous_wave, previous_processed_dir)
+history = company_history.history_state(None if previous is None else previous.tables,
+                                        company_id)
 change = changes = None
 if history == "surveyed":
     before = previous.tables
     scores_then = maturity_scores(surveyed_companies(before["company_survey"],
                                                      before["companies"]),
                                   codebook=codebook)  # one yardstick for both waves
-    change = maturity_change(scores_then, scores, company_id)
-    changes = measure_changes(before["company_survey"], survey, company_id, codebook, lang)
-    median_then, median_now = others_median_then_now(scores_then, scores, company_id)
+    change = company_history.maturity_change(scores_then, scores, company_id)
+    changes = company_history.measure_changes(before["company_survey"], survey, company_id,
+                                              codebook, lang)
+    medians = company_history.others_median_then_now(scores_then, scores, company_id)
 
 # the workers' needs no active measure covers, and what similar companies have
 design = wave_design(workers, companies)
-needs = ctx.publishable(needs_vs_others(workers, design, company_id,
-                                        codebook.measure_codes("asked_workers")))
+needs = ctx.publishable(company.needs_vs_others(workers, design, company_id,
+                                                codebook.measure_codes("asked_workers")))
 needs["label"] = needs["measure"].map(lambda m: codebook.measure_label(m, lang))
-workers_reason = workers_withheld_reason(n_workers, ctx.min_cell)
-uncovered = uncovered_needs(needs, measures) if workers_reason is None else None
-peers = peer_group(survey, companies, company_id)
-suggestions = peer_suggestions(
-    company_shares(survey[survey["company_id"].isin(peers.company_ids)],
-                   codebook.measure_codes()),
+workers_reason = company_actions.workers_withheld_reason(n_workers, ctx.min_cell)
+uncovered = None if workers_reason else company_actions.uncovered_needs(needs, measures)
+peers = company_actions.peer_group(survey, companies, company_id)
+suggestions = company_actions.peer_suggestions(
+    company.company_shares(survey[survey["company_id"].isin(peers.company_ids)],
+                           codebook.measure_codes()),
     measures, None if uncovered is None else uncovered["measure"])
-status_label = {code: codebook.code_label("adoption", code, lang)
-                for code in ("none", "planned", "active_some", "active_all")}
-
 
 # %% [markdown] tags=["text"]
 # <!-- company.intro -->
@@ -161,17 +133,12 @@ status_label = {code: codebook.code_label("adoption", code, lang)
 # report gives none.
 
 # %%
-sector = in_sentence(codebook.code_label("ateco_section", profile["ateco_section"], lang))
-size = in_sentence(codebook.code_label("size_class", profile["size_class"], lang))
-values = dict(company_id=markdown_escape(company_id), sector=sector, size=size)
-if name:  # the name is data: escaped where it enters the Markdown
-    say("company.intro", lang, company_name=markdown_escape(name), **values)
-else:
-    say("company.intro_code", lang, **values)
-say("company.intro_network", lang, n_workers=fmt.number(n_workers, 0),
-    n_other=fmt.number(n_others, 0), wave=wave)
+values = section.intro_values(company_id, company.company_name(companies, company_id), words)
+say(values.pop("key"), lang, **values)  # the name is data: escaped where it enters Markdown
+say("company.intro_network", lang, **section.network_values(
+    n_workers, len(company.other_companies(survey, company_id)), wave, fmt))
 if not compare:
-    say("company.no_network", lang, min_companies=MIN_OTHER_COMPANIES)
+    say("company.no_network", lang, min_companies=company.MIN_OTHER_COMPANIES)
 
 # %% [markdown] tags=["text"]
 # <!-- company.brief -->
@@ -251,31 +218,9 @@ if not compare:
 # companies similar to yours and not in yours.
 
 # %%
-brief = []
-if compare:
-    brief.append(text("company.brief_score", lang, score=fmt.number(position.score, 1),
-                      maturity_class=position.maturity_class,
-                      position=text(f"company.quarter_{position.quarter}", lang)))
-else:
-    brief.append(text("company.brief_score_alone", lang, score=fmt.number(position.score, 1),
-                      maturity_class=position.maturity_class))
-if change is not None:
-    brief.append(text("company.brief_change", lang, previous=previous_wave,
-                      before=fmt.number(change.score_then, 1),
-                      after=fmt.number(change.score_now, 1), class_before=change.class_then,
-                      maturity_class=change.class_now,
-                      n_activated=fmt.number((changes["change"] == "activated").sum(), 0),
-                      n_dropped=fmt.number((changes["change"] == "dropped").sum(), 0)))
-else:
-    brief.append(text(f"company.brief_{'new' if history == 'new_to_network' else history}",
-                      lang))
-if uncovered is not None:
-    brief.append(text("company.brief_needs", lang, measures=listed(uncovered["label"], lang),
-                      n=fmt.number(len(uncovered), 0)) if len(uncovered)
-                 else text("company.brief_needs_none", lang))
-if len(suggestions):
-    brief.append(text("company.brief_peers", lang, measures=listed(suggestions["label"], lang),
-                      n=fmt.number(len(suggestions), 0)))
+brief = section.brief_lines(position, fmt, compare=compare, history=history, change=change,
+                            changes=changes, previous_wave=previous_wave,
+                            uncovered=uncovered, suggestions=suggestions)
 say("company.brief", lang)
 display(Markdown("\n".join(f"- {line}" for line in brief)))
 
@@ -326,17 +271,10 @@ display(Markdown("\n".join(f"- {line}" for line in brief)))
 
 # %%
 say("company.maturity", lang)
-say("company.maturity_text", lang, score=fmt.number(position.score, 1),
-    maturity_class=position.maturity_class)
-if compare:
-    quartiles = dict(low=fmt.number(position.q1, 0), high=fmt.number(position.q3, 0),
-                     network_median=fmt.number(position.median, 0),
-                     position=text(f"company.quarter_{position.quarter}", lang))
-    if position.withheld is None:  # else the share would reveal the others: the quarter only
-        say("company.position_share", lang, share=fmt.percent(position.share_below, 0),
-            **quartiles)
-    else:
-        say("company.position", lang, **quartiles)
+say("company.maturity_text", lang, **section.score_values(position, fmt))
+if compare:  # the share of others below only when it reveals none of them
+    values = section.position_values(position, fmt)
+    say(values.pop("key"), lang, **values)
 caption = "company.maturity_caption" if compare else "company.maturity_caption_alone"
 show_figure(maturity_scale(position, change, previous_wave=previous_wave, lang=lang,
                            source=ctx.source("companies")), text(caption, lang))
@@ -447,34 +385,16 @@ say("company.maturity_how", lang)
 
 # %%
 say("company.history", lang)
+values = section.history_values(history, change, previous_wave, fmt)
+say(values.pop("key"), lang, **values)
 if change is not None:
-    same_class = "_same_class" if change.steps == 0 and change.direction != "same" else ""
-    say(f"company.history_{change.direction}{same_class}", lang, previous=previous_wave,
-        before=fmt.number(change.score_then, 1), after=fmt.number(change.score_now, 1),
-        score_change=fmt.number(abs(change.change), 1), class_before=change.class_then,
-        maturity_class=change.class_now)
-    if compare and median_then == median_then and median_now == median_now:  # not NaN
-        say("company.history_others", lang, before=fmt.number(median_then, 0),
-            after=fmt.number(median_now, 0))
-    counts = {f"n_{c}": fmt.number((changes["change"] == c).sum(), 0)
-              for c in ("activated", "dropped", "extended", "narrowed")}
-    say("company.history_measures", lang, **counts)
+    if compare and (others := section.history_others_values(*medians, fmt)):
+        say("company.history_others", lang, **others)
+    say("company.history_measures", lang, **section.change_counts(changes, fmt))
     if len(changes):
-        show_table(changes.assign(
-            change=changes["change"].map(lambda c: text(f"company.change_{c}", lang)),
-            before=changes["before"].map(status_label), after=changes["after"].map(status_label),
-        )[["label", "change", "before", "after"]].rename(columns={
-            "label": text("company.col_measure", lang),
-            "change": text("company.col_change", lang),
-            "before": text("company.col_before", lang, previous=previous_wave),
-            "after": text("company.col_after", lang, wave=wave)}),
-            text("company.changes_caption", lang, previous=previous_wave))
-elif history == "new_to_network":
-    say("company.history_new", lang, previous=previous_wave)
-elif history == "first_survey":
-    say("company.history_first_survey", lang, previous=previous_wave)
-else:
-    say("company.history_baseline", lang)
+        show_table(section.measure_changes_table(changes, statuses, fmt,
+                                                 previous=previous_wave, wave=wave),
+                   text("company.changes_caption", lang, previous=previous_wave))
 
 # %% [markdown] tags=["text"]
 # <!-- company.measures -->
@@ -503,18 +423,11 @@ else:
 
 # %%
 say("company.measures", lang)
-areas = areas_summary(measures, codebook, lang)
-counts = dict(n_active=fmt.number(areas["active"].sum(), 0),
-              n_areas=fmt.number((areas["active"] > 0).sum(), 0),
-              n_areas_all=fmt.number(len(codebook.areas()), 0))
-if compare:
-    say("company.measures_text_network", lang, **counts,
-        network_median=fmt.number(others_median_active(survey, company_id), 0))
-else:
-    say("company.measures_text", lang, **counts)
-show_table(areas.drop(columns="area").rename(columns={
-    "area_label": text("company.col_area", lang), "active": text("company.col_active", lang),
-    "measures": text("company.col_measures", lang)}), text("company.areas_caption", lang))
+areas = company.areas_summary(measures, codebook, lang)
+values = section.areas_values(areas, len(codebook.areas()), fmt,
+                              others_median_active(survey, company_id) if compare else None)
+say(values.pop("key"), lang, **values)
+show_table(section.areas_table(areas, fmt), text("company.areas_caption", lang))
 
 # %% [markdown] tags=["text"]
 # <!-- company.needs -->
@@ -562,35 +475,17 @@ show_table(areas.drop(columns="area").rename(columns={
 # %%
 say("company.needs", lang)
 if workers_reason is not None:
-    say(f"company.workers_{workers_reason}", lang, n_workers=fmt.number(n_workers, 0),
-        min_cell=ctx.min_cell)
+    values = section.workers_values(workers_reason, n_workers, ctx.min_cell, fmt)
+    say(values.pop("key"), lang, **values)
 else:
-    if company_needs_published(needs):
-        mine = needs[needs["scope"] == "company"].sort_values("estimate", ascending=False)
-        order = {m: i for i, m in enumerate(mine["measure"])}
-        show_figure(dot_ci(needs.assign(order=needs["measure"].map(order)).sort_values(
-            ["order", "scope"]), label="label", hue="scope", hue_order=["company", "others"],
-            hue_labels={"company": text("company.you", lang),
-                        "others": text("company.network", lang)},
-            xlabel=text("needs.share_important", lang), lang=lang, min_cell=ctx.min_cell,
-            label_name=text("company.col_measure", lang), source=ctx.source("workers")),
-            text("company.needs_caption", lang))
+    if company.company_needs_published(needs):
+        show_figure(dot_ci(section.needs_figure_rows(needs), **section.needs_figure_labels(fmt),
+                           lang=lang, min_cell=ctx.min_cell, source=ctx.source("workers")),
+                    text("company.needs_caption", lang))
     if len(uncovered):
         say("company.uncovered_text", lang)
-        show_table(uncovered.assign(
-            estimate=uncovered["estimate"].map(lambda s: fmt.percent(s, 0)),
-            interval=[text("company.interval", lang, low=fmt.percent(lo, 0),
-                           high=fmt.percent(hi, 0))
-                      for lo, hi in zip(uncovered["ci_low"], uncovered["ci_high"], strict=True)],
-            others=uncovered["others"].map(lambda s: fmt.percent(s, 0) if s == s else ""),
-            status=uncovered["status"].map(status_label).fillna(text("company.no_answer", lang)))[
-                ["label", "estimate", "interval", "others", "status"]].rename(columns={
-                    "label": text("company.col_measure", lang),
-                    "estimate": text("company.col_workers_share", lang),
-                    "interval": text("company.col_interval", lang),
-                    "others": text("company.col_others_share", lang),
-                    "status": text("company.col_status", lang)}),
-            text("company.uncovered_caption", lang))
+        show_table(section.uncovered_table(uncovered, statuses, fmt),
+                   text("company.uncovered_caption", lang))
     else:
         say("company.uncovered_none", lang)
 
@@ -636,24 +531,11 @@ else:
 # %%
 if compare and peers.kind != "none":
     say("company.peers", lang)
-    group = text(f"company.peers_{peers.kind}", lang, sector=sector, size=size)
+    values = section.peers_values(peers, suggestions, words, fmt)
+    say(values.pop("key"), lang, **values)
     if len(suggestions):
-        say("company.peers_text", lang, n=fmt.number(len(peers), 0), group=group)
-        columns = ["label", "adopted", "status"] + (["wanted"] if suggestions["wanted"].any()
-                                                    else [])
-        show_table(suggestions.assign(
-            adopted=[text("company.k_of_n", lang, k=fmt.number(k, 0), n=fmt.number(n, 0))
-                     for k, n in zip(suggestions["k"], suggestions["n"], strict=True)],
-            status=suggestions["status"].map(status_label).fillna(text("company.no_answer", lang)),
-            wanted=suggestions["wanted"].map({True: text("company.yes", lang), False: ""}))[
-                columns].rename(columns={
-                    "label": text("company.col_measure", lang),
-                    "adopted": text("company.col_peers", lang),
-                    "status": text("company.col_status", lang),
-                    "wanted": text("company.col_wanted", lang)}),
-            text("company.peers_caption", lang))
-    else:
-        say("company.peers_none", lang, n=fmt.number(len(peers), 0), group=group)
+        show_table(section.suggestions_table(suggestions, statuses, fmt),
+                   text("company.peers_caption", lang))
     say("company.withheld_note", lang)
 
 # %% [markdown] tags=["text"]
@@ -684,17 +566,12 @@ if compare and peers.kind != "none":
 
 # %%
 say("company.balance", lang)
-balance = ctx.publishable(balance_vs_others(workers, design, company_id))
-if compare and company_balance_published(balance):
-    b = balance.set_index(["indicator", "scope"])["estimate"]
-    say("company.balance_text", lang,
-        fit=fmt.percent(b[("wlb_fit_good", "company")], 0),
-        fit_network=fmt.percent(b[("wlb_fit_good", "others")], 0),
-        wfc=fmt.number(b[("wfc_score", "company")], 2),
-        wfc_network=fmt.number(b[("wfc_score", "others")], 2))
+balance = ctx.publishable(company.balance_vs_others(workers, design, company_id))
+if compare and company.company_balance_published(balance):
+    say("company.balance_text", lang, **section.balance_values(balance, fmt))
 else:
     say("company.balance_withheld", lang, min_cell=ctx.min_cell,
-        min_companies=MIN_OTHER_COMPANIES)
+        min_companies=company.MIN_OTHER_COMPANIES)
 
 # %% [markdown] tags=["text"]
 # <!-- company.reading -->
@@ -729,5 +606,5 @@ else:
 
 # %%
 say("company.reading", lang)
-say("company.reading_text", lang, min_companies=MIN_OTHER_COMPANIES,
-    per_side=MIN_COMPANIES_PER_SIDE, min_cell=ctx.min_cell)
+say("company.reading_text", lang, min_companies=company.MIN_OTHER_COMPANIES,
+    per_side=company.MIN_COMPANIES_PER_SIDE, min_cell=ctx.min_cell)
