@@ -72,6 +72,53 @@ class Finding:
         return f"{self.file}: {self.kind}: {self.detail}"
 
 
+def protect_complement(
+    parts: pd.Series,
+    counts: pd.Series,
+    *,
+    total_published: bool,
+    min_cell: int,
+) -> pd.Series:
+    """Which part sums to withhold so that no withheld group is recovered by subtraction.
+
+    A total published beside some of its parts gives away the sum of the others: with
+    25,000 euro for the whole network and 10,000 + 4,500 + 5,500 + 3,000 in four areas, the
+    fifth area's 2,000 euro follows, though it came from fewer than ``min_cell`` companies.
+    This is complementary (secondary) suppression in its simplest case, one total and its
+    parts (Hundepool et al., *Statistical Disclosure Control*, Wiley 2012, ch. 4; the
+    "singleton" rule of tau-ARGUS): whenever the contributors of the withheld parts are
+    more than none but fewer than ``min_cell``, the smallest published parts are withheld
+    too, one at a time, until they are ``min_cell`` or more.
+
+    Parameters
+    ----------
+    parts
+        The parts' sums, NaN where already withheld (primary suppression).
+    counts
+        How many contributors (companies) each part's sum is built on, same index.
+    total_published
+        Whether the total of the parts is published (else nothing can be subtracted).
+    min_cell
+        Fewest contributors a published sum, or a recoverable difference, may rest on.
+
+    Returns
+    -------
+    pandas.Series of bool
+        ``True`` for the parts to withhold (the primary ones included).
+    """
+    withheld = parts.isna()
+    if not total_published:
+        return withheld
+    counts = counts.astype("float64").fillna(0)
+    hidden = float(counts[withheld].sum())
+    for idx in counts[~withheld].sort_values(kind="stable").index:
+        if hidden == 0 or hidden >= min_cell:
+            break
+        withheld[idx] = True
+        hidden += float(counts[idx])
+    return withheld
+
+
 def scan_site(
     site: Path,
     *,

@@ -44,3 +44,20 @@ def test_frequency_tables_keep_their_zeros():
     assert out["suppressed"].tolist() == [False, True, False]
     assert out.loc[0, "n_companies"] == 0 and pd.isna(out.loc[1, "share"])
     assert out["low"].tolist() == [0, 10, 40], "class bounds are not data: never blanked"
+
+
+def test_protect_complement_withholds_the_smallest_parts_until_the_difference_is_safe():
+    import numpy as np
+
+    from pipeline.analyse.disclosure import protect_complement
+
+    parts = pd.Series([10_000.0, 4_500.0, 5_500.0, 3_000.0, np.nan], index=list("abcde"))
+    counts = pd.Series([6, 4, 5, 3, 2], index=list("abcde"))
+    # the network's 25,000 minus a-d would give e's 2,000 euro from 2 companies
+    hide = protect_complement(parts, counts, total_published=True, min_cell=5)
+    assert hide.tolist() == [False, False, False, True, True]  # d joins e: 5 companies
+    assert protect_complement(parts, counts, total_published=False, min_cell=5).tolist() == [
+        False, False, False, False, True]  # no total: nothing to subtract from
+    nothing_hidden = parts.fillna(1.0)
+    assert not protect_complement(nothing_hidden, counts, total_published=True,
+                                  min_cell=5).any()

@@ -61,6 +61,7 @@ import pandas as pd
 
 from pipeline.analyse.analysis.areas import TERRITORIAL_AREAS
 from pipeline.analyse.analysis.survey import PROPORTION_INTERVAL
+from pipeline.analyse.disclosure import protect_complement
 from pipeline.analyse.stats import SurveyDesign, survey_proportion
 
 #: Area of the whole network (every surveyed company, wherever it is).
@@ -279,9 +280,11 @@ def company_interest(
         ``measure, area, n_companies`` (answered the interest question), ``n_interested``,
         ``share_interested``, ``cofund_eur``, ``n_cofund`` (interested companies that
         stated an amount), ``withheld``. ``cofund_eur`` is blanked when fewer than
-        ``min_companies`` companies stated one (it would be one company's amount), and
-        the interest of an area with fewer than ``min_companies`` answering companies is
-        blanked too (it would be one company's answer).
+        ``min_companies`` companies stated one (it would be one company's amount), or
+        when the network's sum minus the published areas' would leave fewer than
+        ``min_companies`` companies' amounts (:func:`~pipeline.analyse.disclosure.
+        protect_complement`); the interest of an area with fewer than ``min_companies``
+        answering companies is blanked too (it would be one company's answer).
     """
     area = company_survey["company_id"].map(
         company_area.set_index("company_id")["area"]).fillna(OUTSIDE).astype("str")
@@ -306,13 +309,24 @@ def company_interest(
                          "share_interested": np.nan if few or not n else k / n,
                          "cofund_eur": float(amounts.sum())
                          if len(amounts) >= min_companies else np.nan,
-                         "n_cofund": pd.NA if few else len(amounts), "withheld": few})
-    out = pd.DataFrame(rows)
+                         "n_cofund": pd.NA if few else len(amounts), "withheld": few,
+                         "_stated": len(amounts)})
+    out = _protect_cofunding(pd.DataFrame(rows), min_companies)
     for col in ("n_interested", "n_cofund"):
         out[col] = out[col].astype("Int64")
     return out
 
 
+def _protect_cofunding(out: pd.DataFrame, min_companies: int) -> pd.DataFrame:
+    """Withhold area sums whose difference from the network's would be too few companies'."""
+    for _, rows in out.groupby("measure", sort=False):
+        areas = rows[rows["area"] != ALL]
+        total = rows.loc[rows["area"] == ALL, "cofund_eur"]
+        hide = protect_complement(areas["cofund_eur"], areas["_stated"],
+                                  total_published=bool(total.notna().any()),
+                                  min_cell=min_companies)
+        out.loc[hide[hide].index, "cofund_eur"] = np.nan
+    return out.drop(columns="_stated")
 
 
 # --------------------------------------------------------------------------------------

@@ -448,3 +448,19 @@ def test_the_top_service_includes_every_tied_one():
     assert most_needed(demand)["measure"].tolist() == ["A", "B"]
     assert most_needed(demand.assign(estimate=[1402.6, 1401.4, 9.0]))["measure"].tolist() == ["A"]
     assert most_interesting(interest.iloc[:0]).empty
+
+
+def test_company_interest_area_sums_never_give_away_a_withheld_one_by_subtraction():
+    survey = pd.DataFrame({
+        "company_id": list("ABCDEF"),
+        "interest_shared_NURSERY_SHARED": pd.array([4, 4, 3, 4, 3, 1], dtype="Int8"),
+        "willing_cofund_eur": [1000.0, 500.0, 2000.0, 700.0, 300.0, 900.0],
+    })
+    located = pd.DataFrame({"company_id": list("ABCDEF"), "area": list("XXXYYY")})
+    out = company_interest(survey, located, ["NURSERY_SHARED"], min_companies=3,
+                           area_order=["X", "Y"]).set_index("area")
+    assert out.loc[ALL, "cofund_eur"] == 4500  # five interested companies
+    assert np.isnan(out.loc["Y", "cofund_eur"])  # two amounts: primary suppression
+    # X alone would give Y = 4,500 - 3,500 = 1,000 from two companies: withheld too
+    assert np.isnan(out.loc["X", "cofund_eur"])
+    assert out.loc["X", "n_cofund"] == 3 and out.loc["Y", "n_cofund"] == 2
