@@ -154,6 +154,28 @@ def find_chromium() -> str | None:
     return None
 
 
+def require_tool(what: str) -> None:
+    """A reader's tool is missing: skip, saying what to install; on CI (``CI`` set) fail,
+    as ``make test`` installs it there and a skip would hide a broken setup."""
+    message = (f"{what} is not installed: `make test` installs it (the tests that read the "
+               "reports as a reader does need it)")
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def open_chromium() -> Iterator[Chromium]:
+    """Debian's headless Chromium for a test module's fixture, closed afterwards."""
+    executable = find_chromium()
+    if executable is None:
+        require_tool("Debian's chromium (make system-deps)")
+    chromium = Chromium(executable)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+
+
 class ChromiumError(RuntimeError):
     """The browser did not answer, or answered with an error."""
 

@@ -13,42 +13,32 @@ the summary, methods, provenance, data quality and the companies' reports, has n
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from helpers.readers import BuiltSite, Chromium, axe_report, axe_script, built_site, find_chromium
+from helpers.readers import (
+    BuiltSite,
+    axe_report,
+    axe_script,
+    built_site,
+    open_chromium,
+    require_tool,
+)
 
 pytestmark = pytest.mark.slow
-
-
-def _missing(what: str) -> None:
-    """Skip, saying what to install; on CI a missing tool is a failure, not a skip."""
-    message = f"{what} is not installed: `make test` installs it ({what} is needed to " \
-              "check the pages' accessibility)"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
 def axe() -> str:
     script = axe_script()
     if script is None:
-        _missing("axe-core (npm ci)")
+        require_tool("axe-core (npm ci)")
     return script
 
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = find_chromium()
-    if executable is None:
-        _missing("Debian's chromium (make system-deps)")
-    chromium = Chromium(executable)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
+    yield from open_chromium()
 
 
 @pytest.fixture(scope="session")
@@ -144,7 +134,7 @@ def test_axe_is_the_pinned_version():
         == pinned
     installed = root / "node_modules" / "axe-core" / "package.json"
     if not installed.is_file():
-        _missing("axe-core (npm ci)")
+        require_tool("axe-core (npm ci)")
     assert json.loads(installed.read_text())["version"] == pinned
 
 
