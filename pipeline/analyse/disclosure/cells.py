@@ -1,23 +1,16 @@
-"""Disclosure control: no published figure on fewer than ``min_cell`` respondents.
+"""Primary suppression: no published figure on fewer than ``min_cell`` respondents.
 
-Survey microdata are personal data (GDPR). Every table a report publishes passes through
-:func:`suppress_small_cells`; :func:`scan_site` re-reads a built site and lists anything that
-should not be there (respondent ids, verbatim free text, unsuppressed small cells), so the
-rule is checked on the result and not only trusted at the source.
+Every table a report publishes passes through :func:`suppress_small_cells`; a withheld cell
+is a missing value in a row whose ``suppressed`` flag is true (:func:`withheld_mask`), which
+the reports write "n.d." and the open-data tables mark as such.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Sequence
 
 import pandas as pd
 
-#: Columns of published tables that hold respondent counts.
-COUNT_COLUMNS = ("n", "n_respondents", "n_workers")
-#: Free-text answers shorter than this are too generic to identify anyone ("nessuna").
-MIN_TEXT_LENGTH = 20
 
 
 def suppress_small_cells(
@@ -58,18 +51,6 @@ def suppress_small_cells(
                 out[col].astype("Int64").mask(small))
     out["suppressed"] = small.to_numpy()
     return out
-
-
-@dataclass(frozen=True)
-class Finding:
-    """Something in a published file that must not be there."""
-
-    file: Path
-    kind: str
-    detail: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.kind}: {self.detail}"
 
 
 def protect_complement(
@@ -119,49 +100,23 @@ def protect_complement(
     return withheld
 
 
-def scan_site(
-    site: Path,
-    *,
-    respondent_ids: Iterable[str],
-    free_texts: Iterable[str],
-    min_cell: int,
-) -> list[Finding]:
-    """Look through every published text file of a site for disclosure problems.
 
-    Checks: respondent ids as whole tokens, verbatim free-text answers of at least
-    :data:`MIN_TEXT_LENGTH` characters, and CSV tables with a count column below
-    ``min_cell`` that is not blanked.
+
+def withheld_mask(table: pd.DataFrame) -> pd.DataFrame:
+    """Which cells of a published table are withheld (to be written "n.d.").
+
+    A withheld cell is a missing value in a row flagged ``suppressed`` (primary or
+    complementary suppression). A missing value in a row not flagged is "not applicable"
+    (an interval that does not exist, a test not run) and is written otherwise ("—").
+
+    Returns
+    -------
+    pandas.DataFrame of bool
+        Same index and columns as ``table``; all false when it has no ``suppressed`` column.
     """
-    import re
-
-    ids = {i for i in respondent_ids if isinstance(i, str) and i}
-    texts = {t.strip() for t in free_texts
-             if isinstance(t, str) and len(t.strip()) >= MIN_TEXT_LENGTH}
-    findings: list[Finding] = []
-    id_pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(ids))) + r")\b") if ids \
-        else None
-    for path in sorted(site.rglob("*")):
-        if not path.is_file() or path.suffix.lower() not in (".html", ".csv", ".json", ".md",
-                                                              ".txt", ".svg"):
-            continue
-        content = path.read_text(encoding="utf-8", errors="replace")
-        if id_pattern is not None:
-            m = id_pattern.search(content)
-            if m:
-                findings.append(Finding(path, "respondent id", m.group(1)))
-        for t in texts:
-            if t in content:
-                findings.append(Finding(path, "free text", t[:40]))
-                break
-        if path.suffix.lower() == ".csv":
-            table = pd.read_csv(path)
-            for col in COUNT_COLUMNS:
-                if col in table.columns:
-                    counts = pd.to_numeric(table[col], errors="coerce")
-                    small = counts.notna() & (counts < min_cell) & (counts > 0)
-                    if small.any():
-                        findings.append(Finding(
-                            path, "small cell",
-                            f"column {col} = {int(counts[small].iloc[0])} < {min_cell} "
-                            f"(row {int(small.idxmax()) + 2})"))
-    return findings
+    if "suppressed" not in table.columns:
+        return pd.DataFrame(False, index=table.index, columns=table.columns)
+    flagged = table["suppressed"].fillna(False).astype(bool).to_numpy()[:, None]
+    mask = table.isna() & flagged
+    mask["suppressed"] = False
+    return mask
