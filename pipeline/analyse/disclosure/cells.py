@@ -12,7 +12,6 @@ from collections.abc import Sequence
 import pandas as pd
 
 
-
 def suppress_small_cells(
     table: pd.DataFrame,
     *,
