@@ -119,3 +119,36 @@ def withheld_mask(table: pd.DataFrame) -> pd.DataFrame:
     mask = table.isna() & flagged
     mask["suppressed"] = False
     return mask
+
+
+#: The p % rule's p (per cent): a sum is sensitive when, once the second largest contributor
+#: subtracts its own amount, the rest estimates the largest contribution within p %.
+P_PERCENT = 10.0
+
+
+def dominated(contributions: Sequence[float] | pd.Series, *, p: float = P_PERCENT) -> bool:
+    """Whether a sum of magnitudes (euro) is dominated by its largest contributors: p % rule.
+
+    The second largest contributor knows its own amount ``x2``; from the published sum
+    ``X`` it bounds the largest ``x1`` by ``X - x2``, an overestimate by the others'
+    ``X - x1 - x2``. The sum is sensitive when that margin is less than ``p`` % of ``x1``
+    (Hundepool et al., *Statistical Disclosure Control*, Wiley 2012, section 4.2.2; the
+    p % rule of tau-ARGUS, recommended over the (n, k) dominance rule by Eurostat's
+    *Handbook on Statistical Disclosure Control*, 2010). A sum of one or two contributors
+    is always sensitive; zero amounts count as no contribution.
+
+    Parameters
+    ----------
+    contributions
+        Each contributor's amount (euro, non-negative); missing ones are ignored.
+    p
+        Per cent of the largest contribution the others must leave uncertain.
+    """
+    amounts = pd.Series(contributions, dtype="float64").dropna()
+    amounts = amounts[amounts > 0].sort_values(ascending=False)
+    if len(amounts) == 0:
+        return False
+    if len(amounts) <= 2:
+        return True
+    x1, x2 = float(amounts.iloc[0]), float(amounts.iloc[1])
+    return float(amounts.sum()) - x1 - x2 < p / 100.0 * x1

@@ -47,6 +47,8 @@ def scan_site(
     """
     import re
 
+    from pipeline.analyse.published import read_table  # here: it imports this package
+
     ids = {i for i in respondent_ids if isinstance(i, str) and i}
     texts = {t.strip() for t in free_texts
              if isinstance(t, str) and len(t.strip()) >= MIN_TEXT_LENGTH}
@@ -67,7 +69,7 @@ def scan_site(
                 findings.append(Finding(path, "free text", t[:40]))
                 break
         if path.suffix.lower() == ".csv":
-            table = pd.read_csv(path)
+            table = read_table(path)  # the published tables' one reader
             for col in COUNT_COLUMNS:
                 if col in table.columns:
                     counts = pd.to_numeric(table[col], errors="coerce")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from pipeline.analyse.disclosure import scan_site, suppress_small_cells
 
@@ -61,3 +62,17 @@ def test_protect_complement_withholds_the_smallest_parts_until_the_difference_is
     nothing_hidden = parts.fillna(1.0)
     assert not protect_complement(nothing_hidden, counts, total_published=True,
                                   min_cell=5).any()
+
+
+@pytest.mark.parametrize(("amounts", "sensitive"), [
+    ([100, 10, 5], True),          # the rest, 5, is under 10 % of 100
+    ([100, 10, 10], False),        # exactly 10 %: protected
+    ([100, 10, 9, 0, None], True),  # zeros and missing are no contributors
+    ([50, 40, 30, 20], False),
+    ([7000], True), ([3000, 2000], True),  # one or two contributors: always
+    ([], False),
+])
+def test_p_percent_rule(amounts, sensitive):
+    from pipeline.analyse.disclosure import dominated
+
+    assert dominated(amounts, p=10) is sensitive
