@@ -57,7 +57,7 @@ from pipeline.analyse.analysis.guidelines_next import (
     measure_proposals,
 )
 from pipeline.analyse.analysis.network_demand import ALL
-from pipeline.analyse.disclosure import suppress_small_cells
+from pipeline.analyse.disclosure import dominated, suppress_small_cells
 
 __all__ = [
     "DEFAULT_COSTS", "DEFAULT_TIMING", "KIND_OF_STATUS", "MAX_ANSWERS_FACTOR", "PROPOSAL_KINDS",
@@ -334,7 +334,9 @@ def guidelines(viability: pd.DataFrame | None, firms: pd.DataFrame, offer: pd.Da
         ``min_companies``, ``n_companies`` (interested; NA below ``min_cell``),
         ``size``/``n_size``, ``sector``/``n_sector`` (:func:`company_profile`),
         ``n_cofund``, ``cofund_eur`` (EUR a year) and ``cover_share`` (0-1; NA when
-        withheld), ``cofund_withheld`` (None, ``"few"`` or ``"overlap"``),
+        withheld), ``cofund_withheld`` (None, ``"few"``, ``"dominated"``: one or two companies' amounts
+        make most of the sum, p % rule of :func:`~pipeline.analyse.disclosure.dominated`, or
+        ``"overlap"``),
         ``cost_per_user``, ``cost_basis``, ``monthly_fee_eur``, ``fee_months``, ``cost_eur``
         (EUR a year), ``mapped``, ``bodies``, ``areas_without_services``, ``start``
         (date); the agreement's ``share_high_need, companies_high_need,
@@ -358,6 +360,8 @@ def guidelines(viability: pd.DataFrame | None, firms: pd.DataFrame, offer: pd.Da
                                               "cofund_eur"].sum())
             r["cover_share"] = r["cofund_eur"] / r["cost_eur"] if r["cost_eur"] else np.nan
         r["_nested"] = not ok
+        r["_dominated"] = dominated(firms.loc[firms["company_id"].isin(r["_payers"]),
+                                              "cofund_eur"])
         if fieldwork_end is not None and r["measure"] is not None:
             r["start"] = start_month(r["measure"], fieldwork_end, timing)
     frame = pd.DataFrame(rows + agreement_proposals(agreement, min_cell)
@@ -367,11 +371,13 @@ def guidelines(viability: pd.DataFrame | None, firms: pd.DataFrame, offer: pd.Da
                                      min_cell=min_cell, n_col="n_cofund",
                                      value_cols=["cofund_eur", "cover_share"], keep_zero=False)
         services_rows = frame["kind"].isin(["cost_total", *KIND_OF_STATUS, "network_service"])
-        withheld = services_rows & (frame["suppressed"] | frame["_nested"].fillna(False)
-                                    .astype(bool))
+        nested = frame["_nested"].fillna(False).astype(bool)
+        dominant = frame["_dominated"].fillna(False).astype(bool)
+        withheld = services_rows & (frame["suppressed"] | nested | dominant)
         frame.loc[withheld, ["cofund_eur", "cover_share"]] = np.nan
         frame["cofund_withheld"] = np.where(
-            ~withheld, None, np.where(frame["suppressed"], "few", "overlap"))
+            ~withheld, None, np.where(frame["suppressed"], "few",
+                                      np.where(dominant, "dominated", "overlap")))
         frame["n_companies"] = frame["n_companies"].astype("Float64").mask(
             frame["n_companies"] < min_cell).astype("Int64")
     return frame.reindex(columns=RECORD_COLUMNS).reset_index(drop=True)

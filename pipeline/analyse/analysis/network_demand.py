@@ -61,7 +61,7 @@ import pandas as pd
 
 from pipeline.analyse.analysis.areas import TERRITORIAL_AREAS
 from pipeline.analyse.analysis.survey import PROPORTION_INTERVAL
-from pipeline.analyse.disclosure import protect_complement
+from pipeline.analyse.disclosure import dominated, protect_complement
 from pipeline.analyse.stats import SurveyDesign, survey_proportion
 
 #: Area of the whole network (every surveyed company, wherever it is).
@@ -280,7 +280,10 @@ def company_interest(
         ``measure, area, n_companies`` (answered the interest question), ``n_interested``,
         ``share_interested``, ``cofund_eur``, ``n_cofund`` (interested companies that
         stated an amount), ``withheld``. ``cofund_eur`` is blanked when fewer than
-        ``min_companies`` companies stated one (it would be one company's amount), or
+        ``min_companies`` companies stated one (it would be one company's amount), when
+        one or two companies' amounts dominate it (p % rule,
+        :func:`~pipeline.analyse.disclosure.dominated`: the second largest would learn the
+        largest within 10 %), or
         when the network's sum minus the published areas' would leave fewer than
         ``min_companies`` companies' amounts (:func:`~pipeline.analyse.disclosure.
         protect_complement`); the interest of an area with fewer than ``min_companies``
@@ -308,7 +311,8 @@ def company_interest(
                          "n_interested": pd.NA if few else k,
                          "share_interested": np.nan if few or not n else k / n,
                          "cofund_eur": float(amounts.sum())
-                         if len(amounts) >= min_companies else np.nan,
+                         if len(amounts) >= min_companies and not dominated(amounts)
+                         else np.nan,
                          "n_cofund": pd.NA if few else len(amounts), "withheld": few,
                          "_stated": len(amounts)})
     out = _protect_cofunding(pd.DataFrame(rows), min_companies)

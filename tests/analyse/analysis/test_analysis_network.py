@@ -192,12 +192,29 @@ def test_company_interest_counts_and_cofunding_suppression(small):
     out = company_interest(survey, located, ["NURSERY_SHARED"], min_companies=2).set_index("area")
     assert out.loc[ALL, "n_companies"] == 3 and out.loc[ALL, "n_interested"] == 2
     assert out.loc[ALL, "share_interested"] == pytest.approx(2 / 3)
-    assert out.loc[ALL, "cofund_eur"] == 1500  # A + B, the interested ones
-    assert out.loc["NORTH", "cofund_eur"] == 1500
+    # A + B, the interested ones: two amounts, each company would learn the other's
+    # (p % rule), so the sum is withheld though min_companies = 2 allows it
+    assert np.isnan(out.loc[ALL, "cofund_eur"]) and np.isnan(out.loc["NORTH", "cofund_eur"])
     south = out.loc["SOUTH"]  # one company: its interest would be its own answer
     assert south["withheld"] and pd.isna(south["n_interested"]) and np.isnan(south["cofund_eur"])
     strict = company_interest(survey, located, ["NURSERY_SHARED"], min_companies=3)
     assert np.isnan(strict.set_index("area").loc[ALL, "cofund_eur"])  # only 2 amounts
+
+
+def test_cofunding_sums_dominated_by_one_company_are_withheld(small):
+    """p % rule: 3 companies, 10,000 + 600 + 300: the second learns the first within 3 %."""
+    companies, _ = small
+    located = company_areas(companies, AREAS)
+    def interest(amounts):
+        survey = pd.DataFrame({"company_id": ["A", "B", "C"],
+                               "interest_shared_NURSERY_SHARED": pd.array([4, 4, 4],
+                                                                          dtype="Int8"),
+                               "willing_cofund_eur": amounts})
+        return company_interest(survey, located, ["NURSERY_SHARED"],
+                                min_companies=3).set_index("area")
+
+    assert np.isnan(interest([10000.0, 600.0, 300.0]).loc[ALL, "cofund_eur"])
+    assert interest([1000.0, 900.0, 800.0]).loc[ALL, "cofund_eur"] == 2700
 
 
 def test_viability_rule():
