@@ -99,6 +99,26 @@ def audit_tables(tables_dir: Path, *, min_cell: int,
     return findings
 
 
+def audit_site(site: Path, processed: Path, *, min_cell: int,
+               protection: float | None = None) -> list[Finding]:
+    """:func:`audit_tables` of a built site's ``tables/``, with the wave totals its index
+    prints read from the processed wave (``data/processed/<wave>``).
+
+    Parameters
+    ----------
+    site
+        The site's folder (``reports/<wave>`` or a staging copy; ``en/`` has the same tables).
+    processed
+        The processed wave the site was built from.
+    """
+    from pipeline.analyse.disclosure.structures import wave_totals
+    from pipeline.wave import read_processed
+
+    tables = read_processed(Path(processed)).tables
+    return audit_tables(Path(site) / "tables", min_cell=min_cell, totals=wave_totals(tables),
+                        protection=protection)
+
+
 def _describe(table: pd.DataFrame, spec, line: int) -> str:
     row = table.iloc[line - 2]
     return ", ".join(f"{c}={row[c]}" for c in spec.key if c in table.columns)
@@ -108,4 +128,4 @@ def _fmt(value: float) -> str:
     return "inf" if value == float("inf") else f"{value:g}"
 
 
-__all__ = ["audit_table", "audit_tables", "cell_keys", "read_published_csv"]
+__all__ = ["audit_site", "audit_table", "audit_tables", "cell_keys", "read_published_csv"]
