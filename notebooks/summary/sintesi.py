@@ -33,7 +33,6 @@ service_costs = None  # None: guidelines.DEFAULT_COSTS (pipeline.analyse.analysi
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import pandas as pd
 from IPython.display import Markdown, display
 
 from pipeline.analyse.analysis.areas import province_areas
@@ -46,6 +45,7 @@ from pipeline.analyse.analysis.summary import (
 )
 from pipeline.analyse.plots import set_theme
 from pipeline.analyse.plots.estimates import dot_ci
+from pipeline.analyse.published import read_table
 from pipeline.codebook import load_codebook
 from pipeline.config import get_paths
 from pipeline.i18n.text import text
@@ -67,10 +67,10 @@ facts.update(guideline_facts(tables, lang, tables=ctx.tables, meta=meta, wave=wa
 label = {m: codebook.measure_label(m, lang) for m in codebook.measure_codes()}
 
 # %%
-needs = pd.read_csv(tables / "needs.csv")
+needs = read_table(tables / "needs.csv")
 needs = needs[(needs["group_var"] == "all") & needs["estimate"].notna()].sort_values(
     "estimate", ascending=False)
-unmet = pd.read_csv(tables / "unmet_need.csv").dropna(subset=["estimate"]).sort_values(
+unmet = read_table(tables / "unmet_need.csv").dropna(subset=["estimate"]).sort_values(
     "estimate", ascending=False)
 figures = {
     "needs": (dot_ci(needs.assign(label=needs["measure"].map(label)), label="label",
@@ -88,4 +88,4 @@ plt.close("all")  # shown below, where the text places them
 for markdown, figure in summary_parts(render_summary(facts, lang, wave=wave)):
     display(Markdown(markdown))
     if figure in figures:
-        show_figure(*figures[figure])
+        show_figure(*figures[figure], lang=lang)

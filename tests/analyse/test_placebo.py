@@ -19,10 +19,11 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import yaml
 from helpers.notebooks import link_notebooks
+
+from pipeline.analyse.published import read_table
 
 pytestmark = pytest.mark.slow
 
@@ -61,7 +62,7 @@ def test_welfare_run_on_a_placebo_wave(project: Path) -> None:
 
     table = project / "reports" / WAVE / "tables" / "measures_outcomes.csv"
     assert table.is_file()
-    outcomes = pd.read_csv(table)
+    outcomes = read_table(table)
     assert {"measure", "outcome", "p_value", "method", "significant"} <= set(outcomes.columns)
     assert len(outcomes) > 0
     assert not outcomes.duplicated(["measure", "outcome"]).any()

@@ -38,6 +38,7 @@ import pandas as pd
 from pipeline.analyse.analysis.monitoring_findings import MAIN_SCOPE
 from pipeline.analyse.analysis.needs import COMPARED_GROUPS
 from pipeline.analyse.analysis.network_demand import ALL
+from pipeline.analyse.published import read_table
 
 __all__ = ["ITEMS", "KINDS", "TABLES", "TOP_NEEDS", "Finding", "read_published",
            "wave_findings"]
@@ -115,14 +116,15 @@ def read_published(tables_dir: Path) -> dict[str, pd.DataFrame]:
     Returns
     -------
     dict
-        ``{name: table}``; a file pandas cannot read is left out like a missing one.
+        ``{name: table}`` as :func:`pipeline.analyse.published.read_table` reads them;
+        a file pandas cannot read is left out like a missing one.
     """
     found = {}
     for name in TABLES:
         path = Path(tables_dir) / f"{name}.csv"
         if path.is_file():
             try:
-                found[name] = pd.read_csv(path)
+                found[name] = read_table(path)
             except (ValueError, OSError):
                 continue
     return found

@@ -39,6 +39,8 @@ from pipeline.analyse.analysis.guidelines import (
 )
 from pipeline.analyse.analysis.needs import COMPARED_GROUPS
 from pipeline.analyse.analysis.network_demand import ALL, company_areas
+from pipeline.analyse.published import read_table
+from pipeline.analyse.published_spec import municipality_names
 from pipeline.codebook import load_codebook
 from pipeline.config import TEMPLATES_DIR
 from pipeline.i18n.formatting import MONTHS, Formatter
@@ -54,7 +56,7 @@ MAX_BODIES = 6
 
 def _read(tables_dir: Path, name: str) -> pd.DataFrame | None:
     path = Path(tables_dir) / f"{name}.csv"
-    return pd.read_csv(path) if path.exists() else None
+    return read_table(path) if path.exists() else None
 
 
 def _published(df: pd.DataFrame) -> pd.DataFrame:
@@ -160,9 +162,9 @@ def summary_facts(tables_dir: Path, lang: str = "it", *,
 
 def read_municipality_names(csv: Path) -> dict[str, str]:
     """ISTAT code -> name of the municipalities of the reference file (``com_istat_code``,
-    ``name``)."""
-    table = pd.read_csv(csv, dtype=str)
-    return dict(zip(table["com_istat_code"], table["name"], strict=True))
+    ``name``), read once by the map's reader
+    (:func:`pipeline.analyse.published_spec.municipality_names`)."""
+    return dict(municipality_names(Path(csv)))
 
 
 def _month(day: datetime.date, lang: str) -> dict[str, str]:

@@ -145,6 +145,12 @@ def _csv_rows(path: Path) -> int:
         return max(sum(1 for _ in csv.reader(f)) - 1, 0)
 
 
+def _xlsx_copy(csv_path: Path) -> str | None:
+    """The link, from the index, to a table's .xlsx copy (``tables/xlsx/<name>.xlsx``)."""
+    copy = csv_path.parent / "xlsx" / f"{csv_path.stem}.xlsx"
+    return f"tables/xlsx/{copy.name}" if copy.is_file() else None
+
+
 def _section_rows(site: Path, sections: Sequence[Mapping[str, Any]],
                   lang: str) -> list[dict[str, Any]]:
     rows = []
@@ -189,7 +195,8 @@ def index_page(site: Path, data: WaveData, sections: Sequence[Mapping[str, Any]]
     tables_dir = site / "tables"
     tables = []
     if tables_dir.is_dir():
-        tables = [(p.name, fmt.number(_csv_rows(p), 0)) for p in sorted(tables_dir.glob("*.csv"))]
+        tables = [(p.name, fmt.number(_csv_rows(p), 0), _xlsx_copy(p))
+                  for p in sorted(tables_dir.glob("*.csv"))]
     return render_page(
         "index.html.j2",
         **common,
@@ -201,6 +208,9 @@ def index_page(site: Path, data: WaveData, sections: Sequence[Mapping[str, Any]]
         tiles=_tiles(data, lang),
         sections=_section_rows(site, sections, lang),
         tables=tables,
+        t_open_data={"xlsx": site_text("site.col_xlsx", lang),
+                     "package": site_text("site.tables_package", lang)},
+        has_datapackage=(tables_dir / "datapackage.json").is_file(),
         has_methods_pdf=(site / "methods.pdf").is_file(),
         has_provenance_pdf=(site / "provenance.pdf").is_file(),
         other_lang=_other_language(site, lang),

@@ -62,6 +62,7 @@ from pipeline.analyse.analysis.monitoring import (
     worker_indicators,
     worker_outcomes,
 )
+from pipeline.analyse.published import read_table
 from pipeline.analyse.stats import poststrat_weights, survey_design, survey_mean, unweighted_design
 from pipeline.demo import write_demo_wave
 from pipeline.ingest.load import ingest_wave
@@ -660,34 +661,42 @@ def test_notebook_baseline_follow_up_and_chain(tmp_path, monkeypatch):
 
     base = run("demo-2013")
     assert (base / "monitoring_indicators.csv").exists()
-    assert pd.read_csv(base / "monitoring_trend.csv")["wave"].unique().tolist() == [
+    assert read_table(base / "monitoring_trend.csv")["wave"].unique().tolist() == [
         "demo-2013"]
     assert not (base / "monitoring_changes.csv").exists()
     # follow-up with the single-wave parameters (the fallback)
     follow = run("demo-2014", previous_wave="demo-2013",
                  previous_processed_dir=str(tmp_path / "proc" / "demo-2013"))
-    network = pd.read_csv(follow / "monitoring_network.csv").set_index("wave")
+    network = read_table(follow / "monitoring_network.csv").set_index("wave")
     assert network.loc["paired", "joined"] > 0 and network.loc["paired", "p_value"] < 0.05
-    companies = pd.read_csv(follow / "monitoring_companies.csv")
+    companies = read_table(follow / "monitoring_companies.csv")
     paired = companies[(companies["indicator"] == "n_measures_active")
                        & (companies["comparison"] == "paired")].iloc[0]
     assert paired["estimate"] > 0 and paired["p_adjusted"] < 0.05
-    changes = pd.read_csv(follow / "monitoring_changes.csv")
+    changes = read_table(follow / "monitoring_changes.csv")
     assert set(changes["comparison"]) == {"previous"}
     assert set(changes["scope"]) == {"all", "common"}
     assert {"p_value", "p_adjusted", "adjustment", "improved", "worse", "reference_wave"} <= set(
         changes.columns)
-    flex = pd.read_csv(follow / "monitoring_flexibility.csv")
+    flex = read_table(follow / "monitoring_flexibility.csv")
     assert set(flex["comparison"]) == {"difference", "within_change"}
+    # the follow-up's tables, as published, make a valid open-data package
+    import frictionless
+
+    from pipeline.render.opendata import write_datapackage
+
+    package = write_datapackage(follow, lang="it", wave_meta={"label": "demo-2014"})
+    report = frictionless.validate(str(package))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     # a chain of three waves: trend over all of them, one change row per indicator since
     # the first
     chain = run("demo-2015", lang="en", previous_waves=["demo-2013", "demo-2014"],
                 previous_processed_dirs=[str(tmp_path / "proc" / w)
                                          for w in ("demo-2013", "demo-2014")])
-    trend = pd.read_csv(chain / "monitoring_trend.csv")
+    trend = read_table(chain / "monitoring_trend.csv")
     assert trend["wave"].unique().tolist() == ["demo-2013", "demo-2014", "demo-2015"]
     assert len(trend) == 3 * 6
-    changes = pd.read_csv(chain / "monitoring_changes.csv")
+    changes = read_table(chain / "monitoring_changes.csv")
     first = changes[changes["comparison"] == "first"]
     assert len(first) == 6 and set(first["scope"]) == {"all"}
     assert set(first["reference_wave"]) == {"demo-2013"}
