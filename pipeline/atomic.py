@@ -140,6 +140,38 @@ def write_text_atomic(path: Path, text: str, *, private: bool | None = None) -> 
     write_bytes_atomic(path, text.encode("utf-8"), private=private)
 
 
+def write_once(path: Path, data: bytes, *, private: bool | None = None) -> bytes:
+    """Create ``path`` holding ``data`` unless it exists; return what ``path`` holds.
+
+    The file is written whole under a temporary name, then linked to ``path``, which fails
+    when ``path`` exists: of two processes creating it at once one wins and both return
+    the winner's content; a reader never sees it half written. ``private`` as in
+    :func:`write_bytes_atomic`.
+    """
+    path = Path(path)
+    if path.is_file():
+        return path.read_bytes()
+    make_folder(path.parent)
+    tmp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
+    owner_only = is_private(path, private)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                     PRIVATE_FILE_MODE if owner_only else 0o666)
+        if owner_only:
+            os.fchmod(fd, PRIVATE_FILE_MODE)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path.read_bytes()
+
+
 def _start_time(pid: int) -> str:
     """When process ``pid`` started (clock ticks since boot, Linux), ``"0"`` when unknown.
 

@@ -25,7 +25,8 @@ Typical use:
   welfare run --all               every new or changed wave, in wave order
   welfare status                  which waves are current, stale or failed
   welfare validate 2014-autunno   only the data-quality checks, with their report
-  welfare publish demo-2013 out.zip   the public site, ready to send
+  welfare publish demo-2013 out.zip   the public site, checked, ready to send
+  welfare publish demo-2013 --company C00026 c26.zip   one company's own report
 """
 
 
@@ -134,13 +135,18 @@ def _cmd_status(args: argparse.Namespace) -> int:
 def _cmd_publish(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from pipeline.publish import publish_site
+    from pipeline.publish import publish_company, publish_site
 
     with _wave_lock(args, create=False):  # not swapped while it is copied
-        files = publish_site(args.wave, Path(args.destination))
+        if args.company is not None:
+            files = publish_company(args.wave, args.company, Path(args.destination))
+        else:
+            files = publish_site(args.wave, Path(args.destination))
     for rel in files:
         print(rel)
-    print(f"published {len(files)} files of {args.wave} to {args.destination}")
+    what = f"the report of company {args.company!r}" if args.company is not None else (
+        f"{len(files)} files")
+    print(f"published {what} of {args.wave} to {args.destination}")
     return 0
 
 
@@ -264,15 +270,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _command(
         sub, "publish", _cmd_publish,
-        help="copy a wave's public site to a folder or a .zip, ready to send",
-        description="Copy reports/<wave>/ to DESTINATION (a new or empty folder, or one an "
-                    "earlier publish wrote, which is replaced; or a file ending in .zip) and "
-                    "list what was copied. Never writes into the project's data/, reports/ or "
-                    "notebooks/; never copies the confidential per-company reports, raw or "
-                    "processed data.",
+        help="copy a wave's public site (or one company's report) to a folder or a .zip",
+        description="Check reports/<wave>/ and copy it to DESTINATION (a new or empty folder, "
+                    "or one an earlier publish wrote, which is replaced; or a file ending in "
+                    ".zip), listing what was copied. The check comes first: a respondent "
+                    "code or a free-text answer of the wave, a cell below the minimum "
+                    "count, or a withheld cell that the tables together give away stops "
+                    "the publish with one line per finding (file: kind: detail), exit "
+                    "status 1 and nothing written. Never writes into the project's data/, "
+                    "reports/, confidential/ or notebooks/; never copies a company report, "
+                    "raw or processed data. With --company ID, writes instead that "
+                    "company's confidential report (HTML and PDF, each language built, "
+                    "from confidential/<wave>/) with a README saying whom it is for: for "
+                    "that company only.",
         wave="wave label",
     )
     p.add_argument("destination", help="a folder or a .zip file")
+    p.add_argument("--company", metavar="ID", default=None,
+                   help="the company code (company_id) whose confidential report to write")
 
     _command(
         sub, "docs", _cmd_docs,

@@ -19,10 +19,10 @@ WELFARE_PRIVATE_MODE
     ``1`` (default): what holds microdata or names companies is created readable by its
     owner only (files 0600, folders 0700): the processed waves (``data/processed/``),
     everything under ``data/work/`` (run records and logs, executed notebooks, the wave's
-    state, data-quality and failed-run reports) and the confidential company reports
-    (``reports/<wave>/confidential/``, ``reports/<wave>/en/confidential/``). ``0`` (or
-    ``false``, ``no``, ``off``) leaves them to the umask, as the public site always is:
-    for a project folder shared by a group. See :func:`private_root`.
+    state, data-quality and failed-run reports, the key naming the company folders) and the
+    confidential company reports (``confidential/``, beside ``reports/`` and never in it).
+    ``0`` (or ``false``, ``no``, ``off``) leaves them to the umask, as the public site always
+    is: for a project folder shared by a group. See :func:`private_root`.
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ TEXTS_DIR = PACKAGE_DIR / "i18n" / "texts"
 TEMPLATES_DIR = PACKAGE_DIR / "render" / "templates"
 #: The open-text themes dictionary, edited by the researchers.
 THEMES_PATH = PACKAGE_DIR / "analyse" / "analysis" / "themes.yaml"
+#: What each published table and column is (type, rounding, unit, labels, meaning).
+PUBLISHED_TABLES_PATH = PACKAGE_DIR / "analyse" / "published.yaml"
 #: Measured rejection rates of the published tests (benchmarks/bench_calibration.py).
 CALIBRATION_PATH = PACKAGE_DIR / "analyse" / "stats" / "calibration.csv"
 #: The expectation suites kept with the code (used when the project root has none).
@@ -103,6 +105,15 @@ class Paths:
         return self.root / "reports"
 
     @property
+    def confidential(self) -> Path:
+        """The confidential company reports of every wave: a private tree, never published.
+
+        Beside ``reports/`` (the public sites) and never inside it, so that uploading
+        ``reports/`` or a wave's site can never take a company's report along.
+        """
+        return self.root / CONFIDENTIAL_DIR
+
+    @property
     def notebooks(self) -> Path:
         return self.root / "notebooks"
 
@@ -123,6 +134,18 @@ class Paths:
 
     def report_wave(self, wave: str) -> Path:
         return self.reports / check_wave_label(wave)
+
+    def confidential_wave(self, wave: str) -> Path:
+        """The wave's company reports, one folder per company (named by
+        :func:`pipeline.publish.companies.company_folder`), and the ``README.md`` saying who
+        may receive what."""
+        return self.confidential / check_wave_label(wave)
+
+    @property
+    def confidential_key(self) -> Path:
+        """The project's secret key naming the company folders of ``confidential/<wave>/``
+        (owner-only; made by the first run that needs it)."""
+        return self.work / "confidential.key"
 
     def failed_wave(self, wave: str) -> Path:
         """Where the reports of a run that failed go, so the last good report stays."""
@@ -218,7 +241,8 @@ def get_paths(root: str | Path | None = None) -> Paths:
 #: Modes of a private file and folder: its owner only. Public ones get the umask's default.
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
-#: The folder of the per-company reports in a wave's site (and in its ``en/``).
+#: The project's folder of the per-company reports (:attr:`Paths.confidential`); also the
+#: name of the folder where versions before it kept them inside a wave's site.
 CONFIDENTIAL_DIR = "confidential"
 _PRIVATE_OFF = ("0", "false", "no", "off")
 
@@ -231,10 +255,10 @@ def private_mode() -> bool:
 def private_root(path: str | Path, paths: Paths | None = None) -> Path | None:
     """The top of the private tree holding ``path``, or None when ``path`` is public.
 
-    The private trees of a project: ``data/processed``, ``data/work`` and every
-    ``confidential`` folder in a wave's site (``reports/<wave>/``, its ``en/`` and its
-    staging copy ``reports/.<wave>.tmp-*/``). None as well
-    when private mode is off (``WELFARE_PRIVATE_MODE=0``). ``path`` need not exist.
+    The private trees of a project: ``data/processed``, ``data/work`` and ``confidential``
+    (every wave's company reports, their staging copies and ``README.md``). Nothing under
+    ``reports/`` is private: the public sites hold no confidential file. None as well when
+    private mode is off (``WELFARE_PRIVATE_MODE=0``). ``path`` need not exist.
 
     Parameters
     ----------
@@ -245,13 +269,9 @@ def private_root(path: str | Path, paths: Paths | None = None) -> Path | None:
         return None
     paths = paths or get_paths()
     for candidate in (Path(os.path.abspath(path)), Path(os.path.realpath(path))):
-        for tree in (paths.processed, paths.work):
+        for tree in (paths.processed, paths.work, paths.confidential):
             if candidate == tree or tree in candidate.parents:
                 return tree
-        if paths.reports in candidate.parents:
-            parts = candidate.relative_to(paths.reports).parts  # (<wave>, ...)
-            if CONFIDENTIAL_DIR in parts[1:]:
-                return paths.reports.joinpath(*parts[: parts.index(CONFIDENTIAL_DIR, 1) + 1])
     return None
 
 

@@ -3,14 +3,15 @@
 
 Usage (after ``make demo``; the Makefile's setup installed axe-core with ``npm ci``)::
 
-    .venv/bin/python scripts/a11y_check.py reports/demo-2013 reports/demo-2014
+    .venv/bin/python scripts/a11y_check.py reports/demo-2013 confidential/demo-2013
 
-Every ``*.html`` under each folder (both languages, the confidential reports included) is
-opened in the browser, axe-core's default rules (WCAG 2.x A and AA, best practices) run in
-it, and one line per page gives its number of violations, then each violation with its
-rule, impact and the selectors of the elements at fault. Exits 1 when any page has a
-violation, 2 when the browser or axe-core is missing. The test that keeps the built site at
-zero is ``tests/render/test_axe.py``; both use ``tests/helpers/readers.py``.
+Every ``*.html`` under each folder (a site in both languages; the company reports of
+``confidential/<wave>/`` when given) is opened in the browser, axe-core's default rules
+(WCAG 2.x A and AA, best practices) run in it, and one line per page gives its number of
+violations, then each violation with its rule, impact and the selectors of the elements at
+fault. Exits 1 when any page has a violation, 2 when the browser or axe-core is missing.
+The test that keeps the built site at zero is ``tests/render/test_axe.py``; both use
+``tests/helpers/readers.py``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Private by default: microdata, run records and confidential reports are owner-only.
 
-Processed waves, everything under ``data/work`` and the ``confidential`` folders of a site
-are created 0600 (files) and 0700 (folders); the public site keeps the umask's default
+Processed waves, everything under ``data/work`` and the confidential company reports
+(``confidential/``) are created 0600 (files) and 0700 (folders); the public site keeps the
+umask's default
 (0644, 0755 under the usual umask 022). ``WELFARE_PRIVATE_MODE=0`` turns it off.
 """
 
@@ -67,12 +68,10 @@ def test_private_trees(root):
     assert private_root(paths.state_file("w1")) == paths.work
     assert private_root(paths.runs() / "w1" / "it" / "confidential" / "C1.ipynb") == paths.work
     assert private_root(paths.failed_wave("w1") / "x.html") == paths.work
-    assert private_root(reports / "w1" / "confidential" / "C1.pdf") == (
-        reports / "w1" / "confidential")
-    assert private_root(reports / "w1" / "en" / "confidential" / "C1.html") == (
-        reports / "w1" / "en" / "confidential")
-    stage = reports / ".w1.tmp-123-456-abcd"
-    assert private_root(stage / "confidential" / "C1.pdf") == stage / "confidential"
+    assert private_root(paths.confidential_wave("w1") / "0a1b" / "report.pdf") == (
+        paths.confidential)
+    stage = paths.confidential / ".w1.tmp-123-456-abcd"
+    assert private_root(stage / "0a1b" / "report.pdf") == paths.confidential
     for public in (reports / "w1" / "index.html", reports / "w1" / "tables" / "t.csv",
                    reports / "w1" / "en" / "03_measures.pdf", reports / "confidential",
                    reports / "confidential" / "index.html", paths.raw_wave("w1") / "a.csv",
@@ -163,38 +162,41 @@ def test_failed_and_quality_reports_are_owner_only(root):
 
 
 def test_site_public_and_confidential(root):
-    """A staged site: public pages 0644/0755, confidential reports 0600/0700, a private
-    file copied into the public part made readable (the data-quality page)."""
+    """A staged site: public pages 0644/0755, a private file copied into it made readable
+    (the data-quality page); the staged confidential folder beside it 0600/0700."""
     paths = get_paths()
     quality = paths.quality_wave("w1") / "quality.html"
     write_text_atomic(quality, "<p>quality</p>")
     site = paths.report_wave("w1")
-    with staged_folder(site) as stage:
+    private = paths.confidential_wave("w1")
+    with staged_folder(site) as stage, staged_folder(private) as private_stage:
         for lang_root in (stage, stage / "en"):
             write_text_atomic(lang_root / "index.html", "<p>index</p>")
             write_bytes_atomic(lang_root / "03_measures.pdf", b"%PDF-public")
             (lang_root / "tables").mkdir()
             (lang_root / "tables" / "t.csv").write_text("a\n1\n")
-            (lang_root / "confidential").mkdir()  # as run/steps.py makes it
-            write_text_atomic(lang_root / "confidential" / "C01.html", "<p>C01</p>")
-            write_bytes_atomic(lang_root / "confidential" / "C01.pdf", b"%PDF-C01")
-            # owner-only from the moment it is written, not only after the swap
-            assert mode(lang_root / "confidential" / "C01.pdf") == 0o600
-            assert mode(lang_root / "confidential") == 0o700
             shutil.copy2(quality, lang_root / "quality.html")
+        make_folder(private_stage / "0a1b")  # as run/steps.py makes it
+        for name in ("report.html", "report-en.pdf"):
+            write_bytes_atomic(private_stage / "0a1b" / name, b"C01")
+            # owner-only from the moment it is written, not only after the swap
+            assert mode(private_stage / "0a1b" / name) == 0o600
+        assert mode(private_stage / "0a1b") == mode(private_stage) == 0o700
+    got = modes(site)
     for prefix in ("", "en/"):
-        got = modes(site)
-        assert got[f"{prefix}confidential"] == 0o700
-        assert got[f"{prefix}confidential/C01.html"] == 0o600
-        assert got[f"{prefix}confidential/C01.pdf"] == 0o600
         for public in ("index.html", "03_measures.pdf", "tables/t.csv", "quality.html"):
             assert got[prefix + public] == 0o644, prefix + public
         assert got[f"{prefix}tables"] == 0o755
     assert got["."] == 0o755 and got["en"] == 0o755
-    # the next run copies the published site into its stage: modes survive the round trip
-    with staged_folder(site) as stage:
+    assert modes(private) == {".": 0o700, "0a1b": 0o700, "0a1b/report.html": 0o600,
+                              "0a1b/report-en.pdf": 0o600}
+    assert mode(paths.confidential) == 0o700
+    # the next run copies the published trees into its stages: modes survive the round trip
+    with staged_folder(site) as stage, staged_folder(private) as private_stage:
         shutil.copytree(site, stage, dirs_exist_ok=True)
+        shutil.copytree(private, private_stage, dirs_exist_ok=True)
     assert modes(site) == got
+    assert set(modes(private).values()) == {0o700, 0o600}
 
 
 def test_confidential_report_rendered_owner_only(root):
@@ -208,12 +210,14 @@ def test_confidential_report_rendered_owner_only(root):
     executed = paths.runs() / "w1" / "it" / "confidential" / "C01.ipynb"
     nb = new_notebook(cells=[new_markdown_cell("Impresa C01")])
     write_text_atomic(executed, nbformat.writes(nb))
-    with staged_folder(paths.report_wave("w1")) as stage:
-        out = stage / "confidential"
-        render_notebook(executed, out / "C01.html", out / "C01.pdf", title="C01", wave="w1")
-        assert mode(out / "C01.html") == mode(out / "C01.pdf") == 0o600
-    folder = paths.report_wave("w1") / "confidential"
-    assert modes(folder) == {".": 0o700, "C01.html": 0o600, "C01.pdf": 0o600}
+    with staged_folder(paths.confidential_wave("w1")) as stage:
+        out = stage / "0a1b"
+        render_notebook(executed, out / "report.html", out / "report.pdf", title="C01",
+                        wave="w1")
+        assert mode(out / "report.html") == mode(out / "report.pdf") == 0o600
+    folder = paths.confidential_wave("w1")
+    assert modes(folder) == {".": 0o700, "0a1b": 0o700, "0a1b/report.html": 0o600,
+                             "0a1b/report.pdf": 0o600}
     assert mode(executed) == 0o600 and mode(executed.parent) == 0o700
 
 

@@ -17,7 +17,7 @@ from pipeline.errors import PipelineError, display_path
 from pipeline.publish.marker import MARKER, folder_entries, folder_marker, zip_marker
 
 #: The project's folders a publish never writes into, and never contains.
-PROTECTED = ("data", "reports", "notebooks")
+PROTECTED = ("data", "reports", "confidential", "notebooks")
 #: How many unexpected files a refusal names.
 NAMED = 3
 
@@ -189,8 +189,9 @@ def check_destination(destination: Path, paths: Paths) -> Destination:
     """The destination, checked: raises :class:`PublishError` when publishing could destroy.
 
     Refused: the project folder, any folder containing it, the home folder, anything within
-    the project's ``data/``, ``reports/`` or ``notebooks/``; a folder that is neither new,
-    empty nor an earlier publish (``.welfare-publish.json``) holding only what it published;
+    the project's ``data/``, ``reports/``, ``confidential/`` or ``notebooks/``; a folder that
+    is neither new, empty nor an earlier publish (``.welfare-publish.json``) holding only
+    what it published;
     an existing file as a zip destination unless a publish wrote it.
     """
     dest = resolve_destination(destination)

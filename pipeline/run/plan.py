@@ -25,13 +25,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
 import yaml
 
 from pipeline.config import TEMPLATES_DIR, Paths, min_cell
 from pipeline.errors import InputError, PipelineError
 from pipeline.fingerprint import code_version, folder_hashes, hash_value, sha256_file
 from pipeline.names import safe_file_name
+from pipeline.publish.companies import (
+    company_folder,
+    company_ids,
+    company_names,
+    project_key,
+    report_name,
+)
 from pipeline.run.chain import chain_manifests
 from pipeline.validate import SUMMARY_NAME
 from pipeline.wave import read_manifest, wave_title
@@ -120,12 +126,18 @@ class NotebookJob:
 
 @dataclass
 class Unit:
-    """A notebook of this run: a section or a company report, with its key and outputs."""
+    """A notebook of this run: a section or a company report, with its key and outputs.
+
+    ``outputs`` are relative to the language's public site (:func:`site_root`), or, for a
+    ``confidential`` unit (a company report), to the wave's confidential folder
+    (:meth:`pipeline.config.Paths.confidential_wave`), never inside the public site.
+    """
 
     step: str
     key: str
     job: NotebookJob
     outputs: tuple[str, ...]
+    confidential: bool = False
 
 
 # --- keys ---------------------------------------------------------------------------------------
@@ -207,25 +219,6 @@ def quality_summary(paths: Paths, wave: str, lang: str) -> dict[str, Any] | None
     if not path.exists():
         return None
     return json.loads(path.read_text(encoding="utf-8")).get(lang)
-
-
-def company_ids(paths: Paths, wave: str) -> list[str]:
-    """The companies that answered the company survey (one confidential report each)."""
-    table = pq.read_table(paths.processed_wave(wave) / "company_survey.parquet",
-                          columns=["company_id"])
-    return sorted(str(v) for v in table.column("company_id").to_pylist() if v is not None)
-
-
-def company_names(paths: Paths, wave: str) -> dict[str, str]:
-    """Each mapped company's name (``companies.name``), for the title of its confidential
-    report; empty when the wave has no names. Names are data: the templates escape them."""
-    file = paths.processed_wave(wave) / "companies.parquet"
-    if not file.exists() or "name" not in pq.read_schema(file).names:
-        return {}
-    table = pq.read_table(file, columns=["company_id", "name"]).to_pydict()
-    return {str(c): " ".join(str(n).split())
-            for c, n in zip(table["company_id"], table["name"], strict=True)
-            if c is not None and n is not None and str(n).strip()}
 
 
 # --- the plan ---------------------------------------------------------------------------------
@@ -311,9 +304,11 @@ def _summary_unit(ctx: _Context, source: Path, sections: list[Unit]) -> Unit:
 
 
 def _company_units(ctx: _Context, source: Path) -> list[Unit]:
-    """One confidential report per surveyed company: ``confidential/<safe name>.html`` and
-    ``.pdf`` (:func:`pipeline.names.safe_file_name` of the company's id), titled with the
-    company's name; each compares the company with itself at the previous wave."""
+    """One confidential report per surveyed company, titled with the company's name: in
+    ``confidential/<wave>/<folder>/`` (:func:`pipeline.publish.companies.company_folder`,
+    a keyed hash: never the id itself), ``report.html`` and ``.pdf`` in Italian,
+    ``report-en.*`` in English. Each compares the company with itself at the previous wave.
+    """
     title = ctx.text("company.title", ctx.lang)
     tables = _table_hashes(ctx.manifest, COMPANY_TABLES)
     names = company_names(ctx.paths, ctx.wave)
@@ -322,12 +317,14 @@ def _company_units(ctx: _Context, source: Path) -> list[Unit]:
                 "previous_processed_dir": str(ctx.paths.processed_wave(ctx.previous_label))
                 if before else None}
     previous_tables = _table_hashes(ctx.previous, COMPANY_TABLES) if before else None
+    ids = company_ids(ctx.paths, ctx.wave)
+    secret = project_key(ctx.paths) if ids else b""
     units = []
-    for cid in company_ids(ctx.paths, ctx.wave):
-        # The id is data: its files (and the step's name, shown in the progress and kept in
-        # the state) use its safe name, never the id itself (``../x``, ``a/b``, markup).
+    for cid in ids:
+        # The id is data: the step's name (shown in the progress, kept in the state) and the
+        # executed notebook (in data/work) use its safe name, the report a keyed hash.
         name = safe_file_name(cid)
-        out = f"confidential/{name}"
+        out = f"{company_folder(secret, ctx.wave, cid)}/{report_name(ctx.lang)}"
         parameters = {**ctx.base, "processed_dir": str(ctx.paths.processed_wave(ctx.wave)),
                       "company_id": cid, **previous}
         job = NotebookJob(source=source,
@@ -336,7 +333,11 @@ def _company_units(ctx: _Context, source: Path) -> list[Unit]:
                           render=ctx.render(out, f"{title} — {names.get(cid, cid)}",
                                             cover=False))
         key = notebook_key(source, parameters, tables=tables, previous=previous_tables)
-        units.append(Unit(job.name, key, job, (f"{out}.html", f"{out}.pdf")))
+        units.append(Unit(job.name, key, job, (f"{out}.html", f"{out}.pdf"),
+                          confidential=True))
+    if len({u.outputs[0] for u in units}) < len(units):  # 80-bit names: never seen
+        raise PipelineError(f"two companies of {ctx.wave} got the same report folder: delete "
+                            f"{ctx.paths.confidential_key} and run again")
     return units
 
 
@@ -344,7 +345,8 @@ def plan_units(wave: str, lang: str, paths: Paths, manifest: dict[str, Any],
                sections: list[Section], executed_dir: Path, text: Any) -> list[Unit]:
     """Every notebook of the run, with the key of its inputs and the files it publishes.
 
-    Sections first, then one confidential report per surveyed company, the summary last
+    Sections first, then one confidential report per surveyed company (outside the public
+    site: :class:`Unit`), the summary last
     (it is written from the sections' tables). ``text`` is :func:`pipeline.i18n.text.text`.
     """
     ctx = _context(wave, lang, paths, manifest, sections, executed_dir, text)

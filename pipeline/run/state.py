@@ -1,9 +1,10 @@
 """What runs leave behind, and what ``welfare status`` reads from it.
 
 Every run leaves a JSON record and a log in ``data/work/runs/<wave>/``; the state of the
-last run of each wave (status, the keys of what was built, the files of the site it
+last run of each wave (status, the keys of what was built, the files of the public site it
 published, the duration of the last run that built something) is
-``data/work/state/<wave>.json``.
+``data/work/state/<wave>.json``. The company reports, in ``confidential/<wave>/``, are
+found through the plan's units.
 """
 
 from __future__ import annotations
@@ -125,15 +126,18 @@ def missing_files(paths: Paths, wave: str, lang: str, lang_state: dict[str, Any]
 
     Expected: what the last run published (``files`` of its state), the index page and the
     outputs of every unit of the plan that run built (a unit it did not build yet, a new
-    section, makes the wave stale, not broken). Paths relative to the project root, sorted.
+    section, makes the wave stale, not broken); a company report in the wave's
+    confidential folder. Paths relative to the project root, sorted.
     """
     root = site_root(paths.report_wave(wave), lang)
+    private = paths.confidential_wave(wave)
     built = lang_state.get("units", {})
-    expected = {"index.html", *lang_state.get("files", ()),
-                *(out for unit in units if built.get(unit.step) == unit.key
-                  for out in unit.outputs)}
-    base = root.relative_to(paths.root).as_posix()
-    return sorted(f"{base}/{rel}" for rel in expected if not (root / rel).is_file())
+    expected = {root / rel for rel in ("index.html", *lang_state.get("files", ()))}
+    expected |= {(private if unit.confidential else root) / out
+                 for unit in units if built.get(unit.step) == unit.key
+                 for out in unit.outputs}
+    return sorted(path.relative_to(paths.root).as_posix() for path in expected
+                  if not path.is_file())
 
 
 def wave_status(paths: Paths, wave: str, lang: str = "it") -> tuple[str, str]:

@@ -15,10 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.atomic import make_folder
-from pipeline.config import Paths, get_paths, min_cell
+from pipeline.config import CONFIDENTIAL_DIR, LANGUAGES, Paths, get_paths, min_cell
 from pipeline.errors import PipelineError, display_path
 from pipeline.fingerprint import code_version
-from pipeline.run.plan import NotebookJob, Section, Unit, quality_dir, quality_summary
+from pipeline.run.plan import (
+    NotebookJob,
+    Section,
+    Unit,
+    quality_dir,
+    quality_summary,
+    site_root,
+)
 from pipeline.run.progress import Progress
 from pipeline.run.state import RunRecord
 from pipeline.validate import (
@@ -51,18 +58,38 @@ def ingest_step(wave: str, paths: Paths | None = None) -> dict[str, Any]:
 
 # --- notebooks ----------------------------------------------------------------------------------
 
-def drop_stale_confidential(stage_root: Path, units: list[Unit]) -> None:
-    """Remove reports of companies that are no longer in the company survey."""
-    keep = {o for u in units for o in u.outputs}
-    folder = stage_root / "confidential"
-    if folder.is_dir():
-        for path in folder.iterdir():
-            if f"confidential/{path.name}" in keep:
-                continue
-            if path.is_dir() and not path.is_symlink():  # an old run's id-as-path folder
-                shutil.rmtree(path)
-            else:
-                path.unlink()
+def drop_stale_confidential(tree: Path, units: list[Unit]) -> None:
+    """Keep, in a wave's confidential folder (or its stage), only the folders of the
+    companies of the plan: the others (companies no longer in the company survey, folders
+    named with an older key) go, the README too (each run writes it anew)."""
+    keep = {out.split("/", 1)[0] for u in units if u.confidential for out in u.outputs}
+    if not tree.is_dir():
+        return
+    for path in tree.iterdir():
+        if path.name in keep and path.is_dir() and not path.is_symlink():
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
+def drop_legacy_confidential(site: Path) -> None:
+    """Remove the ``confidential/`` folders that versions before ``confidential/<wave>/``
+    kept inside a wave's site (at its root and in each language's folder): nothing
+    confidential stays under ``reports/``. The next run builds those reports again in the
+    confidential tree."""
+    for lang in LANGUAGES:
+        folder = site_root(site, lang) / CONFIDENTIAL_DIR
+        if folder.is_symlink() or folder.is_file():
+            folder.unlink()
+        elif folder.is_dir():
+            shutil.rmtree(folder)
+
+
+def has_legacy_confidential(site: Path) -> bool:
+    """Whether a wave's site still holds a ``confidential/`` folder of an older version."""
+    return any(os.path.lexists(site_root(site, lang) / CONFIDENTIAL_DIR) for lang in LANGUAGES)
 
 
 #: Where each section of a run writes its tables (inside the stage, removed before the
@@ -75,12 +102,17 @@ def _part_dir(stage_root: Path, step: str) -> Path:
     return stage_root / PARTS / step.split(" ", 1)[-1]
 
 
-def _staged_job(unit: Unit, stage_root: Path) -> NotebookJob:
-    """The unit's job writing into the staged site (its tables too, for sections)."""
+def _staged_job(unit: Unit, stage_root: Path, private_stage: Path | None) -> NotebookJob:
+    """The unit's job writing into the staged site (its tables too, for sections), or, for
+    a company report, into the staged confidential folder."""
+    if unit.confidential and private_stage is None:
+        raise PipelineError(f"{unit.step}: a confidential report needs the confidential stage")
+    base = private_stage if unit.confidential else stage_root
+    assert base is not None
     render = dict(unit.job.render or {})
-    render["html_path"] = stage_root / render["html_path"]
-    render["pdf_path"] = stage_root / render["pdf_path"]
-    make_folder(render["html_path"].parent)  # confidential/ is owner-only from the start
+    render["html_path"] = base / render["html_path"]
+    render["pdf_path"] = base / render["pdf_path"]
+    make_folder(render["html_path"].parent)  # in confidential/: owner-only from the start
     parameters = dict(unit.job.parameters)
     if unit.step.startswith("section"):
         parameters["tables_dir"] = str(_part_dir(stage_root, unit.step))
@@ -119,18 +151,20 @@ def drop_stale_tables(stage_root: Path, tables: dict[str, list[str]],
 
 def build_notebooks(todo: list[Unit], stage_root: Path, paths: Paths, jobs: int,
                     record: RunRecord, progress: Progress,
-                    tables: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+                    tables: dict[str, list[str]] | None = None, *,
+                    private_stage: Path | None = None) -> dict[str, list[str]]:
     """Execute and render ``todo`` into the staged site, ``jobs`` notebooks at a time.
 
     ``tables`` are the tables each section published last time (``{step: [file, ...]}``,
     relative to ``tables/``): those of a section that runs again are replaced by what it
-    writes now. Returns ``tables`` updated.
+    writes now. Company reports go into ``private_stage``, the staged confidential folder
+    of the wave. Returns ``tables`` updated.
     """
     from pipeline.run.execute import JobResult, run_jobs
 
     tables = dict(tables or {})
     keys = {u.step: u.key for u in todo}
-    batch = [_staged_job(unit, stage_root) for unit in todo]
+    batch = [_staged_job(unit, stage_root, private_stage) for unit in todo]
     # The summary is written from the sections' tables: it runs once they are all done.
     later = [job for job in batch if job.name.startswith("summary")]
     batch = [job for job in batch if not job.name.startswith("summary")]
@@ -157,18 +191,29 @@ class IncompleteStageError(PipelineError):
     """The staged site lacks files the plan expects: it is not swapped in."""
 
 
-def check_stage(stage_root: Path, expected: set[str], wave: str, published: Path) -> None:
+def check_stage(stage_root: Path, expected: set[str], wave: str, published: Path, *,
+                private: tuple[Path, set[str], Path] | None = None) -> None:
     """Raise :class:`IncompleteStageError` unless every ``expected`` file (relative to
-    ``stage_root``) is in the stage; ``published`` is the folder the stage would replace."""
+    ``stage_root``) is in the stage; ``published`` is the folder the stage would replace.
+
+    ``private`` is the same for the staged confidential folder: ``(stage, expected,
+    published)``; its missing files are named ``<file> (confidential)``.
+    """
     missing = sorted(rel for rel in expected if not (stage_root / rel).is_file())
     if (stage_root / PARTS).exists():
         missing.append(PARTS + " (left in the stage)")
+    left = display_path(published) + " was"
+    if private is not None:
+        private_stage, private_expected, private_published = private
+        missing += sorted(f"{rel} (confidential)" for rel in private_expected
+                          if not (private_stage / rel).is_file())
+        left = f"{display_path(published)} and {display_path(private_published)} were"
     if missing:
         shown = ", ".join(missing[:3])
         more = f" (and {len(missing) - 3} more)" if len(missing) > 3 else ""
         raise IncompleteStageError(
             f"the report of {wave} built in the staging folder is incomplete, missing "
-            f"{shown}{more}: {display_path(published)} was left as it was")
+            f"{shown}{more}: {left} left as {'they were' if private else 'it was'}")
 
 
 # --- the site's index -------------------------------------------------------------------------

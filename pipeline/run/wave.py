@@ -1,12 +1,16 @@
 """Orchestration of a wave: ingest + gate, analyses (notebooks), rendering, atomic publishing.
 
 The steps and their keys are planned by :mod:`pipeline.run.plan`; a step whose key is
-unchanged since the last successful run is reused, ``force`` redoes everything. The site is
-built in a staging folder (reused files copied from the published one) and swapped into
-``reports/<wave>/`` only when every step succeeded and the stage holds every file the plan
-expects: a failed or killed run leaves the previous report and ``data/processed/<wave>/``
-as they were. What a run leaves behind (its record, the wave's state) is
-:mod:`pipeline.run.state`.
+unchanged since the last successful run is reused, ``force`` redoes everything. The public
+site and the confidential company reports are two trees, each built in its own staging
+folder (reused files copied from the published one): the site goes to ``reports/<wave>/``,
+the company reports and their README to ``confidential/<wave>/`` (never inside the site).
+Both are swapped in only when every step succeeded and the stages hold every file the
+plan expects, the confidential tree first: a failed or killed run leaves the previous
+reports, both trees, and ``data/processed/<wave>/`` as they were (a kill between the two
+renames leaves the new company reports beside the previous site; the wave's state is not
+updated, so the next run redoes the site). What a run leaves behind (its record, the
+wave's state) is :mod:`pipeline.run.state`.
 
 One run per wave at a time: a run holds the wave's lock (:mod:`pipeline.run.lock`) from
 before it writes anything until it is done, and ``run_all`` holds the lock of
@@ -20,6 +24,7 @@ import shutil
 import sys
 import time
 import traceback
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +34,7 @@ from pipeline.config import Paths, check_wave_label, get_paths
 from pipeline.errors import PipelineError
 from pipeline.fingerprint import code_version
 from pipeline.i18n.text import text
+from pipeline.publish.companies import README, write_readme
 from pipeline.run.lock import BusyError, all_lock, wave_lock
 from pipeline.run.plan import (
     Section,
@@ -53,8 +59,10 @@ from pipeline.run.state import (
 from pipeline.run.steps import (
     build_notebooks,
     check_stage,
+    drop_legacy_confidential,
     drop_stale_confidential,
     drop_stale_tables,
+    has_legacy_confidential,
     ingest_step,
     write_index,
 )
@@ -83,6 +91,15 @@ class _Run:
         """The published site of the run's language."""
         return site_root(self.paths.report_wave(self.wave), self.lang)
 
+    @property
+    def private(self) -> Path:
+        """The wave's confidential company reports (every language)."""
+        return self.paths.confidential_wave(self.wave)
+
+    def output(self, unit: Unit, rel: str) -> Path:
+        """Where an output of ``unit`` is published."""
+        return (self.private if unit.confidential else self.published) / rel
+
     def result(self, changed: bool) -> dict[str, Any]:
         return {"index": self.published / "index.html", "record": self.record.path(self.paths),
                 "steps": self.record.steps, "changed": changed}
@@ -99,7 +116,8 @@ def _notify(progress_stream: Any) -> Any:
 def run_wave(wave: str, *, lang: str = "it", jobs: int | None = None, force: bool = False,
              paths: Paths | None = None, progress_stream: Any = "stderr",
              wait: float | None = None) -> dict[str, Any]:
-    """Ingest, check, analyse and report one wave; publish ``reports/<wave>/`` atomically.
+    """Ingest, check, analyse and report one wave; publish ``reports/<wave>/`` (the public
+    site) and ``confidential/<wave>/`` (the company reports) atomically.
 
     Parameters
     ----------
@@ -195,9 +213,10 @@ def _to_build(run: _Run, units: list[Unit], lang_state: dict[str, Any]) -> list[
     tables: dict[str, list[str]] = lang_state.get("tables", {})
     todo = []
     for unit in units:
-        outputs = [*unit.outputs, *(f"tables/{t}" for t in tables.get(unit.step, ()))]
+        tables_of = [run.published / "tables" / t for t in tables.get(unit.step, ())]
+        outputs = [*(run.output(unit, o) for o in unit.outputs), *tables_of]
         reusable = (done_keys.get(unit.step) == unit.key and unit.job.executed.exists()
-                    and all((run.published / o).is_file() for o in outputs))
+                    and all(o.is_file() for o in outputs))
         if reusable:
             run.record.add(unit.step, cached=True, seconds=0.0, key=unit.key)
             run.progress.step(unit.step, cached=True)
@@ -206,31 +225,86 @@ def _to_build(run: _Run, units: list[Unit], lang_state: dict[str, Any]) -> list[
     return todo
 
 
+def _private_stage(run: _Run, units: list[Unit]) -> AbstractContextManager[Path | None]:
+    """The staged confidential folder of the wave, when the plan has company reports or an
+    earlier run left some (to be dropped as stale); else nothing to stage."""
+    if any(u.confidential for u in units) or os.path.lexists(run.private):
+        return staged_folder(run.private)
+    return nullcontext(None)
+
+
 def _publish(run: _Run, todo: list[Unit], units: list[Unit], key: str,
              tables: dict[str, list[str]]) -> tuple[list[str], dict[str, list[str]]]:
-    """Stage the published site, rebuild ``todo`` and the index in it, check it against the
-    plan, swap it in. Returns the files of the language's site and each section's tables."""
+    """Stage the published site and the confidential folder, rebuild ``todo`` and the
+    index in them, check them against the plan, swap them in (the confidential folder
+    first). Returns the files of the language's site and each section's tables."""
     published = run.paths.report_wave(run.wave)
-    with staged_folder(published) as stage:
+    with staged_folder(published) as stage, _private_stage(run, units) as private:
         if published.exists():
             shutil.copytree(published, stage, dirs_exist_ok=True)
+        drop_legacy_confidential(stage)
+        if private is not None and run.private.is_dir():
+            shutil.copytree(run.private, private, dirs_exist_ok=True)
         stage_root = site_root(stage, run.lang)
         stage_root.mkdir(parents=True, exist_ok=True)
-        drop_stale_confidential(stage_root, units)
+        if private is not None:
+            drop_stale_confidential(private, units)
         tables = drop_stale_tables(stage_root, tables, units)
         if todo:
             tables = build_notebooks(todo, stage_root, run.paths, run.jobs, run.record,
-                                     run.progress, tables)
+                                     run.progress, tables, private_stage=private)
         t0 = time.perf_counter()
+        _protect(run, stage_root)
         pages = write_index(stage_root, run.paths, run.record, run.sections, units,
                             run.executed_dir, {"jobs": run.jobs, "force": run.force}, text)
-        expected = {*pages, *(o for u in units for o in u.outputs),
+        expected = {*pages, *(o for u in units if not u.confidential for o in u.outputs),
                     *(f"tables/{t}" for names in tables.values() for t in names)}
-        check_stage(stage_root, expected, run.wave, published)
+        checked = None
+        if private is not None:
+            write_readme(private, run.paths, run.wave)
+            checked = (private, {README, *(o for u in units if u.confidential
+                                           for o in u.outputs)}, run.private)
+        check_stage(stage_root, expected, run.wave, published, private=checked)
         files = site_files(stage_root, run.lang)
         run.record.add("publish", cached=False, seconds=time.perf_counter() - t0, key=key)
         run.progress.step("site index")
     return files, tables
+
+
+class DisclosureAuditError(PipelineError):
+    """The wave's tables would let a withheld cell be recovered: the site is not swapped in."""
+
+
+def _protect(run: _Run, stage_root: Path) -> None:
+    """Describe the staged tables as a data package, then play the attacker on them
+    (:func:`pipeline.publish.checks.table_findings`): a finding fails the run, so the
+    last good site stays published."""
+    from pipeline.config import min_cell
+    from pipeline.publish.checks import table_findings
+    from pipeline.render.opendata import write_datapackage
+
+    tables = stage_root / "tables"
+    if not tables.is_dir() or not any(tables.glob("*.csv")):
+        return
+    manifest = read_manifest(run.paths, run.wave) or {}
+    write_datapackage(tables, lang=run.lang, wave_meta=manifest.get("meta", {}),
+                      min_cell=min_cell())
+    findings = table_findings(run.wave, run.paths, site=stage_root)
+    if findings:
+        lines = "\n".join(f"  {f.file.relative_to(stage_root)}: {f.kind}: {f.detail}"
+                          for f in findings)
+        raise DisclosureAuditError(
+            f"{run.wave}: {len(findings)} withheld cell(s) of the published tables could be "
+            f"recovered from the others; the site was not published:\n{lines}")
+
+
+def _current(run: _Run, units: list[Unit], recorded: list[str]) -> bool:
+    """Whether every file the last run published is still there: the site's (``recorded``),
+    the confidential README when there are company reports, and no confidential folder of
+    an older version is left inside the site."""
+    site = all((run.published / f).is_file() for f in recorded)
+    readme = not any(u.confidential for u in units) or (run.private / README).is_file()
+    return site and readme and not has_legacy_confidential(run.paths.report_wave(run.wave))
 
 
 def _run(run: _Run, state: dict[str, Any]) -> dict[str, Any]:
@@ -248,7 +322,7 @@ def _run(run: _Run, state: dict[str, Any]) -> dict[str, Any]:
     # 3. the site's index, unless nothing changed and every file it had is still there
     recorded = ["index.html", *lang_state.get("files", ())]
     unchanged = (not todo and lang_state.get("index_key") == key
-                 and all((run.published / f).is_file() for f in recorded))
+                 and _current(run, units, recorded))
     if unchanged:
         run.record.add("publish", cached=True, seconds=0.0, key=key)
         run.progress.step("site", cached=True)

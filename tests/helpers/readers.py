@@ -53,16 +53,33 @@ class BuiltSite:
     processed: Path
     result: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    #: The wave's confidential company reports (``confidential/<wave>/``), apart from the site.
+    confidential: Path | None = None
+
+    def _trees(self) -> list[Path]:
+        return [self.site, *([self.confidential] if self.confidential else [])]
 
     def html_files(self) -> list[Path]:
-        return sorted(self.site.rglob("*.html"))
+        """The site's pages, then the company reports'."""
+        return [p for tree in self._trees() for p in sorted(tree.rglob("*.html"))]
 
     def pdf_files(self) -> list[Path]:
-        return sorted(self.site.rglob("*.pdf"))
+        return [p for tree in self._trees() for p in sorted(tree.rglob("*.pdf"))]
+
+    def is_public(self, path: Path) -> bool:
+        """Whether ``path`` is a file of the public site (not a company report)."""
+        return self.site in path.parents and "confidential" not in self.rel(path).split("/")
+
+    def rel(self, path: Path) -> str:
+        """``path`` relative to the site; a company report as ``confidential/<its path in
+        confidential/<wave>/>``."""
+        if self.confidential is not None and self.confidential in path.parents:
+            return "confidential/" + path.relative_to(self.confidential).as_posix()
+        return path.relative_to(self.site).as_posix()
 
     def lang_of(self, path: Path) -> str:
-        rel = path.relative_to(self.site)
-        return "en" if rel.parts[0] == "en" else "it"
+        rel = self.rel(path)
+        return "en" if rel.startswith("en/") or path.stem.endswith("-en") else "it"
 
 
 _BUILT: dict[str, BuiltSite | BaseException] = {}
@@ -126,7 +143,8 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     processed = paths.processed_wave(WAVE)
     built = BuiltSite(root=root, wave=WAVE, site=paths.report_wave(WAVE), min_cell=cell,
                       synthetic=read_processed(processed).synthetic, processed=processed,
-                      result=result, seconds=time.perf_counter() - t0)
+                      result=result, seconds=time.perf_counter() - t0,
+                      confidential=paths.confidential_wave(WAVE))
     _BUILT["site"] = built
     return built
 

@@ -1,4 +1,8 @@
-"""Publishing copies the public site only, and never destroys what it did not write."""
+"""Publishing copies the public site only, and never destroys what it did not write.
+
+The disclosure checks that run first are in ``test_checks.py``; one company's bundle in
+``test_company.py``.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers.published import write_tiny_processed
 
 from pipeline.cli import main
 from pipeline.config import get_paths
@@ -26,6 +31,10 @@ NOT_OURS_ZIP = ("the file exists and is not a zip written by welfare publish; "
 
 @pytest.fixture
 def site(project):
+    """A clean public site of w1 (and its processed data, which the publish checks it
+    against), with a ``confidential/`` folder as versions before ``confidential/<wave>/``
+    left inside sites: never published."""
+    write_tiny_processed(get_paths(), "w1")
     site = get_paths().report_wave("w1")
     (site / "tables").mkdir(parents=True)
     (site / "confidential").mkdir()
@@ -48,7 +57,7 @@ def project_trees(project, site):
     """Raw and processed data, another wave's site with its confidential reports, notebooks."""
     (project / "data" / "raw" / "w1").mkdir()
     (project / "data" / "raw" / "w1" / "companies.csv").write_text("company_id\nC01\n")
-    (project / "data" / "processed" / "w1").mkdir()
+    (project / "data" / "processed" / "w1").mkdir(exist_ok=True)  # the site fixture wrote it
     (project / "data" / "processed" / "w1" / "companies.parquet").write_bytes(b"PAR1")
     other = project / "reports" / "w0"
     (other / "confidential").mkdir(parents=True)
@@ -56,6 +65,9 @@ def project_trees(project, site):
     (other / "confidential" / "C07.pdf").write_bytes(b"%PDF-1.7 CONFIDENTIAL C07")
     (project / "notebooks").mkdir()
     (project / "notebooks" / "01_context.py").write_text("# %%\n")
+    (project / "confidential" / "w1" / "0a1b2c").mkdir(parents=True)
+    (project / "confidential" / "w1" / "0a1b2c" / "report.pdf").write_bytes(
+        b"%PDF-1.7 CONFIDENTIAL C01")
     return project
 
 
@@ -207,7 +219,7 @@ def test_a_failed_replacement_leaves_the_earlier_publish_whole(site, tmp_path, m
             raise OSError(errno.ENOSPC, "No space left on device", str(dst))
         return original(src, dst, *args, **kwargs)
 
-    import pipeline.publish as publish
+    import pipeline.publish.write as publish
 
     original = publish.shutil.copy2
     monkeypatch.setattr(publish.shutil, "copy2", full_disk)
@@ -235,7 +247,7 @@ def test_a_destination_filled_during_the_publish_is_not_replaced(site, outside, 
     """The destination is checked again right before the swap."""
     dest = outside / "empty"
     dest.mkdir()
-    import pipeline.publish as publish
+    import pipeline.publish.write as publish
 
     original = publish.shutil.copy2
 
@@ -269,6 +281,10 @@ def _inside(where: str) -> str:
     ("reports/w0.zip", _inside("reports/")),
     ("notebooks", _inside("notebooks/")),
     ("notebooks/out", _inside("notebooks/")),
+    ("confidential", _inside("confidential/")),
+    ("confidential/w1", _inside("confidential/")),
+    ("confidential/w1/0a1b2c", _inside("confidential/")),
+    ("confidential/new.zip", _inside("confidential/")),
     ("data/raw/w1.zip", _inside("data/")),
 ], ids=lambda v: v.replace("/", "_") if "/" in v or "." in v else None)
 def test_refuses_the_project_trees(project_trees, capsys, dest, why):

@@ -65,7 +65,7 @@ def _problems(site: BuiltSite, page: Path, visit: PageVisit,
             problems.append(f"image does not decode: {img['src']!r}...")
         if not (img["alt"] or "").strip():
             problems.append(f"image without alternative text: {img['src']!r}...")
-    public = "confidential" not in page.relative_to(site.site).parts
+    public = site.is_public(page)
     for href in dom["links"]:
         kind = classify_link(href)
         if kind == "external":
@@ -100,7 +100,7 @@ def test_every_page_opens_cleanly(site, visits):
     for page, visit in visits.items():
         problems = _problems(site, page, visit, ids)
         if problems:
-            report[str(page.relative_to(site.site))] = problems
+            report[site.rel(page)] = problems
     assert not report, "what a reader would see:\n" + "\n".join(
         f"{page}:\n  " + "\n  ".join(items) for page, items in report.items())
 
@@ -111,7 +111,7 @@ def test_pages_are_in_the_reports_language_and_marked_synthetic(site, visits):
     for page, visit in visits.items():
         lang = site.lang_of(page)
         dom = visit.dom
-        name = page.relative_to(site.site)
+        name = site.rel(page)
         assert dom["lang"] == lang, f"{name}: <html lang={dom['lang']!r}>, expected {lang!r}"
         assert dom["title"].strip(), f"{name}: no <title>"
         assert len(dom["text"].strip()) > 200, f"{name}: almost no text on the page"

@@ -56,12 +56,30 @@ def test_site_files_disclose_nothing(site, secrets):
     assert findings == [], "\n".join(map(str, findings))
 
 
+def test_publish_checks_the_site_the_same_way(site):
+    """``welfare publish`` runs the scan, its secrets read from the processed wave."""
+    from pipeline.config import Paths
+    from pipeline.publish.checks import site_findings, wave_secrets
+
+    paths = Paths(site.root)
+    assert len(wave_secrets(site.wave, paths).respondent_ids) >= 100
+    assert site_findings(site.wave, paths, cell=site.min_cell) == []
+
+
+def test_no_company_report_under_reports(site):
+    """The company reports are in ``confidential/<wave>/``, none under ``reports/``."""
+    reports = site.root / "reports"
+    assert site.confidential is not None and list(site.confidential.glob("*/report.html"))
+    assert not [p for p in reports.rglob("*") if "confidential" in p.parts
+                or p.name.startswith("report")]
+
+
 def test_pdf_text_discloses_nothing(site, secrets, tmp_path):
     """The PDFs' text, extracted as a reader would copy it, goes through the same scan."""
     pdfs = site.pdf_files()
     assert pdfs
     for pdf in pdfs:
-        rel = pdf.relative_to(site.site)
+        rel = Path(site.rel(pdf))  # the company reports' too
         out = tmp_path / rel.with_suffix(".pdf.txt")
         out.parent.mkdir(parents=True, exist_ok=True)
         # pdftotext breaks lines where the layout does: scan the text as one line too.
@@ -76,7 +94,8 @@ def _public_text(site: BuiltSite, tmp: Path) -> dict[str, str]:
     contents = {}
     for path in sorted(site.site.rglob("*")):
         rel = path.relative_to(site.site)
-        # the per-company reports (Italian and English) name their company: not public
+        # the per-company reports live apart (confidential/<wave>/); a folder of an older
+        # version would name its company: not public
         if not path.is_file() or "confidential" in rel.parts[:2]:
             continue
         if path.suffix == ".pdf":

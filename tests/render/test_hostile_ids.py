@@ -1,8 +1,10 @@
 """Ids are data, never paths or markup (issue 14, item 3).
 
 Company ids valid under the contract ("text, unique") but hostile: ``../pubreport`` (a path
-out of ``confidential/``), ``VR/123`` (a folder), ``<img src=x onerror=alert(1)>`` (markup).
-Their reports are files named by :func:`pipeline.names.safe_file_name`; the id is escaped
+out of its folder), ``VR/123`` (a folder), ``<img src=x onerror=alert(1)>`` (markup).
+Their reports are in folders named by a keyed hash
+(:func:`pipeline.publish.companies.company_folder`), their steps and executed notebooks by
+:func:`pipeline.names.safe_file_name`; the id is escaped
 where it enters the report's Markdown; the report's content goes through the allow-list
 sanitiser, which keeps no ``on*`` attribute, no script and no ``javascript:`` URL.
 """
@@ -24,6 +26,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from pipeline.config import get_paths
 from pipeline.names import safe_file_name
+from pipeline.publish.companies import company_folder, project_key
 from pipeline.render import render_html
 from pipeline.render.escape import markdown_escape
 from pipeline.render.html import sanitize_fragment
@@ -180,9 +183,12 @@ def test_company_reports_are_named_by_their_safe_name(project, monkeypatch):
     confidential = ctx.executed_dir / "confidential"
     outputs = [o for u in units for o in u.outputs]
     assert len(set(outputs)) == len(outputs) == 2 * len(HOSTILE_IDS)
+    key = project_key(get_paths())
     for unit, cid in zip(units, sorted(HOSTILE_IDS), strict=True):
         name = safe_file_name(cid)
-        assert unit.outputs == (f"confidential/{name}.html", f"confidential/{name}.pdf")
+        folder = company_folder(key, "w1", cid)  # in confidential/w1/, a keyed hash
+        assert unit.outputs == (f"{folder}/report.html", f"{folder}/report.pdf")
+        assert unit.confidential
         assert unit.job.executed == confidential / f"{name}.ipynb"
         assert unit.job.parameters["company_id"] == cid  # the notebook gets the id itself
         assert unit.step == f"company {name}" and "<" not in unit.step
@@ -295,13 +301,16 @@ def test_a_wave_of_hostile_ids_runs_reruns_and_publishes_inside_its_trees(
     before = files_under(project)
     paths = get_paths()
     site = paths.report_wave("w1")
+    private = paths.confidential_wave("w1")
     names = sorted(safe_file_name(cid) for cid in HOSTILE_IDS)
     assert len(set(names)) == len(HOSTILE_IDS)
 
     first = run_wave("w1", jobs=1, progress_stream=None)
     assert first["changed"]
-    assert sorted(p.name for p in (site / "confidential").iterdir()) == sorted(
-        f"{n}.{ext}" for n in names for ext in ("html", "pdf"))
+    key = project_key(paths)
+    reports = {f"{company_folder(key, 'w1', cid)}/report.{ext}" for cid in HOSTILE_IDS
+               for ext in ("html", "pdf")}
+    assert files_under(private) == {"README.md", *reports}
     again = run_wave("w1", jobs=1, progress_stream=None)  # the rerun that used to die
     assert not again["changed"] and all(s["cached"] for s in again["steps"])
     # a rerun that stages the site again (a section changed: the company reports are reused)
@@ -317,16 +326,16 @@ def test_a_wave_of_hostile_ids_runs_reruns_and_publishes_inside_its_trees(
     published = publish_site("w1", out / "site")
     publish_site("w1", out / "site.zip")
 
-    # every new file lies in the wave's trees: processed data, work files, its report
-    trees = ("data/processed/w1/", "data/work/", "reports/w1/")
+    # every new file lies in the wave's trees: processed data, work files, its reports
+    trees = ("data/processed/w1/", "data/work/", "reports/w1/", "confidential/w1/")
     new = files_under(project) - before - {"notebooks/01_context.py"}
     assert new and not [f for f in new if not f.startswith(trees)]
-    assert files_under(site / "confidential") == {f"{n}.{ext}" for n in names
-                                                  for ext in ("html", "pdf")}
+    assert files_under(private) == {"README.md", *reports}
+    assert not (site / "confidential").exists()
     executed = paths.work / "runs" / "w1" / "it" / "confidential"
     assert {p.name for p in executed.iterdir()} == {f"{n}.ipynb" for n in names}
     site_files = files_under(site)
-    assert not [f for f in site_files if "pubreport" in f and not f.startswith("confidential/")]
+    assert not [f for f in site_files if "pubreport" in f or "confidential" in f]
     assert "pubreport.html" not in site_files and not (site / "VR").exists()
 
     # the published copies hold no confidential report
@@ -342,7 +351,7 @@ def test_a_wave_of_hostile_ids_runs_reruns_and_publishes_inside_its_trees(
     assert len(pages) > len(names)
     for page in pages:
         assert not active_markup(page.read_text(encoding="utf-8")), page
-    report = BeautifulSoup((site / "confidential" / f"{safe_file_name(XSS)}.html")
+    report = BeautifulSoup((private / company_folder(key, "w1", XSS) / "report.html")
                            .read_text(encoding="utf-8"), "html.parser")
     intro = next(p for p in report.find_all("p") if "riservato" in p.get_text())
     assert XSS in intro.get_text() and intro.find("img") is None

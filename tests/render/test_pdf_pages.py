@@ -108,19 +108,19 @@ def _footer_problems(pdf: Path, name: str, lang: str, synthetic: bool) -> list[s
 
 def test_pages_are_a4_and_counted(site):
     problems = [p for pdf in _pdfs(site) for p in _size_problems(
-        pdf, str(pdf.relative_to(site.site)), PAGE_COUNTS.get(pdf.name, SECTION_PAGES))]
+        pdf, site.rel(pdf), PAGE_COUNTS.get(pdf.name, SECTION_PAGES))]
     assert not problems, "\n".join(problems)
 
 
 def test_no_page_is_blank(site, tmp_path):
     problems = [p for pdf in _pdfs(site) for p in _blank_problems(
-        pdf, str(pdf.relative_to(site.site)), tmp_path / pdf.stem)]
+        pdf, site.rel(pdf), tmp_path / site.rel(pdf).replace("/", "_"))]
     assert not problems, "\n".join(problems)
 
 
 def test_every_page_is_numbered_and_marked(site):
     problems = [p for pdf in _pdfs(site) for p in _footer_problems(
-        pdf, str(pdf.relative_to(site.site)), site.lang_of(pdf), site.synthetic)]
+        pdf, site.rel(pdf), site.lang_of(pdf), site.synthetic)]
     assert not problems, "\n".join(problems)
 
 
@@ -141,7 +141,7 @@ def test_the_page_checks_catch_what_they_should(tmp_path):
 
 
 def test_fonts_are_embedded(site):
-    missing = [f"{pdf.relative_to(site.site)}: {font['name']}" for pdf in _pdfs(site)
+    missing = [f"{site.rel(pdf)}: {font['name']}" for pdf in _pdfs(site)
                for font in pdf_fonts(pdf) if font["emb"] != "yes"]
     assert not missing, "fonts not embedded (the PDF would print differently):\n" + \
         "\n".join(missing)

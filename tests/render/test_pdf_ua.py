@@ -96,7 +96,7 @@ def test_every_pdf_of_the_site_is_pdf_ua(site):
     """Sections, summary, methods, provenance and the companies' reports: all PDF/UA-1."""
     pdfs = site.pdf_files()
     assert pdfs, "the site has no PDF"
-    problems = {str(pdf.relative_to(site.site)): found for pdf in pdfs
+    problems = {site.rel(pdf): found for pdf in pdfs
                 if (found := pdf_ua_problems(pdf, site.lang_of(pdf)))}
     assert not problems, "PDFs a screen reader cannot read well:\n" + "\n".join(
         f"{name}:\n  " + "\n  ".join(items[:10]) for name, items in problems.items())

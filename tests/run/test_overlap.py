@@ -17,11 +17,13 @@ from pathlib import Path
 
 import pytest
 from helpers.notebooks import COMPANY_NOTEBOOK
+from helpers.published import write_tiny_processed
 from helpers.waves import write_wave
 
 from pipeline.atomic import recover, staged_folder
 from pipeline.cli import main
 from pipeline.config import get_paths
+from pipeline.publish.companies import company_folder, project_key
 from pipeline.run.lock import BUSY_STATUS, BusyError, wave_lock
 from pipeline.run.state import wave_status
 from pipeline.run.steps import IncompleteStageError, check_stage
@@ -128,6 +130,7 @@ def test_a_busy_wave_is_refused_naming_who_holds_it(project, holder, capsys):
 
 
 def test_wait_takes_the_lock_when_the_other_run_ends(project, holder, capsys):
+    write_tiny_processed(get_paths(), "w1")  # what the publish checks the site against
     site = get_paths().report_wave("w1")
     site.mkdir(parents=True)
     (site / "index.html").write_text("<html></html>")
@@ -241,12 +244,24 @@ def test_the_stage_is_checked_against_the_plan(tmp_path):
     check_stage(stage, {"index.html", "01_context.html", "tables/context.csv"}, "w1",
                 tmp_path / "w1")
     expected = {"index.html", "01_context.html", "01_context.pdf", "tables/context.csv",
-                "tables/needs.csv", "confidential/C01.pdf", "methods.pdf"}
+                "tables/needs.csv", "methods.pdf"}
     with pytest.raises(IncompleteStageError) as err:
         check_stage(stage, expected, "w1", tmp_path / "w1")
     assert str(err.value) == (
         "the report of w1 built in the staging folder is incomplete, missing 01_context.pdf, "
-        f"confidential/C01.pdf, methods.pdf (and 1 more): {tmp_path / 'w1'} was left as it was")
+        f"methods.pdf, tables/needs.csv: {tmp_path / 'w1'} was left as it was")
+    # the staged confidential folder is checked with it
+    private = tmp_path / "confidential" / ".w1.tmp-1-0-aaaaaaaa"
+    (private / "ab12").mkdir(parents=True)
+    (private / "ab12" / "report.html").write_text("x")
+    with pytest.raises(IncompleteStageError) as err:
+        check_stage(stage, {"index.html"}, "w1", tmp_path / "w1",
+                    private=(private, {"ab12/report.html", "ab12/report.pdf", "README.md"},
+                             tmp_path / "confidential" / "w1"))
+    assert str(err.value) == (
+        "the report of w1 built in the staging folder is incomplete, missing README.md "
+        "(confidential), ab12/report.pdf (confidential): "
+        f"{tmp_path / 'w1'} and {tmp_path / 'confidential' / 'w1'} were left as they were")
 
 
 # --- end to end -------------------------------------------------------------------------------
@@ -347,17 +362,23 @@ def test_status_reports_a_missing_file_and_the_next_run_rebuilds_it(tiny, capsys
     def losing(stage_root: Path, *args, **kwargs):
         pages = real(stage_root, *args, **kwargs)
         (stage_root / "tables" / "needs.csv").unlink()
-        (stage_root / "confidential" / "C02.pdf").unlink()
+        private_stage = next(paths.confidential.glob(".w1.tmp-*"))
+        (private_stage / c02 / "report.pdf").unlink()
         return pages
 
+    c02 = company_folder(project_key(paths), "w1", "C02")
+    private = paths.confidential_wave("w1")
     monkeypatch.setattr(run_module, "write_index", losing)
-    before = _files(site)
+    before = _files(site), _files(private)
     with pytest.raises(IncompleteStageError) as err:
         run_wave("w1", jobs=1, progress_stream=None)
     assert str(err.value) == (
         "the report of w1 built in the staging folder is incomplete, missing "
-        f"confidential/C02.pdf, tables/needs.csv: {site} was left as it was")
-    assert _files(site) == before and [p.name for p in paths.reports.iterdir()] == ["w1"]
+        f"tables/needs.csv, {c02}/report.pdf (confidential): {site} and {private} were left "
+        "as they were")
+    assert (_files(site), _files(private)) == before
+    assert [p.name for p in paths.reports.iterdir()] == ["w1"]
+    assert [p.name for p in paths.confidential.iterdir()] == ["w1"]
     assert wave_status(paths, "w1") == ("failed", str(err.value))
 
     monkeypatch.setattr(run_module, "write_index", real)
@@ -370,16 +391,41 @@ def test_status_reports_a_missing_file_and_the_next_run_rebuilds_it(tiny, capsys
 
 
 def test_reports_of_companies_no_longer_planned_go_even_as_folders(tmp_path):
-    """An old run that used an id as a path left confidential/VR/123.pdf: it goes too."""
+    """Only the folders of the plan's companies stay in the staged confidential folder:
+    a company no longer surveyed, a folder of an older key, stray files and the README
+    (written again) go."""
     from pipeline.run.plan import Unit
     from pipeline.run.steps import drop_stale_confidential
 
-    folder = tmp_path / "confidential"
-    (folder / "VR").mkdir(parents=True)
-    (folder / "VR" / "123.pdf").write_bytes(b"%PDF")
-    for name in ("C01.pdf", "C01.html", "C02.pdf"):
-        (folder / name).write_bytes(b"x")
+    for folder in ("aaaa", "bbbb", "cccc/deeper"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "report.pdf").write_bytes(b"%PDF")
+    (tmp_path / "aaaa" / "report-en.pdf").write_bytes(b"%PDF")
+    (tmp_path / "README.md").write_text("old index")
+    (tmp_path / "C01.pdf").write_bytes(b"%PDF")  # a file where a folder belongs
+    (tmp_path / "link").symlink_to(tmp_path / "aaaa")
     keep = Unit(step="company C01", key="k", job=None,  # type: ignore[arg-type]
-                outputs=("confidential/C01.html", "confidential/C01.pdf"))
-    drop_stale_confidential(tmp_path, [keep])
-    assert sorted(p.name for p in folder.iterdir()) == ["C01.html", "C01.pdf"]
+                outputs=("aaaa/report.html", "aaaa/report.pdf"), confidential=True)
+    section = Unit(step="section 01_context", key="k", job=None,  # type: ignore[arg-type]
+                   outputs=("bbbb/report.pdf",))  # not confidential: keeps nothing
+    drop_stale_confidential(tmp_path, [keep, section])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["aaaa"]
+    assert sorted(p.name for p in (tmp_path / "aaaa").iterdir()) == ["report-en.pdf",
+                                                                    "report.pdf"]
+
+
+def test_confidential_folders_of_an_older_version_leave_the_site(tmp_path):
+    """``reports/<wave>/confidential/`` and ``en/confidential/`` (before the confidential
+    tree) are removed from the staged site; nothing else is."""
+    from pipeline.run.steps import drop_legacy_confidential, has_legacy_confidential
+
+    site = tmp_path / "w1"
+    for folder in (site / "confidential", site / "en" / "confidential", site / "tables"):
+        folder.mkdir(parents=True)
+        (folder / "C01.pdf").write_bytes(b"%PDF")
+    (site / "index.html").write_text("x")
+    assert has_legacy_confidential(site)
+    drop_legacy_confidential(site)
+    assert not has_legacy_confidential(site)
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == [
+        "en", "index.html", "tables", "tables/C01.pdf"]

@@ -20,6 +20,7 @@ from helpers.waves import minimal_tables, write_csv, write_wave
 
 from pipeline.config import get_paths
 from pipeline.errors import PipelineError
+from pipeline.publish.companies import company_folder, project_key
 from pipeline.run.state import wave_status
 from pipeline.run.wave import run_all, run_wave
 from pipeline.wave import list_waves
@@ -89,10 +90,16 @@ def test_cache_reruns_only_what_changed(tiny_project):
     assert (paths.report_wave("w1") / "02_needs.pdf").read_bytes()[:4] == b"%PDF"
 
     site = paths.report_wave("w1")
-    assert sorted(p.name for p in (site / "confidential").iterdir()) == [
-        "C01.html", "C01.pdf", "C02.html", "C02.pdf"]  # one per surveyed company
+    private = paths.confidential_wave("w1")
+    folders = {cid: company_folder(project_key(paths), "w1", cid) for cid in ("C01", "C02")}
+    assert sorted(p.name for p in private.iterdir()) == sorted(["README.md", *folders.values()])
+    for folder in folders.values():  # one per surveyed company
+        assert sorted(p.name for p in (private / folder).iterdir()) == ["report.html",
+                                                                         "report.pdf"]
+    assert not (site / "confidential").exists()
     assert "confidential" not in (site / "index.html").read_text(encoding="utf-8")
-    assert "report of C02" in (site / "confidential" / "C02.html").read_text(encoding="utf-8")
+    assert "report of C02" in (private / folders["C02"] / "report.html").read_text(
+        encoding="utf-8")
 
     again = run_wave("w1", jobs=1, progress_stream=None)
     assert all(_steps(again).values()) and not again["changed"]
