@@ -279,7 +279,8 @@ def company_interest(
     pandas.DataFrame
         ``measure, area, n_companies`` (answered the interest question), ``n_interested``,
         ``share_interested``, ``cofund_eur``, ``n_cofund`` (interested companies that
-        stated an amount), ``withheld``. ``cofund_eur`` is blanked when fewer than
+        stated an amount), ``withheld`` (the area's interest), ``suppressed`` (some value
+        of the row withheld: read "n.d."). ``cofund_eur`` is blanked when fewer than
         ``min_companies`` companies stated one (it would be one company's amount), when
         one or two companies' amounts dominate it (p % rule,
         :func:`~pipeline.analyse.disclosure.dominated`: the second largest would learn the
@@ -330,6 +331,9 @@ def _protect_cofunding(out: pd.DataFrame, min_companies: int) -> pd.DataFrame:
                                   total_published=bool(total.notna().any()),
                                   min_cell=min_companies)
         out.loc[hide[hide].index, "cofund_eur"] = np.nan
+    # withheld (read "n.d."): an area's interest on too few companies, or a co-funding sum
+    # some companies stated but that is not published; no amount stated is not applicable
+    out["suppressed"] = out["withheld"] | (out["cofund_eur"].isna() & (out["_stated"] > 0))
     return out.drop(columns="_stated")
 
 

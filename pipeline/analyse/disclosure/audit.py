@@ -28,7 +28,9 @@ from pipeline.analyse.disclosure.structures import SPECS, build_system, cell_key
 
 def read_published_csv(path: Path) -> pd.DataFrame:
     """A published table as an outsider reads it: ``n.d.`` and blanks are missing."""
-    return pd.read_csv(path, na_values=["n.d.", "n/a"], encoding="utf-8-sig")
+    from pipeline.analyse.published import read_table
+
+    return read_table(path)
 
 
 def audit_table(name: str, table: pd.DataFrame, *, min_cell: int,

@@ -100,7 +100,8 @@ SPECS: dict[str, TableSpec] = {
         partitions=(Partition(over="municipality", total="known:companies_mapped"),)),
     "maturity_classes": TableSpec(
         count="n_companies", key=("maturity_class",), keep_zero=True,
-        partitions=(Partition(over="maturity_class", total="known:companies_surveyed"),)),
+        partitions=(Partition(over="maturity_class", total="known:companies_surveyed"),),
+        blank=("n_companies", "share")),  # a class's bounds are public
     # worker estimates: a group's size is withheld with its counts; the estimate is
     # weighted and does not give the count back
     "needs": TableSpec(count="n", key=("measure", "group_var", "group"),
