@@ -41,6 +41,7 @@ from pipeline.config import get_paths
 from pipeline.i18n.formatting import Formatter
 from pipeline.i18n.text import say, text
 from pipeline.notebook import open_wave, show_figure, show_table
+from pipeline.render.sections.context import size_table
 
 set_theme()
 fmt = Formatter(lang)
@@ -86,7 +87,9 @@ by_sector["sector"] = [
     else f"{code} {codebook.code_label('ateco_section', code, lang)}"
     for code in by_sector["ateco_section"]
 ]
-ctx.save_table(by_sector[["ateco_section", "n", "share"]], "companies_by_sector")
+# the figures draw what the tables publish (complementary suppression included)
+published = ctx.save_table(by_sector[["ateco_section", "n", "share"]], "companies_by_sector")
+by_sector = published.merge(by_sector[["ateco_section", "sector"]], on="ateco_section")
 show_figure(share_bars(by_sector, label="sector", xlabel=text("share_of_companies", lang),
                        count="n", count_name=text("companies", lang),
                        label_name=text("chart.col.sector", lang), min_cell=ctx.min_cell,
@@ -104,21 +107,20 @@ show_figure(share_bars(by_sector, label="sector", xlabel=text("share_of_companie
 say("context.size", lang)
 by_size = count_by(companies, ["size_class", "in_network"], min_cell=ctx.min_cell,
                    collapse=False)
-by_size["network"] = by_size["in_network"].map(
-    {True: text("in_network", lang), False: text("not_in_network", lang)})
-ctx.save_table(by_size[["size_class", "in_network", "n", "share"]], "companies_by_size")
+networks = {True: text("in_network", lang), False: text("not_in_network", lang)}
+published = ctx.save_table(by_size[["size_class", "in_network", "n", "share"]],
+                           "companies_by_size")
+by_size = published.assign(network=published["in_network"].map(networks))
 sizes = list(codebook.code_lists["size_class"])
+size_labels = {c: codebook.code_label("size_class", c, lang) for c in sizes}
 show_figure(count_bars(by_size, x="size_class", hue="network", order=sizes,
-                       hue_order=[text("in_network", lang), text("not_in_network", lang)],
-                       x_labels={c: codebook.code_label("size_class", c, lang) for c in sizes},
+                       hue_order=list(networks.values()), x_labels=size_labels,
                        x_name=text("chart.col.size_class", lang), ylabel=text("companies", lang),
                        min_cell=ctx.min_cell, lang=lang, source=ctx.source("mapping")),
             text("context.size_note", lang), lang=lang)
-table = by_size.pivot(index="size_class", columns="network", values="n").reindex(
-    list(codebook.code_lists["size_class"])).reset_index()
-table.columns.name = None
-show_table(table.rename(columns={"size_class": codebook.column("companies", "size_class").label(lang)}),
-           text("context.size_note", lang))
+show_table(size_table(published, sizes, size_labels, networks,
+                      header=text("chart.col.size_class", lang), lang=lang),
+           text("context.size_note", lang), lang=lang, min_cell=ctx.min_cell)
 
 # %% [markdown] tags=["text"]
 # <!-- context.map -->
@@ -130,7 +132,7 @@ show_table(table.rename(columns={"size_class": codebook.column("companies", "siz
 # %%
 say("context.map", lang)
 by_municipality = count_by(companies, "municipality", min_cell=ctx.min_cell, collapse=False)
-ctx.save_table(by_municipality, "companies_by_municipality")
+by_municipality = ctx.save_table(by_municipality, "companies_by_municipality")
 places = municipalities(get_paths().municipalities_csv)
 show_figure(choropleth(by_municipality.set_index("municipality")["n"].astype("float64"),
                        get_paths().municipalities_geojson,

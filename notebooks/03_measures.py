@@ -331,7 +331,8 @@ show_figure(count_bars(classes, x="maturity_class", value="n_companies",
                        x_name=text("chart.col.maturity_class", lang), min_cell=ctx.min_cell,
                        lang=lang, source=source),
             text("measures.maturity_caption", lang, n=fmt.number(len(scores), 0)), lang=lang)
-show_table(shown.components_table(components, fmt), text("measures.components_caption", lang))
+show_table(shown.components_table(components, fmt), text("measures.components_caption", lang),
+           lang=lang, min_cell=ctx.min_cell)
 
 # %% [markdown] tags=["text"]
 # <!-- measures.maturity_text -->
@@ -431,7 +432,7 @@ if len(differences):
 for outcome in OUTCOMES:
     show_table(shown.outcome_table(comparisons, outcome, fmt, codebook=codebook),
                text("measures.outcomes_table_caption", lang, outcome=outcome_label[outcome],
-                    min_companies=min_companies))
+                    min_companies=min_companies), lang=lang)
 
 # %% [markdown] tags=["text"]
 # <!-- measures.outcomes_text -->

@@ -158,7 +158,7 @@ show_figure(dot_ci(province, label="label", percent=False,
             text("network.demand_caption", lang, n_companies=fmt.number(len(survey), 0),
                  employees=fmt.number(province["employees"].max(), 0)), lang=lang)
 show_table(shown.demand_table(demand, fmt, codebook=codebook),
-           text("network.demand_table_caption", lang, min_companies=min_companies))
+           text("network.demand_table_caption", lang, min_companies=min_companies), lang=lang)
 
 # %% [markdown] tags=["text"]
 # <!-- network.demand_text -->

@@ -152,7 +152,8 @@ trend = ctx.save_table(monitoring.indicator_trend(waves.designs(), min_companies
 if waves.has_trend:
     say("monitoring.trend", lang, first=first_wave, wave=wave, n_waves=len(waves))
     show_table(section.trend_table(trend, fmt),
-               text("monitoring.trend_caption", lang, first=first_wave, wave=wave))
+               text("monitoring.trend_caption", lang, first=first_wave, wave=wave),
+               lang=lang, min_cell=ctx.min_cell)
 
 # %%
 levels = ctx.save_table(monitoring.indicator_levels(
@@ -160,7 +161,8 @@ levels = ctx.save_table(monitoring.indicator_levels(
     "monitoring_indicators")
 if waves.baseline:
     show_table(section.baseline_levels_table(levels, fmt),
-               text("monitoring.baseline_workers_caption", lang, wave=wave))
+               text("monitoring.baseline_workers_caption", lang, wave=wave),
+               lang=lang, min_cell=ctx.min_cell)
 
 # %% [markdown] tags=["text"]
 # <!-- monitoring.workers -->
@@ -185,7 +187,8 @@ if not waves.baseline:
                          wave=wave), lang=lang)
     show_table(section.changes_table(changes, fmt, before=previous_wave, after=wave),
                text("monitoring.changes_caption", lang, min_test_companies=MIN_TEST_COMPANIES,
-                    n_tests=monitoring.count_tests(every_change, "previous")))
+                    n_tests=monitoring.count_tests(every_change, "previous")),
+               lang=lang, min_cell=ctx.min_cell)
 
 # %% [markdown] tags=["text"]
 # <!-- monitoring.workers_both -->
@@ -237,7 +240,7 @@ if waves.has_trend:
     show_table(section.first_changes_table(changes, fmt, first=first_wave, wave=wave),
                text("monitoring.first_changes_caption", lang, first=first_wave, wave=wave,
                     n_tests=monitoring.count_tests(every_change, "first"),
-                    min_test_companies=MIN_TEST_COMPANIES))
+                    min_test_companies=MIN_TEST_COMPANIES), lang=lang, min_cell=ctx.min_cell)
 
 # %% [markdown] tags=["text"]
 # <!-- monitoring.flex -->
@@ -389,7 +392,7 @@ if not waves.baseline:
     show_table(section.company_changes_table(moves, fmt, before=previous_wave, after=wave),
                text("monitoring.companies_table_caption", lang,
                     n_tests=monitoring.count_tests(every_move),
-                    min_test_companies=MIN_TEST_COMPANIES))
+                    min_test_companies=MIN_TEST_COMPANIES), lang=lang)
 
 # %% [markdown] tags=["text"]
 # <!-- monitoring.companies_text -->

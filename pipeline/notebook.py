@@ -17,11 +17,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pipeline.analyse.disclosure import suppress_small_cells
+from pipeline.analyse.disclosure import protect_table, suppress_small_cells, wave_totals
 from pipeline.analyse.plots.chart import chart_info
+from pipeline.analyse.published import write_table
 from pipeline.config import DEFAULT_MIN_CELL, get_paths
-from pipeline.i18n.formatting import Formatter
+from pipeline.i18n.formatting import NOT_AVAILABLE, Formatter
+from pipeline.i18n.numbers import is_nan_like
 from pipeline.i18n.text import text
+from pipeline.render.sections.marks import has_withheld, mark_withheld, withheld_note
 from pipeline.wave import list_waves, read_manifest, read_processed, wave_title
 
 #: Where a figure's data come from: the words of each in ``chart.source.<name>``.
@@ -59,14 +62,18 @@ class WaveContext:
         return suppress_small_cells(df, min_cell=self.min_cell, n_col=n_col, **options)
 
     def save_table(self, df: pd.DataFrame, name: str) -> pd.DataFrame:
-        """Write a tidy table as ``<tables_dir>/<name>.csv`` (UTF-8, ``,``, decimal point).
+        """Write a tidy table as ``<tables_dir>/<name>.csv`` and its .xlsx copy
+        (:func:`pipeline.analyse.published.write_table`: UTF-8 with a byte-order mark, ``,``,
+        decimal point, rounded, withheld cells ``n.d.``, a label beside each code).
 
-        Small cells are blanked first (see :meth:`publishable`); the published version is
+        Small cells are blanked first (see :meth:`publishable`), then the cells their margins
+        would give away (complementary suppression of a table with margins:
+        :func:`pipeline.analyse.disclosure.protect_table`); the published version is
         returned so that figures are drawn from exactly what the table shows.
         """
-        published = self.publishable(df)
-        self.tables_dir.mkdir(parents=True, exist_ok=True)
-        published.to_csv(self.tables_dir / f"{name}.csv", index=False, float_format="%.6g")
+        published = protect_table(name, self.publishable(df), df, min_cell=self.min_cell,
+                                  totals=wave_totals(self.tables))
+        write_table(published, self.tables_dir / f"{name}.csv", lang=self.lang, on=self.meta)
         return published
 
     def source(self, *data: str, waves: list[str] | None = None) -> str:
@@ -138,10 +145,17 @@ def open_wave(wave: str | None, lang: str = "it", processed_dir: str | None = No
 
 
 def _cell(value: Any, fmt: Formatter) -> str:
-    """A value of a figure's data table as written in the report (missing: ``n.d.``)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return text("chart.nd", fmt.lang)
-    if isinstance(value, bool):
+    """A value of a report's table as written (:mod:`pipeline.render.sections.marks`).
+
+    A string is already written (a withheld value already reads ``n.d.`` / ``n/a``); a
+    missing value is not applicable, the em dash; a number is written in ``fmt``'s
+    language, a true zero ``0``.
+    """
+    if isinstance(value, str):
+        return value
+    if is_nan_like(value):
+        return NOT_AVAILABLE
+    if isinstance(value, bool | np.bool_):
         return text("chart.yes" if value else "chart.no", fmt.lang)
     if isinstance(value, int | np.integer):
         return fmt.number(value, 0)
@@ -150,37 +164,60 @@ def _cell(value: Any, fmt: Formatter) -> str:
     return str(value)
 
 
-def figure_data_html(data: pd.DataFrame, lang: str = "it", source: str | None = None) -> str:
+def _written(data: pd.DataFrame, fmt: Formatter) -> pd.DataFrame:
+    """Every cell of a table to show as a string (:func:`_cell`); a published table's
+    withheld cells (its ``suppressed`` column, dropped) read ``n.d.`` / ``n/a``."""
+    if "suppressed" in data.columns:
+        data = mark_withheld(data, fmt.lang)
+    return pd.DataFrame({i: [_cell(v, fmt) for v in data.iloc[:, i]]
+                         for i in range(data.shape[1])}, index=data.index).set_axis(
+        data.columns, axis=1)
+
+
+def _note(data: pd.DataFrame, lang: str, min_cell: int | None) -> str:
+    """The footnote under a table with a withheld cell, as HTML ("" when it has none)."""
+    if not has_withheld(data, lang):
+        return ""
+    return f'<p class="table-note">{html_escape(withheld_note(lang, min_cell))}</p>'
+
+
+def figure_data_html(data: pd.DataFrame, lang: str = "it", source: str | None = None,
+                     min_cell: int | None = None) -> str:
     """A figure's data as a collapsed, accessible HTML table.
 
     ``<details class="figure-data">`` with a ``<summary>`` ("Dati della figura", numbered
     by the report renderer, :mod:`pipeline.render.prepare`), the table (the first column as
-    row headers, the others right-aligned) and the source line. Every header and value is
-    escaped: a value is data, never markup.
+    row headers, the others right-aligned), the footnote on ``n.d.`` when a value is
+    withheld (:func:`pipeline.render.sections.marks.withheld_note`) and the source line.
+    Every header and value is escaped: a value is data, never markup.
 
     Parameters
     ----------
     data
         Readable headers; values strings as the report writes them (numbers are written
-        with :class:`~pipeline.i18n.formatting.Formatter`, missing ones ``n.d.``).
+        with :class:`~pipeline.i18n.formatting.Formatter`; a missing one is not applicable,
+        ``—``; a published table's withheld cells, by its ``suppressed`` column, ``n.d.``).
     lang
-        Language of the summary and of numbers given as numbers.
+        Language of the summary, the footnote and of numbers given as numbers.
     source
         The figure's source line, repeated under the table.
+    min_cell
+        The disclosure threshold, for the footnote (without it, "too few respondents").
     """
     fmt = Formatter(lang)
-    head = "".join(f"<th>{html_escape(str(c))}</th>" for c in data.columns)
+    shown = _written(data, fmt)
+    head = "".join(f"<th>{html_escape(str(c))}</th>" for c in shown.columns)
     rows = []
-    for values in data.itertuples(index=False):
-        cells = [_cell(v, fmt) for v in values]
+    for cells in shown.itertuples(index=False):
         first, rest = cells[0], cells[1:]
         rows.append(f"<tr><th>{html_escape(first)}</th>" + "".join(
             f'<td style="text-align: right">{html_escape(c)}</td>' for c in rest) + "</tr>")
+    note = _note(shown, lang, min_cell)
     foot = f'<p class="figure-data-source">{html_escape(source)}</p>' if source else ""
     return (f'<details class="figure-data"><summary class="figure-data-summary">'
             f'{html_escape(text("chart.data", lang))}</summary>'
             f'<table class="figure-data-table"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>{foot}</details>')
+            f'<tbody>{"".join(rows)}</tbody></table>{note}{foot}</details>')
 
 
 def show_figure(fig: Any, caption: str, data: pd.DataFrame | None = None, *,
@@ -218,17 +255,43 @@ def show_figure(fig: Any, caption: str, data: pd.DataFrame | None = None, *,
     if data is not None and len(data.columns) and len(data):
         source = info.source if info is not None else None
         plain = data.to_string(index=False)
-        display({"text/html": figure_data_html(data, lang, source), "text/plain": plain},
+        threshold = info.min_cell if info is not None else None
+        display({"text/html": figure_data_html(data, lang, source, threshold),
+                 "text/plain": plain},
                 raw=True, metadata={"welfare_figure_data": True})
 
 
-def show_table(df: pd.DataFrame, caption: str) -> None:
-    """Display a table with its caption (numbered by the report renderer).
+def show_table(df: pd.DataFrame, caption: str, *, lang: str = "it",
+               min_cell: int | None = None) -> None:
+    """Display a table with its caption (numbered by the report renderer) and, when a
+    value is withheld, the footnote on ``n.d.`` under it.
 
-    Cell values are data: they are HTML-escaped (a ``<`` in a name is shown, never
-    parsed); missing values are left blank.
+    Parameters
+    ----------
+    df
+        Readable headers; values as the report writes them (the section tables of
+        :mod:`pipeline.render.sections`), or numbers, written here in ``lang``. A withheld
+        value reads ``n.d.`` / ``n/a`` (already written, or marked by
+        :func:`pipeline.render.sections.marks.mark_withheld`, or a published table's
+        withheld cell by its ``suppressed`` column); a missing value is not applicable and
+        reads ``—``; a true zero ``0``.
+    caption
+        The caption, above the table.
+    lang
+        Language of the numbers and of the footnote.
+    min_cell
+        The disclosure threshold, named by the footnote (without it, "too few
+        respondents").
+
+    Cell values are data: they are HTML-escaped (a ``<`` in a name is shown, never parsed).
     """
     from IPython.display import display
 
-    styled = df.style.format(escape="html", na_rep="").hide(axis="index")
-    display(styled, metadata={"caption": caption})
+    shown = _written(df, Formatter(lang))
+    table = shown.style.format(escape="html").hide(axis="index").to_html()
+    note = _note(shown, lang, min_cell)
+    plain = shown.to_string(index=False)
+    if note:
+        plain += "\n" + withheld_note(lang, min_cell)
+    display({"text/html": table + note, "text/plain": plain}, raw=True,
+            metadata={"caption": caption})

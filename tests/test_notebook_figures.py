@@ -64,7 +64,8 @@ def test_a_table_given_by_the_notebook_replaces_the_figures_own(shown):
     html = shown[1][0]["text/html"]
     assert "<th>&lt;b&gt;A&lt;/b&gt;</th>" in html
     cells = [c.split(">", 1)[1] for c in html.split("<td")[1:]]
-    assert [c.split("<", 1)[0] for c in cells] == ["12", "30 %", "2,50", "n.d.", "n.d.", "3"]
+    # a number missing from a table without a suppressed flag is not applicable: "—"
+    assert [c.split("<", 1)[0] for c in cells] == ["12", "30 %", "2,50", "—", "n.d.", "3"]
 
 
 def test_a_figure_of_another_library_gets_its_caption_as_alt_and_no_data(shown):
@@ -105,3 +106,33 @@ def test_the_source_of_a_comparison_names_every_wave():
         "Fonte: questionario ai lavoratori delle imprese della rete. Rilevazioni 2013 e 2014.")
     with pytest.raises(ValueError, match="figure source"):
         _context({}).source("gossip")
+
+
+@pytest.mark.parametrize(("lang", "note"), [
+    ("it", "n.d.: dato non diffuso perché riguarda meno di 5 rispondenti"),
+    ("en", "n/a: not published, because it concerns fewer than 5 respondents")])
+def test_a_withheld_value_in_the_data_gets_the_footnote_with_the_threshold(shown, lang, note):
+    table = pd.DataFrame({"label": ["A", "B", "C"], "share": [0.4, np.nan, 0.0]})
+    show_figure(share_bars(table, label="label", xlabel="Quota", min_cell=5, lang=lang),
+                "Didascalia", lang=lang)
+    html = shown[1][0]["text/html"]
+    assert f'<p class="table-note">{note}' in html
+    assert html.index("</table>") < html.index("table-note")  # under the table
+    cells = [c.split(">", 1)[1].split("<", 1)[0] for c in html.split("<td")[1:]]
+    assert cells == (["40,0\u00a0%", "n.d.", "0,0\u00a0%"] if lang == "it"
+                     else ["40.0%", "n/a", "0.0%"])  # a true zero reads 0
+
+
+def test_no_footnote_when_nothing_in_the_data_is_withheld(shown):
+    table = pd.DataFrame({"label": ["A", "C"], "share": [0.4, 0.0]})
+    show_figure(share_bars(table, label="label", xlabel="Quota", min_cell=5), "Didascalia")
+    assert "table-note" not in shown[1][0]["text/html"]
+
+
+def test_a_published_table_given_as_data_reads_nd_only_where_withheld():
+    given = pd.DataFrame({"Classe": ["1W", "2W", "3W"], "Imprese": [np.nan, 0, np.nan],
+                          "suppressed": [True, False, False]})
+    html = figure_data_html(given, "it", None, min_cell=5)
+    cells = [c.split(">", 1)[1].split("<", 1)[0] for c in html.split("<td")[1:]]
+    assert cells == ["n.d.", "0", "—"]
+    assert "<th>suppressed</th>" not in html and "table-note" in html

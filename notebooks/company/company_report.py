@@ -394,7 +394,7 @@ if change is not None:
     if len(changes):
         show_table(section.measure_changes_table(changes, statuses, fmt,
                                                  previous=previous_wave, wave=wave),
-                   text("company.changes_caption", lang, previous=previous_wave))
+                   text("company.changes_caption", lang, previous=previous_wave), lang=lang)
 
 # %% [markdown] tags=["text"]
 # <!-- company.measures -->
@@ -427,7 +427,7 @@ areas = company.areas_summary(measures, codebook, lang)
 values = section.areas_values(areas, len(codebook.areas()), fmt,
                               others_median_active(survey, company_id) if compare else None)
 say(values.pop("key"), lang, **values)
-show_table(section.areas_table(areas, fmt), text("company.areas_caption", lang))
+show_table(section.areas_table(areas, fmt), text("company.areas_caption", lang), lang=lang)
 
 # %% [markdown] tags=["text"]
 # <!-- company.needs -->
@@ -485,7 +485,7 @@ else:
     if len(uncovered):
         say("company.uncovered_text", lang)
         show_table(section.uncovered_table(uncovered, statuses, fmt),
-                   text("company.uncovered_caption", lang))
+                   text("company.uncovered_caption", lang), lang=lang)
     else:
         say("company.uncovered_none", lang)
 
@@ -535,7 +535,7 @@ if compare and peers.kind != "none":
     say(values.pop("key"), lang, **values)
     if len(suggestions):
         show_table(section.suggestions_table(suggestions, statuses, fmt),
-                   text("company.peers_caption", lang))
+                   text("company.peers_caption", lang), lang=lang)
     say("company.withheld_note", lang)
 
 # %% [markdown] tags=["text"]

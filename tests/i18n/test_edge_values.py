@@ -123,6 +123,7 @@ KIND_OF: dict[str | tuple[str, str], str] = {
     "kind": "sentence", "what": "sentence", "bottom": "label", "counts": "items",
     "label": "label", "period": "text", "names": "wave", "sources": "text",
     "error": "text", "description": "text", "observed": "code", "expected": "code",
+    "company": "text", "wave_title": "text", "language": "text", "key_file": "code",
     "column": "code", "table": "code", "noun": "text", "scale": "range",
     "now": "code", "active": "share", "high_share": "share",
     # the maturity budget reference (pipeline.render.sections.measures.maturity_words)
@@ -373,7 +374,8 @@ def test_every_text_naming_the_top_item_is_known():
 
 #: Texts that are a bare "none" but stand where a table cell or a label goes, not in a
 #: sentence.
-NONE_CELLS = {"quality.none", "quality.no_previous_wave", "measures.no_test"}
+NONE_CELLS = {"quality.none", "quality.no_previous_wave", "measures.no_test",
+              "confidential.no_files"}
 _NONE = re.compile(r"^\s*(?:nessun[oa]?|none)\b(?!.*[.!?]\s*$)", re.I)
 
 

@@ -183,7 +183,7 @@ def test_needs_figure_rows_follow_the_company_share():
     assert labels["hue_order"] == ["company", "others"] and labels["label_name"] == "Measure"
 
 
-def test_uncovered_table_blanks_a_withheld_share_and_a_missing_status():
+def test_uncovered_table_marks_a_withheld_share_and_a_missing_status():
     uncovered = pd.DataFrame({"label": ["Mensa", "Asilo"], "estimate": [0.8, 0.55],
                               "ci_low": [0.6, 0.4], "ci_high": [0.9, 0.7],
                               "others": [0.5, np.nan], "status": ["planned", None]})
@@ -193,7 +193,8 @@ def test_uncovered_table_blanks_a_withheld_share_and_a_missing_status():
     cells = table.to_numpy().tolist()
     assert cells[0] == ["Mensa", f"80{NBSP}%", f"60{NBSP}% – 90{NBSP}%", f"50{NBSP}%",
                         STATUSES["planned"]]
-    assert cells[1][3] == "" and cells[1][4] == "Non indicata"
+    assert cells[1][3] == "n.d." and cells[1][4] == "Non indicata"
+    assert section.uncovered_table(uncovered, STATUSES, EN).iloc[1, 3] == "n/a"
 
 
 def test_suggestions_table_shows_wanted_only_when_some_are():

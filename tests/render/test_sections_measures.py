@@ -164,7 +164,8 @@ def comparisons() -> pd.DataFrame:
         "test_valid": [True, True, False, False],
         "significant": [True, False, False, False],
         "companies_with": [6, 6, 3, np.nan], "companies_without": [6, 6, 9, np.nan],
-        "too_few_companies": [False, False, False, True], "better": [-1, 1, -1, -1]})
+        "too_few_companies": [False, False, False, True], "better": [-1, 1, -1, -1],
+        "suppressed": [False, False, False, True]})
 
 
 def test_outcome_table_in_words(comparisons):
@@ -178,10 +179,14 @@ def test_outcome_table_in_words(comparisons):
     assert flex["Differenza corretta (IC 95 %)"] == "-0,51 (-0,80; -0,20)"
     assert flex["Effetto standardizzato"] == "-0,45"
     assert flex["Valore p corretto"] == "< 0,001" and flex["Imprese con la misura"] == "6"
-    # an estimate without a valid test: "no test"; a withheld comparison: the em dash
+    # an estimate without a valid test: "no test"; a withheld comparison: "n.d." throughout
     assert bank["Valore p corretto"] == "nessun test" and bank["Valore p corretto, meno severo"] == "nessun test"
     assert bank["Differenza corretta (IC 95 %)"] == "0,10 (-0,30; 0,50)"
-    assert nursery.tolist()[1:] == [DASH] * 6
+    assert nursery.tolist()[1:] == ["n.d."] * 6
+    # the same row not flagged withheld: a comparison that does not exist, the em dash
+    plain = shown.outcome_table(comparisons.drop(columns="suppressed"), "wfc_score", IT)
+    assert plain.iloc[2].tolist()[1:] == [DASH] * 6
+    assert shown.outcome_table(comparisons, "wfc_score", EN).iloc[2].tolist()[1:] == ["n/a"] * 6
     en = shown.outcome_table(comparisons, "sat_wlb", EN)
     assert en.columns[0] == "Measure" and len(en) == 1
     assert en.iloc[0]["Adjusted p-value"] == "0.060"

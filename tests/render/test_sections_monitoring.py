@@ -2,7 +2,8 @@
 
 Small tidy tables written here, with the columns the analysis gives them, check what the
 notebook shows: columns named in words, cells formatted in each language, rows in reading
-order, withheld cells written as a dash, and the values of its sentences.
+order, withheld cells (rows flagged ``suppressed``) written ``n.d.``, values that do not
+exist a dash, and the values of its sentences.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ def _changes() -> pd.DataFrame:
     ]
     cols = ["indicator", "scope", "comparison", "estimate_prev", "estimate_cur", "estimate",
             "ci_low", "ci_high", "p_value", "p_adjusted", "kind", "improved", "worse"]
-    return pd.DataFrame(rows, columns=cols)
+    table = pd.DataFrame(rows, columns=cols)
+    return table.assign(suppressed=table["estimate"].isna())  # the sat_wlb row is withheld
 
 
 def test_labels_come_from_the_catalogue():
@@ -59,6 +61,7 @@ def test_trend_table_one_column_per_wave_in_indicator_order():
         "indicator": ["wlb_fit_good", "wfc_score", "wlb_fit_good", "wfc_score"],
         "estimate": [0.453, 3.254, 0.5, NA],
         "kind": ["proportion", "mean", "proportion", "mean"],
+        "suppressed": [False, False, False, True],
     })
     out = section.trend_table(trend, IT)
     assert list(out.columns) == ["Indicatore", "w1", "w2"]
@@ -70,6 +73,10 @@ def test_trend_table_one_column_per_wave_in_indicator_order():
     fit = out[out["Indicatore"] == "Orario che si concilia bene"].iloc[0]
     assert (fit["w1"], fit["w2"]) == (f"45,3{NBSP}%", f"50,0{NBSP}%")
     assert section.trend_table(trend, EN).iloc[0]["w1"] == "3.25"
+    assert section.trend_table(trend, EN).iloc[0]["w2"] == "n/a"
+    # a level missing in a row not flagged is not withheld: it does not exist
+    unflagged = section.trend_table(trend.drop(columns="suppressed"), IT).iloc[0]
+    assert unflagged["w2"] == NOT_AVAILABLE
 
 
 def test_baseline_levels_table_value_and_interval():
@@ -79,8 +86,12 @@ def test_baseline_levels_table_value_and_interval():
     out = section.baseline_levels_table(levels, EN)
     assert list(out.columns) == ["Indicator", "Value", "95% interval"]
     assert out.iloc[0].tolist() == ["Work-to-family conflict (1-7)", "3.25", "3.10 – 3.40"]
+    # a bound missing (no interval, nothing withheld): the dash, no "n/a" in the cell
     assert out.iloc[1].tolist() == ["Flexible hours or smart working available", "61.0%",
-                                    "55.0% – n/a"]
+                                    NOT_AVAILABLE]
+    withheld = section.baseline_levels_table(
+        levels.assign(estimate=[3.254, NA], ci_low=[3.1, NA], suppressed=[False, True]), EN)
+    assert withheld.iloc[1].tolist()[1:] == ["n/a", "n/a"]
 
 
 def test_changes_table_panel_first_and_formatted_changes():
@@ -101,10 +112,14 @@ def test_changes_table_panel_first_and_formatted_changes():
     fit = out.iloc[3 + 1]
     assert fit["Variazione (IC 95 %)"] == "3,4 p.p. (1,0; 5,8)"  # percentage points
     assert fit["Valore p"] == "< 0,001"
-    # a withheld scope: no levels, no change, no test
+    # a withheld scope: levels, change and tests all read "n.d."
     withheld = out.iloc[2]
-    assert withheld["w1"] == "n.d." and withheld["Variazione (IC 95 %)"] == NOT_AVAILABLE
-    assert withheld["Valore p"] == withheld["Valore p corretto"] == NOT_AVAILABLE
+    assert withheld["w1"] == "n.d." and withheld["Variazione (IC 95 %)"] == "n.d."
+    assert withheld["Valore p"] == withheld["Valore p corretto"] == "n.d."
+    # the same row not flagged: nothing to show, not withheld
+    plain = section.changes_table(_changes().drop(columns="suppressed"), IT, before="w1",
+                                  after="w2").iloc[2]
+    assert plain["w1"] == plain["Variazione (IC 95 %)"] == plain["Valore p"] == NOT_AVAILABLE
 
 
 def test_first_changes_table_has_no_scope_column():
@@ -207,7 +222,8 @@ def _moves() -> pd.DataFrame:
         "estimate": [2.15, 2.4, 12.5, 11.75], "ci_low": [1.75, 1.9, NA, NA],
         "ci_high": [3.25, 2.9, NA, NA], "p_value": [0.0001, 0.00001, 0.2, NA],
         "p_adjusted": [0.0004, 0.00006, 0.2, NA],
-        "n_prev": [30, 30, 30, NA], "n_cur": [36, 30, 36, NA], "n": [66, 30, 66, NA]})
+        "n_prev": [30, 30, 30, NA], "n_cur": [36, 30, 36, NA], "n": [66, 30, 66, NA],
+        "suppressed": [False, False, False, True]})
 
 
 def test_company_changes_table_words_counts_and_intervals():
@@ -222,9 +238,11 @@ def test_company_changes_table_words_counts_and_intervals():
     assert first["Variazione (IC 95 %)"] == "2,2 (1,8; 3,3)"
     assert (first["Valore p"], first["Valore p corretto"]) == ("< 0,001", "< 0,001")
     withheld = out.iloc[3]  # blanked by disclosure control
-    assert withheld["Imprese (prima / dopo)"] == f"{NOT_AVAILABLE} / {NOT_AVAILABLE}"
-    assert withheld["w1"] == "n.d." and withheld["Valore p"] == NOT_AVAILABLE
-    assert out.iloc[2]["Variazione (IC 95 %)"] == "12,5 (n.d.; n.d.)"
+    assert withheld["Imprese (prima / dopo)"] == "n.d. / n.d."
+    assert withheld["w1"] == "n.d." and withheld["Valore p"] == "n.d."
+    # an estimate without an interval (nothing withheld): the estimate alone
+    assert out.iloc[2]["Variazione (IC 95 %)"] == "12,5"
+    assert out.iloc[3]["Variazione (IC 95 %)"] == "11,8"
 
 
 def test_companies_text_values_read_the_paired_rows():

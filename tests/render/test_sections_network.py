@@ -31,7 +31,8 @@ def demand() -> pd.DataFrame:
         for area, v in zip(["VERONA", "GARDA_BALDO", OUTSIDE, ALL], values, strict=True):
             rows.append({"measure": m, "area": area, "estimate": v, "ci_low": v * 0.8,
                          "ci_high": v * 1.2, "employees": 3000.0,
-                         "projected_network": v * 2, "network_employees": 6000.0})
+                         "projected_network": v * 2, "network_employees": 6000.0,
+                         "suppressed": bool(np.isnan(v))})
     return pd.DataFrame(rows)
 
 
@@ -42,9 +43,13 @@ def test_demand_table_most_needed_first_areas_in_order(demand):
     assert table.columns.tolist() == ["Servizio", "Verona città", "Garda e Baldo",
                                       "Tutta la rete"]
     assert table["Servizio"].tolist() == [DESK, NURSERY]  # most needed first
-    assert table.iloc[0].tolist() == [DESK, "900", DASH, "1.403"]
-    assert table.iloc[1, 1:].tolist() == ["120", DASH, "160"]
+    # Garda withheld: "n.d." (the footnote of the report's table says why)
+    assert table.iloc[0].tolist() == [DESK, "900", "n.d.", "1.403"]
+    assert table.iloc[1, 1:].tolist() == ["120", "n.d.", "160"]
+    # not flagged withheld, a missing estimate is not applicable: the em dash
+    assert shown.demand_table(demand.drop(columns="suppressed"), IT).iloc[1, 2] == DASH
     en = shown.demand_table(demand, EN)
+    assert en.iloc[0, 2] == "n/a"
     assert en.columns.tolist() == ["Service", "City of Verona", "Lake Garda and Monte Baldo",
                                    "Whole network"]
     assert en.iloc[0, -1] == "1,403"

@@ -15,6 +15,8 @@ from html import unescape
 from pathlib import Path
 
 import nbformat
+import numpy as np
+import pandas as pd
 import pytest
 from helpers.waves import write_wave
 
@@ -404,3 +406,25 @@ def test_methods_compares_standard_errors_with_and_without_fpc(tmp_path, site, s
     html = _read(_build(site, data, sections, run_info={**RUN_INFO, "parameters": {
         **RUN_INFO["parameters"], "min_cell": 13}})["methods"])
     assert 'id="fpc"' not in html
+
+
+def test_methods_marks_a_withheld_indicator_nd_with_the_footnote(tmp_path, site, sections,
+                                                                  calibration):
+    """An indicator with fewer answers than min_cell keeps its row, "n.d." in every cell,
+    and the table gets the footnote saying why; none when nothing is withheld."""
+    data = _wave(tmp_path, "demo-x")
+    workers = data.tables["worker_survey"]
+    few = pd.Series(np.nan, index=workers.index, dtype="float64")
+    few.iloc[:3] = [3.0, 4.0, 2.0]  # 3 answers < min_cell 7
+    data.tables["worker_survey"] = workers.assign(sat_wlb=few)
+    for lang, mark in (("it", "n.d."), ("en", "n/a")):
+        html = _read(_build(site / lang, data, [], lang=lang)["methods"])
+        table = html.split('<h3 id="fpc">')[1].split("</table>")[0]
+        rows = {unescape(label): cells for label, cells in re.findall(
+            r'<tr><th scope="row">([^<]*)</th>((?:<td class="num">[^<]*</td>)+)</tr>', table)}
+        cells = re.findall(r">([^<]*)</td>", rows[site_text("site.fpc.indicator.sat_wlb", lang)])
+        assert cells == [mark] * 6
+        after = html.split('<h3 id="fpc">')[1].split("</table>", 1)[1]
+        assert after.lstrip().startswith(f'<p class="table-note">{mark}: ')
+    plain = _wave(tmp_path / "plain", "demo-x")
+    assert 'class="table-note"' not in _read(_build(site / "plain", plain, [])["methods"])

@@ -81,7 +81,7 @@ def share_bars(table: pd.DataFrame, *, label: str, value: str = "share", xlabel:
     data[what] = [one(v) for v in shares]
     alt = describe("bars", lang, what=what, labels=labels, values=list(shares),
                    written=list(data[what]))
-    return finish(fig, kind="bars", data=data, alt=alt, source=source)
+    return finish(fig, kind="bars", data=data, alt=alt, source=source, min_cell=min_cell)
 
 
 def count_bars(table: pd.DataFrame, *, x: str, hue: str | None = None, value: str = "n",
@@ -149,4 +149,4 @@ def count_bars(table: pd.DataFrame, *, x: str, hue: str | None = None, value: st
                    labels=[names[c] if g is None else f"{names[c]}, {g}" for c, g in pairs],
                    values=[float(cell[p]) if pd.notna(cell[p]) else np.nan for p in pairs],
                    written=[counts(cell[p]) for p in pairs])
-    return finish(fig, kind="bars", data=data, alt=alt, source=source)
+    return finish(fig, kind="bars", data=data, alt=alt, source=source, min_cell=min_cell)

@@ -24,13 +24,14 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from pipeline.analyse.disclosure.cells import withheld_mask
 from pipeline.analyse.plots.theme import FONT_SIZE, MUTED, SOURCE_SIZE, SUPPRESSED
-from pipeline.i18n.formatting import Formatter
+from pipeline.i18n.formatting import NOT_AVAILABLE, Formatter
 from pipeline.i18n.text import text
 
 __all__ = ["ChartInfo", "chart_info", "describe", "finish", "interval_writer", "mark_suppressed",
            "nd", "source_line", "suppressed_handle", "suppressed_label", "top_legend",
-           "value_writer"]
+           "value_writer", "withheld_values"]
 
 #: Attribute of a :class:`~matplotlib.figure.Figure` that holds its :class:`ChartInfo`.
 ATTRIBUTE = "welfare_chart"
@@ -58,12 +59,16 @@ class ChartInfo:
         alternative text.
     source
         The source line drawn under the figure, or ``None``.
+    min_cell
+        The disclosure threshold the figure was drawn with (its legend of suppressed
+        values names it), or ``None``; the footnote of its data table names it too.
     """
 
     kind: str
     data: pd.DataFrame
     alt: str
     source: str | None = None
+    min_cell: int | None = None
 
 
 def chart_info(fig: object) -> ChartInfo | None:
@@ -75,6 +80,19 @@ def chart_info(fig: object) -> ChartInfo | None:
 def nd(lang: str) -> str:
     """How a suppressed value is written: ``n.d.`` / ``n/a``."""
     return text("chart.nd", lang)
+
+
+def withheld_values(table: pd.DataFrame, column: str) -> np.ndarray:
+    """Which values of ``column`` a figure draws as withheld (``n.d.``, hatched).
+
+    With a ``suppressed`` column (a published table), the missing values of the rows it
+    flags (:func:`pipeline.analyse.disclosure.withheld_mask`); a missing value in a row not
+    flagged is not applicable (nothing drawn, ``—`` in the data table). Without one, every
+    missing value: a figure's table comes from a published one, whose gaps are withheld.
+    """
+    if "suppressed" in table.columns:
+        return withheld_mask(table)[column].to_numpy(dtype=bool)
+    return table[column].isna().to_numpy(dtype=bool)
 
 
 def suppressed_label(lang: str, min_cell: int | None = None) -> str:
@@ -108,13 +126,19 @@ def value_writer(lang: str, percent: bool, decimals: int | None = None):
 
 
 def interval_writer(lang: str, percent: bool, decimals: int | None = None):
-    """A function writing a 95 % interval ``low - high`` (missing: ``n.d.``)."""
-    one = value_writer(lang, percent, decimals)
-    missing = nd(lang)
+    """A function writing a 95 % interval ``low - high`` of an estimate.
 
-    def write(low: object, high: object) -> str:
+    ``write(low, high, withheld=False)``: ``n.d.`` when the estimate is withheld; the em
+    dash when a bound is missing but the estimate is shown (no interval exists, e.g. a
+    share of 0 or 100 % with no spread: not applicable, not withheld).
+    """
+    one = value_writer(lang, percent, decimals)
+
+    def write(low: object, high: object, withheld: bool = False) -> str:
+        if withheld:
+            return nd(lang)
         if pd.isna(low) or pd.isna(high):
-            return missing
+            return NOT_AVAILABLE
         return f"{one(low)} \u2013 {one(high)}"
 
     return write
@@ -198,7 +222,8 @@ def source_line(fig: Figure, source: str) -> None:
 
 
 def finish(fig: Figure, *, kind: str, data: pd.DataFrame, alt: str,
-           source: str | None = None, layout: bool = True) -> Figure:
+           source: str | None = None, layout: bool = True,
+           min_cell: int | None = None) -> Figure:
     """Lay ``fig`` out, draw its source line, attach its :class:`ChartInfo`.
 
     Parameters
@@ -210,6 +235,8 @@ def finish(fig: Figure, *, kind: str, data: pd.DataFrame, alt: str,
         draws none.
     layout
         Call ``tight_layout`` first (``False`` when the function placed its axes itself).
+    min_cell
+        The disclosure threshold the figure was drawn with (see :class:`ChartInfo`).
     """
     if layout:
         # the legends above the plots are left out of the layout, so that a legend wider
@@ -225,7 +252,7 @@ def finish(fig: Figure, *, kind: str, data: pd.DataFrame, alt: str,
     if source:
         source_line(fig, source)
     setattr(fig, ATTRIBUTE, ChartInfo(kind=kind, data=data.reset_index(drop=True), alt=alt,
-                                      source=source))
+                                      source=source, min_cell=min_cell))
     return fig
 
 

@@ -24,8 +24,10 @@ from pipeline.analyse.plots.chart import (
     suppressed_handle,
     top_legend,
     value_writer,
+    withheld_values,
 )
 from pipeline.analyse.plots.theme import FONT_SIZE, LABEL_SIZE, MAX_HEIGHT, MUTED, PALETTE, WIDTH
+from pipeline.i18n.formatting import NOT_AVAILABLE
 from pipeline.i18n.text import text
 
 __all__ = ["diverging_likert", "dot_ci", "figure_height", "row_height"]
@@ -61,6 +63,7 @@ def _dot_data(table: pd.DataFrame, label: str, hue: str | None, groups: list,
     row's name and value for the description."""
     one = value_writer(lang, percent, decimals)
     span = interval_writer(lang, percent, decimals)
+    withheld = withheld_values(table, "estimate")
     rows, named, values = [], [], []
     for lab in dict.fromkeys(table[label]):
         for g in groups:
@@ -70,11 +73,14 @@ def _dot_data(table: pd.DataFrame, label: str, hue: str | None, groups: list,
             if not match.any():
                 continue
             r = table[match].iloc[0]
+            hidden = bool(withheld[np.flatnonzero(match.to_numpy())[0]])
             row = {headers[0]: str(lab)}
             if g is not None:
                 row[headers[1]] = str(names.get(g, g))
-            row[headers[2]] = one(r["estimate"])
-            row[text("chart.col.interval", lang)] = span(r["ci_low"], r["ci_high"])
+            row[headers[2]] = (nd(lang) if hidden else NOT_AVAILABLE if pd.isna(r["estimate"])
+                               else one(r["estimate"]))
+            row[text("chart.col.interval", lang)] = span(r["ci_low"], r["ci_high"],
+                                                         withheld=hidden)
             rows.append(row)
             named.append(str(lab) if g is None else f"{lab}, {names.get(g, g)}")
             values.append(float(r["estimate"]) if pd.notna(r["estimate"]) else np.nan)
@@ -106,8 +112,10 @@ def dot_ci(
     ----------
     table
         ``label``, ``estimate``, ``ci_low``, ``ci_high`` (and ``hue``); rows appear in
-        table order, top to bottom. A suppressed row (estimate NA) is written ``n.d.`` at
-        its place, never left out silently.
+        table order, top to bottom. A withheld row (:func:`~.chart.withheld_values`: the
+        estimate NA in a row flagged ``suppressed``, or any NA estimate of a table without
+        the flag) is written ``n.d.`` at its place, never left out silently; a missing
+        interval of a shown estimate reads ``—`` in the data table.
     hue, hue_order, hue_labels
         Groups drawn side by side at each row, the first on top, in ``hue_order``.
     percent
@@ -144,7 +152,7 @@ def dot_ci(
         y = part[label].map(ypos).to_numpy(dtype=float) + off
         est, lo, hi = _interval(part)
         ok = np.isfinite(est)
-        missing += list(y[~ok])
+        missing += list(y[withheld_values(part, "estimate")])
         ax.errorbar(est[ok], y[ok], xerr=[lo[ok], hi[ok]], fmt="o", color=color, ecolor=color,
                     capsize=2, markersize=6, linewidth=1.4,
                     label=None if g is None else names.get(g, g))
@@ -173,7 +181,7 @@ def dot_ci(
                                     decimals)
     alt = describe("dots", lang, what=xlabel, labels=named, values=values,
                    written=list(data[headers[2]]))
-    return finish(fig, kind="dots", data=data, alt=alt, source=source)
+    return finish(fig, kind="dots", data=data, alt=alt, source=source, min_cell=min_cell)
 
 
 def diverging_likert(
@@ -235,5 +243,6 @@ def diverging_likert(
     what = " + ".join(category_labels[c] for c in high)
     alt = describe("diverging", lang, what=what, labels=items, values=list(top_share),
                    written=[one(v) for v in top_share])
-    return finish(fig, kind="diverging", data=data, alt=alt, source=source)
+    return finish(fig, kind="diverging", data=data, alt=alt, source=source,
+                  min_cell=min_cell)
 

@@ -18,7 +18,7 @@ from matplotlib.ticker import MaxNLocator
 from pipeline.analyse.plots.axes import format_axis, wrap_all
 from pipeline.analyse.plots.chart import describe, finish, nd, top_legend
 from pipeline.analyse.plots.theme import FONT_SIZE, PALETTE, SUPPRESSED, WIDTH
-from pipeline.i18n.formatting import Formatter
+from pipeline.i18n.formatting import NOT_AVAILABLE, Formatter
 from pipeline.i18n.text import text
 
 __all__ = ["VIABILITY_COLORS", "activity_chart", "viability_grid"]
@@ -61,7 +61,7 @@ def viability_grid(
 
     ``decimal`` is ignored (kept for old callers): numbers are written in ``lang``. The
     data table has one row per service, one column per area, each cell "users (status)",
-    or ``n.d.`` when withheld.
+    ``n.d.`` when withheld, ``—`` for a service and area not in ``table``.
     """
     del decimal
     rows = list(row_order or dict.fromkeys(table[row]))
@@ -78,8 +78,8 @@ def viability_grid(
     written: dict[str, list[str]] = {cnames[c]: [] for c in cols}
     for i, r in enumerate(rows):
         for j, c in enumerate(cols):
-            if (r, c) not in cell.index:
-                written[cnames[c]].append("")
+            if (r, c) not in cell.index:  # no such service in that area: not applicable
+                written[cnames[c]].append(NOT_AVAILABLE)
                 continue
             rec = cell.loc[(r, c)]
             st, v = rec[status], rec[value]
@@ -168,8 +168,9 @@ def activity_chart(
         ax2.grid(False)
         ax2.spines["right"].set_visible(True)
         handles.append(line)
+        # before the first member joined there are none to count: not applicable
         data[members_label or text("chart.col.value", lang)] = [
-            nd(lang) if pd.isna(v) else fmt.number(v, 0) for v in m]
+            NOT_AVAILABLE if pd.isna(v) else fmt.number(v, 0) for v in m]
     top_legend(ax, handles, ncol=2)
     totals = wide.sum(axis=1)
     alt = describe("activity", lang, what=ylabel, labels=quarters, values=list(totals),

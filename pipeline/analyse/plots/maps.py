@@ -183,7 +183,8 @@ def choropleth(
     names
         ``{code: name}`` of every municipality, for the data table (codes otherwise).
     min_cell
-        The disclosure threshold: the legend says suppressed means 1 to ``min_cell - 1``.
+        The disclosure threshold: the legend says a hatched municipality is withheld (fewer
+        than ``min_cell`` companies, or withheld so that another cannot be recovered).
     lang, source
         Language of the legend and data table; the source line.
     """
@@ -219,7 +220,7 @@ def choropleth(
     ax.set_aspect(1 / math.cos(math.radians(45.4)))
     ax.set_axis_off()
     ax.set_title(title)
-    hidden_words = (text("chart.map.suppressed", lang, max_hidden=min_cell - 1)
+    hidden_words = (text("chart.map.suppressed", lang, min_cell=min_cell)
                     if min_cell and min_cell > 1 else suppressed_label(lang))
     handles = [Patch(facecolor=c, edgecolor="#9a9a9a", label=lab)
                for c, lab in zip(colors, class_labels(breaks, lang), strict=False)]
@@ -237,4 +238,4 @@ def choropleth(
     alt = describe("map", lang, what=what, labels=labels, values=list(shown.astype(float)),
                    written=written)
     line = f"{source} {credit}" if source else credit
-    return finish(fig, kind="map", data=data, alt=alt, source=line)
+    return finish(fig, kind="map", data=data, alt=alt, source=line, min_cell=min_cell)

@@ -95,7 +95,8 @@ def status_bars(
     total = wide.sum(axis=1, min_count=1)
     alt = describe("stacked", lang, what=" + ".join(names.values()), labels=items,
                    values=list(total), written=[one(v) for v in total])
-    return finish(fig, kind="stacked", data=data, alt=alt, source=source)
+    return finish(fig, kind="stacked", data=data, alt=alt, source=source,
+                  min_cell=min_cell)
 
 
 def reversed_rows(table: pd.DataFrame) -> pd.DataFrame:
@@ -142,7 +143,8 @@ def effect_dots(
     pad = 0.08 * (hi - lo if hi > lo else 1.0)
     ax.set_xlim(lo - pad, hi + pad)
     info = chart_info(fig)
-    return finish(fig, kind=info.kind, data=info.data, alt=info.alt, source=source)
+    return finish(fig, kind=info.kind, data=info.data, alt=info.alt, source=source,
+                  min_cell=min_cell)
 
 
 def gap_chart(
@@ -219,4 +221,4 @@ def gap_chart(
             for hot in table[highlight].astype(bool)]
     alt = describe("gap", lang, what=need_label, labels=items, values=list(a),
                    written=[one(v) for v in a])
-    return finish(fig, kind="gap", data=data, alt=alt, source=source)
+    return finish(fig, kind="gap", data=data, alt=alt, source=source, min_cell=min_cell)

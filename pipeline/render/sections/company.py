@@ -35,6 +35,7 @@ from pipeline.i18n.formatting import Formatter
 from pipeline.i18n.labels import in_sentence, listed
 from pipeline.i18n.text import text
 from pipeline.render.escape import markdown_escape
+from pipeline.render.sections.marks import written
 
 __all__ = [
     "ADOPTION_STATUSES",
@@ -320,8 +321,10 @@ def uncovered_table(uncovered: pd.DataFrame, statuses: Mapping[str, str],
                     fmt: Formatter) -> pd.DataFrame:
     """The uncovered needs (:func:`~pipeline.analyse.analysis.company_actions.uncovered_needs`
     with ``label``): ``Measure``, the employees' share who rate it important, its 95 %
-    interval, the share at the other companies (blank when withheld), the measure's status
-    in the company (``statuses``: :func:`status_labels`; no answer when missing)."""
+    interval, the share at the other companies (``n.d.`` when withheld:
+    :func:`~pipeline.analyse.analysis.company_actions.uncovered_needs` leaves it missing only
+    then), the measure's status in the company (``statuses``: :func:`status_labels`; no
+    answer when missing)."""
     lang = fmt.lang
     return pd.DataFrame({
         _col("measure", fmt): uncovered["label"],
@@ -329,8 +332,8 @@ def uncovered_table(uncovered: pd.DataFrame, statuses: Mapping[str, str],
         _col("interval", fmt): [
             text("company.interval", lang, low=fmt.percent(lo, 0), high=fmt.percent(hi, 0))
             for lo, hi in zip(uncovered["ci_low"], uncovered["ci_high"], strict=True)],
-        _col("others_share", fmt): uncovered["others"].map(
-            lambda s: fmt.percent(s, 0) if pd.notna(s) else ""),
+        _col("others_share", fmt): written(uncovered["others"], lambda s: fmt.percent(s, 0),
+                                           uncovered["others"].isna(), lang),
         _col("status", fmt): _statuses(uncovered["status"], statuses, fmt),
     })
 

@@ -31,6 +31,7 @@ from pipeline.codebook.legal import FRINGE_BENEFIT_RULE
 from pipeline.i18n.formatting import Formatter
 from pipeline.i18n.labels import in_sentence
 from pipeline.i18n.text import text
+from pipeline.render.sections.marks import spanned, withheld, written
 
 __all__ = [
     "area_rows",
@@ -210,27 +211,36 @@ def components_table(components: pd.DataFrame, fmt: Formatter) -> pd.DataFrame:
     Parameters
     ----------
     components
-        :func:`~pipeline.analyse.analysis.measures_maturity.maturity_components`.
+        :func:`~pipeline.analyse.analysis.measures_maturity.maturity_components` as
+        published.
 
     Returns
     -------
     pandas.DataFrame
         Columns *component*, *maximum points*, *mean points* (one decimal) and the *95 %
         interval* (``low – high``), named in the report's language; rows in the order of
-        ``components``.
+        ``components``. A withheld mean (and its interval) reads ``n.d.``, an interval that
+        does not exist ``—`` (:mod:`.marks`).
     """
     lang = fmt.lang
+    hidden = withheld(components, "estimate")
     table = components.assign(
         component=[text(f"measures.component.{c}", lang) for c in components["component"]],
         max_points=[fmt.number(v, 0) for v in components["max_points"]],
-        estimate=[fmt.number(v) for v in components["estimate"]],
-        interval=[f"{fmt.number(lo)} – {fmt.number(hi)}" for lo, hi in
-                  zip(components["ci_low"], components["ci_high"], strict=True)])
+        estimate=written(components["estimate"], fmt.number, hidden, lang),
+        interval=written(_bounds(components), lambda b: f"{fmt.number(b[0])} – {fmt.number(b[1])}",
+                         hidden, lang))
     return table[["component", "max_points", "estimate", "interval"]].rename(columns={
         "component": text("measures.col.component", lang),
         "max_points": text("measures.col.max_points", lang),
         "estimate": text("measures.col.mean_points", lang),
         "interval": text("measures.col.interval", lang)})
+
+
+def _bounds(rows: pd.DataFrame) -> list[tuple[float, float] | float]:
+    """Each row's ``(ci_low, ci_high)``, or NaN when a bound is missing (no interval)."""
+    return [(lo, hi) if pd.notna(lo) and pd.notna(hi) else float("nan")
+            for lo, hi in zip(rows["ci_low"], rows["ci_high"], strict=True)]
 
 
 # --------------------------------------------------------------------------------------
@@ -253,12 +263,12 @@ def difference_rows(comparisons: pd.DataFrame, lang: str, *,
     return rows.assign(label=rows["measure"].map(_measure_labels(lang, codebook)))
 
 
-def _p_cells(rows: pd.DataFrame, column: str, fmt: Formatter) -> list[str]:
-    """A p-value column: the value, "no test" where an estimate has no valid test, the
-    em dash where the comparison is withheld."""
+def _p_cells(rows: pd.DataFrame, column: str, hidden: pd.Series, fmt: Formatter) -> list[str]:
+    """A p-value column: the value, "no test" where an estimate has no valid test,
+    ``n.d.`` where the comparison is withheld."""
     no_test = text("measures.no_test", fmt.lang)
-    return [no_test if not ok and pd.notna(e) else fmt.p_value(p) for p, ok, e in
-            zip(rows[column], rows["test_valid"], rows["estimate"], strict=True)]
+    return written(zip(rows["estimate"], rows["test_valid"], rows[column], strict=True),
+                   lambda c: fmt.p_value(c[2]) if c[1] else no_test, hidden, fmt.lang)
 
 
 def outcome_table(comparisons: pd.DataFrame, outcome: str, fmt: Formatter, *,
@@ -278,22 +288,26 @@ def outcome_table(comparisons: pd.DataFrame, outcome: str, fmt: Formatter, *,
     pandas.DataFrame
         One row per measure, in table order: *measure*, *adjusted difference (95 % CI)*
         (two decimals), *standardised effect*, *p (Holm)*, *p (Benjamini-Hochberg)*,
-        *companies with* and *without* the measure. A withheld comparison shows the em
-        dash; a comparison without a valid test shows "no test" as its p-values.
+        *companies with* and *without* the measure. A withheld comparison (its row flagged
+        ``suppressed``) reads ``n.d.`` in every value (:mod:`.marks`); a comparison without
+        a valid test shows "no test" as its p-values; a value that does not exist ``—``.
     """
     lang = fmt.lang
     rows = comparisons[comparisons["outcome"] == outcome]
+    hidden = withheld(rows, "estimate")
     return pd.DataFrame({
         text("measures.col.measure", lang): rows["measure"].map(_measure_labels(lang, codebook)),
-        text("measures.col.difference", lang): [
-            fmt.interval(e, lo, hi, 2) for e, lo, hi in
-            zip(rows["estimate"], rows["ci_low"], rows["ci_high"], strict=True)],
-        text("measures.col.effect", lang): [fmt.cell(v, 2) for v in rows["effect_size"]],
-        text("measures.col.p_holm", lang): _p_cells(rows, "p_holm", fmt),
-        text("measures.col.p_bh", lang): _p_cells(rows, "p_bh", fmt),
-        text("measures.col.companies_with", lang): [fmt.count(v) for v in rows["companies_with"]],
-        text("measures.col.companies_without", lang): [
-            fmt.count(v) for v in rows["companies_without"]],
+        text("measures.col.difference", lang): written(
+            zip(rows["estimate"], rows["ci_low"], rows["ci_high"], strict=True),
+            spanned(lambda *r: fmt.interval(*r, 2), lambda r: fmt.number(r[0], 2)), hidden, lang),
+        text("measures.col.effect", lang): written(rows["effect_size"], lambda v: fmt.cell(v, 2),
+                                                   hidden, lang),
+        text("measures.col.p_holm", lang): _p_cells(rows, "p_holm", hidden, fmt),
+        text("measures.col.p_bh", lang): _p_cells(rows, "p_bh", hidden, fmt),
+        text("measures.col.companies_with", lang): written(
+            rows["companies_with"], fmt.count, withheld(rows, "companies_with"), lang),
+        text("measures.col.companies_without", lang): written(
+            rows["companies_without"], fmt.count, withheld(rows, "companies_without"), lang),
     })
 
 

@@ -9,9 +9,10 @@ of the two waves compared, which name the columns of their levels. Each returns 
 notebook shows:
 
 * a table: columns named in words (``monitoring.col.*`` of the text catalogue, or a wave's
-  label), every cell a formatted string, rows in reading order; a withheld or missing
-  value reads ``—`` (or ``n.d.`` / ``n/a`` for a level); shares read as percentages,
-  means with two decimals, p-values raw and Holm-adjusted (``—``: no valid test);
+  label), every cell a formatted string, rows in reading order; a withheld value (its
+  row flagged ``suppressed``) reads ``n.d.`` / ``n/a``, a value that does not exist ``—``
+  (:mod:`pipeline.render.sections.marks`); shares read as percentages, means with two
+  decimals, p-values raw and Holm-adjusted (``—``: no valid test);
 * the rows of a figure: the tidy rows with a column ``label`` in words;
 * the values of a sentence: ``{placeholder: formatted value}`` for
   :func:`pipeline.i18n.text.say`; counts are whole numbers.
@@ -41,6 +42,7 @@ from pipeline.analyse.analysis.monitoring import (
 )
 from pipeline.i18n.formatting import Formatter
 from pipeline.i18n.text import text
+from pipeline.render.sections.marks import NOT_AVAILABLE, spanned, withheld, written
 
 __all__ = [
     "SCOPES",
@@ -93,15 +95,24 @@ def _labelled(rows: pd.DataFrame, column: str, labels: Mapping[str, str]) -> pd.
     return rows.assign(label=rows[column].map(labels))
 
 
-def _level_cells(values: pd.Series, kinds: pd.Series, fmt: Formatter) -> list[str]:
-    """Levels of indicators of mixed kinds: percentages for shares, numbers for means."""
-    return [fmt.value(v, k) for v, k in zip(values, kinds, strict=True)]
+def _level_cells(rows: pd.DataFrame, column: str, fmt: Formatter) -> list[str]:
+    """Levels of indicators of mixed kinds (``rows["kind"]``): percentages for shares,
+    numbers for means; ``n.d.`` where withheld, ``—`` where there is none (:mod:`.marks`)."""
+    return written(zip(rows[column], rows["kind"], strict=True), lambda c: fmt.value(*c),
+                   _withheld(rows, column), fmt.lang)
+
+
+def _withheld(rows: pd.DataFrame, column: str) -> list[bool]:
+    """Which rows withhold ``column`` (:func:`.marks.withheld`), one flag per row."""
+    return withheld(rows, column).tolist()
 
 
 def _p_values(rows: pd.DataFrame, fmt: Formatter) -> dict[str, list[str]]:
-    """The raw and the Holm-adjusted p-value columns."""
-    return {_col("p", fmt): [fmt.p_value(p) for p in rows["p_value"]],
-            _col("p_adjusted", fmt): [fmt.p_value(p) for p in rows["p_adjusted"]]}
+    """The raw and the Holm-adjusted p-value columns (``n.d.`` where withheld, ``—`` where
+    no test was run)."""
+    return {_col(name, fmt): written(rows[column], fmt.p_value, _withheld(rows, column),
+                                     fmt.lang)
+            for name, column in (("p", "p_value"), ("p_adjusted", "p_adjusted"))}
 
 
 def _counts(counts: Mapping[str, float], fmt: Formatter) -> dict[str, str]:
@@ -118,7 +129,7 @@ def trend_table(trend: pd.DataFrame, fmt: Formatter) -> pd.DataFrame:
     then one column per wave (named by the wave, oldest first), rows in the order of
     :data:`~pipeline.analyse.analysis.monitoring_panel.INDICATORS`."""
     order = list(trend["wave"].drop_duplicates())
-    wide = trend.assign(value=_level_cells(trend["estimate"], trend["kind"], fmt)).pivot(
+    wide = trend.assign(value=_level_cells(trend, "estimate", fmt)).pivot(
         index="indicator", columns="wave", values="value").reindex(list(INDICATORS))
     return pd.DataFrame({_col("indicator", fmt): wide.index.map(indicator_labels(fmt.lang)),
                          **{w: wide[w].to_numpy() for w in order}})
@@ -128,13 +139,14 @@ def baseline_levels_table(levels: pd.DataFrame, fmt: Formatter) -> pd.DataFrame:
     """The worker indicators of a baseline wave
     (:func:`~pipeline.analyse.analysis.monitoring_levels.indicator_levels` of the one wave,
     scope ``all``): ``Indicator, Value, 95 % interval`` (``low – high``), in its order."""
-    kinds = levels["kind"]
     return pd.DataFrame({
         **_indicator_column(levels, fmt),
-        _col("value", fmt): _level_cells(levels["estimate"], kinds, fmt),
-        _col("interval", fmt): [f"{lo} – {hi}" for lo, hi in zip(
-            _level_cells(levels["ci_low"], kinds, fmt), _level_cells(levels["ci_high"], kinds, fmt),
-            strict=True)],
+        _col("value", fmt): _level_cells(levels, "estimate", fmt),
+        _col("interval", fmt): written(
+            zip(levels["ci_low"], levels["ci_high"], levels["kind"], strict=True),
+            lambda c: NOT_AVAILABLE if pd.isna(c[0]) or pd.isna(c[1])
+            else f"{fmt.value(c[0], c[2])} – {fmt.value(c[1], c[2])}",
+            _withheld(levels, "estimate"), fmt.lang),
     })
 
 
@@ -150,12 +162,13 @@ def level_rows(levels: pd.DataFrame, kind: str, fmt: Formatter) -> pd.DataFrame:
 def _change_columns(rows: pd.DataFrame, fmt: Formatter, before: str,
                     after: str) -> dict[str, list[str]]:
     """Both levels, the change with its interval and the p-values of changes."""
-    kinds = rows["kind"]
     return {
-        before: _level_cells(rows["estimate_prev"], kinds, fmt),
-        after: _level_cells(rows["estimate_cur"], kinds, fmt),
-        _col("change", fmt): [fmt.change_interval(e, lo, hi, k) for e, lo, hi, k in zip(
-            rows["estimate"], rows["ci_low"], rows["ci_high"], kinds, strict=True)],
+        before: _level_cells(rows, "estimate_prev", fmt),
+        after: _level_cells(rows, "estimate_cur", fmt),
+        _col("change", fmt): written(
+            zip(rows["estimate"], rows["ci_low"], rows["ci_high"], rows["kind"], strict=True),
+            spanned(fmt.change_interval, lambda c: fmt.change(c[0], c[3])),
+            _withheld(rows, "estimate"), fmt.lang),
         **_p_values(rows, fmt),
     }
 
@@ -341,18 +354,25 @@ def company_changes_table(moves: pd.DataFrame, fmt: Formatter, *, before: str,
     ``Indicator, Comparison`` (in words), ``Companies (before / after)``, ``before``,
     ``after`` (means per company, one decimal), ``Change (95 % CI)`` (one decimal),
     ``p-value``, ``Adjusted p-value (Holm)``; rows in the table's order. A withheld count
-    or value reads ``—``.
+    or value reads ``n.d.``, one that does not exist ``—`` (:mod:`.marks`).
     """
+    lang = fmt.lang
+
+    def count(column: str) -> list[str]:
+        return written(moves[column], fmt.count, _withheld(moves, column), lang)
+
     return pd.DataFrame({
         **_indicator_column(moves, fmt),
-        _col("comparison", fmt): [text(f"monitoring.comparison.{c}", fmt.lang)
+        _col("comparison", fmt): [text(f"monitoring.comparison.{c}", lang)
                                   for c in moves["comparison"]],
-        _col("companies", fmt): [f"{fmt.count(a)} / {fmt.count(b)}"
-                                 for a, b in zip(moves["n_prev"], moves["n_cur"], strict=True)],
-        before: [fmt.number(v) for v in moves["mean_prev"]],
-        after: [fmt.number(v) for v in moves["mean_cur"]],
-        _col("change", fmt): [fmt.interval(e, lo, hi, 1) for e, lo, hi in zip(
-            moves["estimate"], moves["ci_low"], moves["ci_high"], strict=True)],
+        _col("companies", fmt): [f"{a} / {b}" for a, b in zip(count("n_prev"), count("n_cur"),
+                                                             strict=True)],
+        before: written(moves["mean_prev"], fmt.number, _withheld(moves, "mean_prev"), lang),
+        after: written(moves["mean_cur"], fmt.number, _withheld(moves, "mean_cur"), lang),
+        _col("change", fmt): written(
+            zip(moves["estimate"], moves["ci_low"], moves["ci_high"], strict=True),
+            spanned(lambda *c: fmt.interval(*c, 1), lambda c: fmt.number(c[0], 1)),
+            _withheld(moves, "estimate"), lang),
         **_p_values(moves, fmt),
     })
 

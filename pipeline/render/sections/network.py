@@ -35,6 +35,7 @@ from pipeline.codebook import Codebook, load_codebook
 from pipeline.i18n.formatting import Formatter
 from pipeline.i18n.labels import in_sentence, named
 from pipeline.i18n.text import text
+from pipeline.render.sections.marks import withheld, written
 
 __all__ = [
     "activity_labels",
@@ -146,10 +147,12 @@ def demand_table(demand: pd.DataFrame, fmt: Formatter, *,
     (:func:`~pipeline.analyse.analysis.network_demand.province_demand`): the *service*, then
     one column per shown area and the whole network
     (:func:`~pipeline.analyse.analysis.network_demand.shown_areas`), estimates as whole
-    numbers, the em dash where withheld.
+    numbers, ``n.d.`` where withheld, the em dash where there is no estimate
+    (:mod:`.marks`).
     """
     lang = fmt.lang
-    wide = demand.assign(value=[fmt.cell(v, 0) for v in demand["estimate"]])
+    wide = demand.assign(value=written(demand["estimate"], lambda v: fmt.number(v, 0),
+                                       withheld(demand, "estimate"), lang))
     wide = wide.pivot(index="measure", columns="area", values="value").reindex(
         index=province_demand(demand)["measure"], columns=shown_areas(demand))
     wide.index = wide.index.map(service_labels(lang, codebook=codebook))

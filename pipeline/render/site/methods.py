@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from pipeline.i18n.formatting import Formatter
 from pipeline.i18n.text import has_text, text
+from pipeline.render.sections.marks import nd, withheld, withheld_note, written
 from pipeline.render.site.common import prose, render_page, site_text
 from pipeline.render.site.comparisons import comparisons_size, comparisons_values
 from pipeline.wave import WaveData
@@ -25,7 +26,7 @@ __all__ = ["FPC_TABLE_COLUMNS", "METHODS_BLOCKS", "methods_page"]
 
 #: The page's sections, in order (``site.methods.<block>`` and its ``.title``).
 METHODS_BLOCKS = ("design", "weights", "estimation", "comparisons", "sensitivity",
-                  "definitions", "suppression")
+                  "definitions", "suppression", "open_data")
 
 #: Value columns of the methods page's fpc table, after the indicator (site.fpc.col.*).
 FPC_TABLE_COLUMNS = ("estimate", "se", "se_nofpc", "deff", "icc", "n")
@@ -62,7 +63,9 @@ def _design_facts(data: WaveData) -> dict[str, int] | None:
 def _fpc_rows(data: WaveData, min_cell: int, lang: str) -> list[tuple[str, list[str]]]:
     """The methods appendix's table of the headline indicators with and without the fpc:
     ``(indicator label, [estimate, se, se without fpc, deff, icc, respondents])`` for each
-    indicator with at least ``min_cell`` respondents."""
+    headline indicator; one with fewer than ``min_cell`` respondents reads ``n.d.`` in its
+    cells (:mod:`pipeline.render.sections.marks`), and when every one does there is no
+    table (``[]``)."""
     workers = data.tables.get("worker_survey")
     companies = data.tables.get("companies")
     if workers is None or companies is None or not len(workers):
@@ -80,16 +83,24 @@ def _fpc_rows(data: WaveData, min_cell: int, lang: str) -> list[tuple[str, list[
             return text("format.points", lang, value=fmt.number(100 * value, 2))
         return fmt.number(value, 3)
 
-    rows = []
-    for r in table[~table["suppressed"]].itertuples():
-        estimate = (fmt.percent(r.estimate, 1) if r.kind == "proportion"
-                    else fmt.number(r.estimate, 2))
-        rows.append((site_text(f"site.fpc.indicator.{r.indicator}", lang)
-                     if has_text(f"site.fpc.indicator.{r.indicator}") else str(r.indicator),
-                     [estimate, se(r.se, r.kind), se(r.se_nofpc, r.kind),
-                      fmt.number(r.deff, 2), fmt.number(r.icc, 2),
-                      fmt.number(r.n, 0)]))
-    return rows
+    def column(name: str, write: Any) -> list[str]:
+        """One column as the table writes it: ``n.d.`` where withheld (:mod:`~pipeline.
+        render.sections.marks`), ``—`` where there is no value."""
+        return written(zip(table[name], table["kind"], strict=True), write,
+                       withheld(table, name), lang)
+
+    if table["suppressed"].all():
+        return []
+    columns = [
+        column("estimate", lambda c: fmt.percent(c[0], 1) if c[1] == "proportion"
+               else fmt.number(c[0], 2)),
+        column("se", lambda c: se(*c)), column("se_nofpc", lambda c: se(*c)),
+        column("deff", lambda c: fmt.number(c[0], 2)),
+        column("icc", lambda c: fmt.number(c[0], 2)),
+        column("n", lambda c: fmt.number(c[0], 0))]
+    return [(site_text(f"site.fpc.indicator.{i}", lang)
+             if has_text(f"site.fpc.indicator.{i}") else str(i), list(cells))
+            for i, *cells in zip(table["indicator"], *columns, strict=True)]
 
 
 def _fpc_table(data: WaveData, facts: dict[str, int] | None, values: dict[str, str],
@@ -106,7 +117,9 @@ def _fpc_table(data: WaveData, facts: dict[str, int] | None, values: dict[str, s
             n_half=fmt.number((facts or {}).get("half", 0), 0),
             n_companies=fmt.number((facts or {}).get("strata", 0), 0))),
         indicator=site_text("site.fpc.col.indicator", lang),
-        columns=[site_text(f"site.fpc.col.{c}", lang) for c in FPC_TABLE_COLUMNS])
+        columns=[site_text(f"site.fpc.col.{c}", lang) for c in FPC_TABLE_COLUMNS],
+        note=withheld_note(lang, min_cell) if any(nd(lang) in cells for _, cells in fpc["rows"])
+        else "")
     return fpc
 
 

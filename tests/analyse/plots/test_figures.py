@@ -148,7 +148,7 @@ def test_a_suppressed_dot_is_written_nd_never_left_out():
     info = chart_info(fig)
     plt.close(fig)
     assert "n.d." in texts
-    assert legend == ["n.d.: meno di 5 risposte, dato non pubblicato"]
+    assert legend == ["n.d.: dato non diffuso (meno di 5 risposte, o per proteggerne un altro)"]
     assert list(info.data.iloc[1]) == ["Banca ore", "n.d.", "n.d."]
     assert "1 valore non pubblicato" in info.alt
 
@@ -225,3 +225,33 @@ def test_the_thresholds_the_caption_names_are_drawn_above_the_grid_and_in_the_le
     assert all(ln.get_zorder() > ax.xaxis.get_gridlines()[0].get_zorder() for ln in dashed)
     assert {"Soglia del bisogno", "Soglia della diffusione"} <= set(legend)
     assert bold == ["A"]
+
+
+def test_a_shown_estimate_without_interval_reads_a_dash_not_nd():
+    """100 % of the companies: an estimate with no interval is not withheld."""
+    table = _dots().assign(ci_low=[np.nan, np.nan, 0.1], ci_high=[np.nan, np.nan, 0.3])
+    fig = dot_ci(table, label="label", min_cell=5)
+    info = chart_info(fig)
+    plt.close(fig)
+    assert list(info.data.iloc[0]) == ["Nido aziendale", "62,0\u00a0%", "\u2014"]
+    assert list(info.data.iloc[1]) == ["Banca ore", "n.d.", "n.d."]
+    assert info.min_cell == 5
+
+
+def test_with_a_suppressed_flag_only_flagged_rows_are_drawn_nd():
+    table = _dots(suppressed=[False, False, False]).assign(estimate=[0.62, np.nan, 0.2])
+    fig = dot_ci(table, label="label", min_cell=5)
+    texts, info = _texts(fig), chart_info(fig)
+    plt.close(fig)
+    assert "n.d." not in texts and fig.axes[0].get_legend() is None
+    assert list(info.data.iloc[1]) == ["Banca ore", "\u2014", "\u2014"]
+    flagged = dot_ci(_dots(suppressed=[False, True, False]), label="label", min_cell=5)
+    assert "n.d." in _texts(flagged)
+    plt.close(flagged)
+
+
+def test_the_grid_data_tells_a_withheld_cell_from_a_missing_one():
+    fig = viability_grid(_grid().iloc[:3], row="measure", col="area")  # no NAVETTA in EST
+    data = chart_info(fig).data
+    plt.close(fig)
+    assert data.iloc[0, 2] == "n.d." and data.iloc[1, 2] == "\u2014"

@@ -94,7 +94,7 @@ def test_the_legend_names_the_classes_none_and_suppressed(drawn):
     legend = drawn.axes[0].get_legend()
     labels = [t.get_text() for t in legend.get_texts()]
     assert labels == ["da 6 a 9", "da 10 a 19", "20 e oltre", "Nessuna impresa",
-                      "Da 1 a 4 imprese (dato riservato)"]
+                      "n.d.: dato non diffuso (meno di 5 imprese, o per proteggerne un altro)"]
     assert legend.get_title().get_text() == "Imprese"
     assert legend.legend_handles[-1].get_hatch()
 
