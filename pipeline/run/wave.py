@@ -281,14 +281,20 @@ def _protect(run: _Run, stage_root: Path) -> None:
     last good site stays published."""
     from pipeline.config import min_cell
     from pipeline.publish.checks import table_findings
-    from pipeline.render.opendata import write_datapackage
+    from pipeline.render.opendata import PACKAGE_FILE, UndescribedTablesError, write_datapackage
 
     tables = stage_root / "tables"
     if not tables.is_dir() or not any(tables.glob("*.csv")):
         return
     manifest = read_manifest(run.paths, run.wave) or {}
-    write_datapackage(tables, lang=run.lang, wave_meta=manifest.get("meta", {}),
-                      min_cell=min_cell())
+    try:
+        write_datapackage(tables, lang=run.lang, wave_meta=manifest.get("meta", {}),
+                          min_cell=min_cell())
+    except UndescribedTablesError as err:
+        # a notebook of the researcher's own wrote a table the registry does not describe:
+        # the site is still published, without a package that would describe it wrongly
+        (tables / PACKAGE_FILE).unlink(missing_ok=True)
+        print(f"warning: no data package for {run.wave}: {err}", file=sys.stderr)
     findings = table_findings(run.wave, run.paths, site=stage_root)
     if findings:
         lines = "\n".join(f"  {f.file.relative_to(stage_root)}: {f.kind}: {f.detail}"

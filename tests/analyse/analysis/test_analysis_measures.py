@@ -46,6 +46,7 @@ from pipeline.analyse.analysis.measures import (
     welfare_area_table,
     worker_exposure,
 )
+from pipeline.analyse.published import read_table
 from pipeline.codebook import load_codebook
 from pipeline.demo import write_demo_wave
 from pipeline.ingest.load import ingest_wave
@@ -517,9 +518,9 @@ def test_notebook_writes_its_tables(tmp_path, monkeypatch):
                  "measures_size_test", "maturity_classes", "maturity_components",
                  "measures_outcomes"):
         assert (tables / f"{name}.csv").exists(), name
-    published = pd.read_csv(tables / "maturity_classes.csv")
+    published = read_table(tables / "maturity_classes.csv")
     assert "score" not in published.columns and "company_id" not in published.columns
-    outcomes = pd.read_csv(tables / "measures_outcomes.csv")
+    outcomes = read_table(tables / "measures_outcomes.csv")
     flex = outcomes[(outcomes["measure"] == "FLEX_HOURS")
                     & (outcomes["outcome"] == "wfc_score")].iloc[0]
     assert flex["estimate"] < 0 and flex["p_holm"] < 0.05

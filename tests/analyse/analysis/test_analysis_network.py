@@ -43,6 +43,7 @@ from pipeline.analyse.analysis.network import (
     viability,
     viable_areas,
 )
+from pipeline.analyse.published import read_table
 from pipeline.analyse.stats import survey_design
 from pipeline.codebook import load_codebook
 from pipeline.demo import write_demo_wave
@@ -446,7 +447,7 @@ def test_notebook_runs_with_and_without_the_optional_tables(tmp_path, monkeypatc
                  "network_viability", "network_agreement"):
         assert (tables / f"{name}.csv").exists(), name
     assert not (tables / "network_activity_quarterly.csv").exists()
-    places = pd.read_csv(tables / "network_local_places.csv")
+    places = read_table(tables / "network_local_places.csv")
     assert places["capacity"].isna().all()
 
 

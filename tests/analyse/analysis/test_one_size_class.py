@@ -25,6 +25,7 @@ from pipeline.analyse.analysis.measures import (
     size_gradient,
     welfare_area_table,
 )
+from pipeline.analyse.published import read_table
 from pipeline.codebook import load_codebook
 from pipeline.i18n.formatting import Formatter
 from pipeline.i18n.text import text
@@ -146,9 +147,9 @@ def test_notebook_03_says_the_comparison_is_not_possible(tmp_path, monkeypatch):
     assert ("Tutte le imprese intervistate hanno 50-249 dipendenti, quindi non è possibile "
             "confrontare le aree coperte tra imprese di dimensione diversa.") in said
     assert "Il numero cresce con la dimensione" not in said
-    by_size = pd.read_csv(tables / "measures_by_size.csv")
+    by_size = read_table(tables / "measures_by_size.csv")
     assert by_size.loc[by_size["group_var"] == "size_class", "group"].tolist() == ["50-249"]
-    test = pd.read_csv(tables / "measures_size_test.csv").set_index("test")
+    test = read_table(tables / "measures_size_test.csv").set_index("test")
     assert np.isnan(test.loc["kruskal_wallis", "p_value"])
     assert test.loc["kruskal_wallis", "method"] == NO_KRUSKAL_WALLIS
     for name in ("measures_areas", "measures_adoption", "maturity_classes",
