@@ -138,6 +138,10 @@ def _check_header(path: Path, headers: list[str]) -> None:
         seen[key] = i
 
 
+#: Longest header line read (characters): csv's default field limit, 131,072.
+CSV_HEADER_LIMIT = 131_072
+
+
 def normalise_header(name: object) -> str:
     """Header as matched: trimmed, inner spaces collapsed, lower case."""
     return " ".join(str(name).split()).lower()
@@ -163,9 +167,13 @@ def read_csv(path: Path) -> RawTable:
     header_bytes = raw[: first_break if first_break >= 0 else len(raw)]
     header_line = header_bytes.decode(encoding).rstrip("\r")
     sep = _sniff_separator(path, header_line)
+    # csv's field limit is process-wide and other libraries raise it (frictionless does):
+    # the header's own limit is checked here, the same whatever was imported before
+    if len(header_line) > CSV_HEADER_LIMIT:
+        raise InputError(path, f"{too_long()} (in the header)", row=1)
     try:
         headers = next(csv.reader([header_line], delimiter=sep))
-    except csv.Error:  # a header above csv's own field limit (131,072 characters)
+    except csv.Error:  # a header above csv's own field limit
         raise InputError(path, f"{too_long()} (in the header)", row=1) from None
     _check_header(path, headers)
     try:
