@@ -109,8 +109,8 @@ def test_the_source_of_a_comparison_names_every_wave():
 
 
 @pytest.mark.parametrize(("lang", "note"), [
-    ("it", "n.d.: dato non diffuso perché riguarda meno di 5 rispondenti"),
-    ("en", "n/a: not published, because it concerns fewer than 5 respondents")])
+    ("it", "n.d.: dato non diffuso per riservatezza, perché si basa su meno di 5 persone"),
+    ("en", "n/a: withheld for confidentiality, because it rests on fewer than 5 people")])
 def test_a_withheld_value_in_the_data_gets_the_footnote_with_the_threshold(shown, lang, note):
     table = pd.DataFrame({"label": ["A", "B", "C"], "share": [0.4, np.nan, 0.0]})
     show_figure(share_bars(table, label="label", xlabel="Quota", min_cell=5, lang=lang),

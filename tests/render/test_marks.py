@@ -19,10 +19,12 @@ from pipeline.render.sections.context import size_table
 
 DATE = datetime.date(2026, 11, 24)
 ND = {"it": "n.d.", "en": "n/a"}
-NOTE = {"it": "n.d.: dato non diffuso perché riguarda meno di 5 rispondenti, oppure perché "
-              "permetterebbe di ricavare per differenza un altro dato riservato.",
-        "en": "n/a: not published, because it concerns fewer than 5 respondents or because "
-              "it would let another confidential figure be worked out by subtraction."}
+NOTE = {"it": "n.d.: dato non diffuso per riservatezza, perché si basa su meno di 5 persone o "
+              "imprese oppure perché permetterebbe di ricavare per differenza un altro dato "
+              "non diffuso.",
+        "en": "n/a: withheld for confidentiality, because it rests on fewer than 5 people or "
+              "companies or because it would let another withheld figure be worked out by "
+              "subtraction."}
 
 
 def _published() -> pd.DataFrame:
