@@ -27,6 +27,7 @@ Typical use:
   welfare validate 2014-autunno   only the data-quality checks, with their report
   welfare publish demo-2013 out.zip   the public site, checked, ready to send
   welfare publish demo-2013 --company C00026 c26.zip   one company's own report
+  welfare questionnaire           the questionnaires (LimeSurvey, XLSForm, PDF)
 """
 
 
@@ -155,6 +156,18 @@ def _cmd_docs(args: argparse.Namespace) -> int:
 
     path = write_variables_doc()
     print(f"wrote {path}")
+    return 0
+
+
+def _cmd_questionnaire(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pipeline.config import get_paths
+    from pipeline.render.questionnaire import write_questionnaires
+
+    out = Path(args.out) if args.out else get_paths().work / "questionnaire" / args.lang
+    for path in write_questionnaires(out, args.lang):
+        print(f"wrote {path}")
     return 0
 
 
@@ -296,6 +309,18 @@ def build_parser() -> argparse.ArgumentParser:
                     "contract, generated from pipeline/codebook.",
         wave=None,
     )
+    p = _command(
+        sub, "questionnaire", _cmd_questionnaire,
+        help="write the company and worker questionnaires from the codebook",
+        description="Write, for the company and the worker questionnaire, a LimeSurvey "
+                    "survey structure (tab-separated import file) with the mapping of its "
+                    "codes to the codebook (CSV), an XLSForm for KoboToolbox/ODK and a "
+                    "printable A4 PDF, into data/work/questionnaire/<lang>/ or --out. "
+                    "Exports of these questionnaires need no mapping to be ingested.",
+        wave=None, lang="language of the questionnaires (default: it)",
+    )
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="output folder (default: data/work/questionnaire/<lang>/)")
     return parser
 
 

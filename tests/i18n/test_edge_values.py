@@ -156,6 +156,7 @@ KIND_OF: dict[str | tuple[str, str], str] = {
     ("network.viability", "take_up"): "phrase",
     ("network.activity", "first"): "quarter", ("network.activity", "last"): "quarter",
     ("measures.scale_points", "value"): "number", ("chart.alt_item", "value"): "share",
+    ("questionnaire.skip_rows", "questions"): "list",
     ("chart.source", "waves"): "sentence",
 }
 #: Placeholders that never take the smallest edge values: ``{(key, name): lowest}``.
