@@ -31,12 +31,14 @@ from pipeline.errors import InputError
 from pipeline.fingerprint import sha256_file
 from pipeline.ingest.convert import convert_column
 from pipeline.ingest.derive import derive
+from pipeline.ingest.exports import adapt_export
+from pipeline.ingest.exports.recode import VALUES_KEY, Recodes, parse_recodes
 from pipeline.ingest.limits import MAX_YAML_BYTES, SYMLINK_MESSAGE, clip, read_bytes, shown
 from pipeline.ingest.numbers import NUMBER_TYPES, NumberFormat, file_format
 from pipeline.ingest.readers import RawTable, normalise_header, read_table_file
 from pipeline.wave import WaveData
 
-TABLE_SUFFIXES = (".csv", ".xlsx")
+TABLE_SUFFIXES = (".csv", ".xlsx", ".sav")
 #: Files that look like a table (reported when no table of the codebook has their name).
 TABLE_LIKE_SUFFIXES = (*TABLE_SUFFIXES, ".xls", ".xlsm", ".xlsb", ".ods", ".tsv")
 
@@ -96,8 +98,19 @@ def read_column_renames(raw_dir: Path, codebook: Codebook) -> dict[str, dict[str
                                    f"{', '.join(codebook.tables)})")
         if not isinstance(mapping, dict):
             raise InputError(path, f"'{shown(table)}' must map export headers to column names")
-        renames[table] = {normalise_header(k): str(v).strip() for k, v in mapping.items()}
+        renames[table] = {normalise_header(k): str(v).strip() for k, v in mapping.items()
+                          if not (k == VALUES_KEY and isinstance(v, dict))}
     return renames
+
+
+def read_value_recodes(raw_dir: Path, codebook: Codebook) -> dict[str, Recodes]:
+    """``columns.yaml``: per table, its ``values`` recodes (:mod:`.exports.recode`)."""
+    path = raw_dir / "columns.yaml"
+    data = _load_yaml(path) if path.exists() else {}
+    return {table: parse_recodes(path, codebook.tables[table], mapping[VALUES_KEY])
+            for table, mapping in (data.items() if isinstance(data, dict) else ())
+            if table in codebook.tables and isinstance(mapping, dict)
+            and isinstance(mapping.get(VALUES_KEY), dict)}
 
 
 def read_wave_meta(raw_dir: Path, wave: str) -> dict[str, Any]:
@@ -184,6 +197,16 @@ def unread_files(raw_dir: Path, codebook: Codebook) -> dict[str, str]:
                    "is not read")
         found[entry.name] = str(InputError(entry, why))
     return found
+
+
+def unmapped_columns(typed: pd.DataFrame, table: Table) -> list[str]:
+    """Columns of a typed table the codebook does not know (kept as text; ``welfare
+    validate`` warns about them: a header that a ``columns.yaml`` rename may be missing)."""
+    def known(name: str) -> bool:
+        base = name[:-3] if name.endswith("_dk") else None
+        return name in table.columns or (base in table.columns
+                                         and table.columns[base].dont_know)
+    return [str(c) for c in typed.columns if not known(str(c))]
 
 
 def ingest_warnings(data: WaveData) -> list[str]:
@@ -283,6 +306,7 @@ def ingest_wave(wave: str, raw_dir: Path, codebook: Codebook | None = None) -> W
         raise InputError(raw_dir, "no such wave folder (put the wave's files in data/raw/<wave>/)")
     check_folder(raw_dir)
     renames = read_column_renames(raw_dir, codebook)
+    recodes = read_value_recodes(raw_dir, codebook)
     meta = read_wave_meta(raw_dir, wave)
     tables: dict[str, pd.DataFrame] = {}
     inputs: dict[str, dict[str, Any]] = {}
@@ -293,9 +317,11 @@ def ingest_wave(wave: str, raw_dir: Path, codebook: Codebook | None = None) -> W
                 raise InputError(raw_dir / f"{name}.csv",
                                  f"required table '{name}' is missing ({name}.csv or {name}.xlsx)")
             continue
-        raw = read_table_file(path)
+        raw = adapt_export(read_table_file(path), table, codebook, renames.get(name),
+                           recodes.get(name))
         typed = convert_table(raw, table, codebook, renames.get(name))
         tables[name] = derive(name, typed, codebook)
+        unmapped = unmapped_columns(typed, table)
         inputs[name] = {
             "file": path.name,
             "sha256": sha256_file(path),
@@ -304,6 +330,7 @@ def ingest_wave(wave: str, raw_dir: Path, codebook: Codebook | None = None) -> W
             "encoding": raw.encoding,
             "separator": raw.separator,
             "rows": len(typed),
+            **({"unmapped": unmapped} if unmapped else {}),
         }
     for extra in ("columns.yaml", "wave.yaml"):
         p = raw_dir / extra

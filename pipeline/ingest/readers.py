@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +52,10 @@ class RawTable:
     #: XLSX: True where the workbook stores the cell as a number (same index and columns
     #: as ``data``); None for CSV, where every cell is text.
     numeric: pd.DataFrame | None = None
+    #: SPSS ``.sav``: per column, the value labels ``{value as text: label}`` and the
+    #: user-missing values (as text); empty for CSV and XLSX (:mod:`.exports.spss`).
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    user_missing: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 #: Bytes Windows-1252 leaves undefined: a file holding one is in neither encoding.
@@ -279,10 +283,14 @@ def _finish(
 
 
 def read_table_file(path: Path) -> RawTable:
-    """Read a ``.csv`` or ``.xlsx`` table file."""
+    """Read a ``.csv``, ``.xlsx`` or SPSS ``.sav`` table file."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return read_csv(path)
     if suffix == ".xlsx":
         return read_xlsx(path)
-    raise InputError(path, f"unsupported file type {suffix!r}: use .csv or .xlsx")
+    if suffix == ".sav":
+        from pipeline.ingest.exports.spss import read_sav
+
+        return read_sav(path)
+    raise InputError(path, f"unsupported file type {suffix!r}: use .csv, .xlsx or .sav")

@@ -239,6 +239,13 @@ def validate_wave(data: WaveData, *, previous: WaveData | None = None,
                 display_path(raw_dir / name),
                 "Ogni file della cartella dell'ondata è una tabella del contratto dei dati",
                 "Every file of the wave folder is a table of the data contract"))
+        if isinstance(info, dict) and info.get("unmapped"):  # columns no codebook column
+            checks.append(_gate_check(
+                name, f"{name}.unmapped_columns", "unmapped_columns", "warning", False,
+                display_path(raw_dir / str(info.get("file", name))),
+                "Ogni colonna del file è una colonna del codebook",
+                "Every column of the file is a column of the codebook",
+                columns=list(info["unmapped"])))
     prev_tables = previous.tables if previous is not None else None
     compared = previous.wave if previous is not None else None
 

@@ -126,6 +126,12 @@ def _unknown_file(c: CheckResult, lang: str) -> Wording:
     return "unknown_file", {}
 
 
+def _unmapped(c: CheckResult, lang: str) -> Wording:
+    columns = [str(x) for x in c.extra.get("columns", [])]
+    shown = ", ".join(f"'{x[:40]}'" for x in columns[:5]) + (", ..." if len(columns) > 5 else "")
+    return "unmapped_columns", {"columns": shown}
+
+
 def _previous_wave(c: CheckResult, lang: str) -> Wording:
     return "previous_wave", {"previous": c.extra.get("previous_wave", "")}
 
@@ -140,6 +146,7 @@ _WORDING: dict[str, Callable[[CheckResult, str], Wording]] = {
     "same_sector_as_previous": _sector, "headcount_not_halved": _halved,
     "duplicate_company": _as_kind, "duplicate_answers": _as_kind,
     "previous_wave": _previous_wave, "unknown_file": _unknown_file,
+    "unmapped_columns": _unmapped,
 }
 
 

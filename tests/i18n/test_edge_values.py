@@ -124,6 +124,7 @@ KIND_OF: dict[str | tuple[str, str], str] = {
     "label": "label", "period": "text", "names": "wave", "sources": "text",
     "error": "text", "description": "text", "observed": "code", "expected": "code",
     "company": "text", "wave_title": "text", "language": "text", "key_file": "code",
+    "columns": "items",
     "column": "code", "table": "code", "noun": "text", "scale": "range",
     "now": "code", "active": "share", "high_share": "share",
     # the maturity budget reference (pipeline.render.sections.measures.maturity_words)
