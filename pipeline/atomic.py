@@ -119,21 +119,32 @@ def write_bytes_atomic(path: Path, data: bytes, *, private: bool | None = None) 
     ``private`` (default: where ``path`` is, see :func:`is_private`) makes the file
     owner-only from its creation, and its folders in a private tree too.
     """
+    tmp = _written_beside(path, data, private)
+    try:
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _written_beside(path: Path, data: bytes, private: bool | None) -> Path:
+    """``data`` written whole and synced to a new temporary file beside ``path`` (same
+    folder, so a rename or link is atomic), owner-only from its creation when private."""
     make_folder(path.parent)
     tmp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
     owner_only = is_private(path, private)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                 PRIVATE_FILE_MODE if owner_only else 0o666)
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
-                     PRIVATE_FILE_MODE if owner_only else 0o666)
         if owner_only:
             os.fchmod(fd, PRIVATE_FILE_MODE)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
+    except BaseException:
         tmp.unlink(missing_ok=True)
+        raise
+    return tmp
 
 
 def write_text_atomic(path: Path, text: str, *, private: bool | None = None) -> None:
@@ -151,18 +162,8 @@ def write_once(path: Path, data: bytes, *, private: bool | None = None) -> bytes
     path = Path(path)
     if path.is_file():
         return path.read_bytes()
-    make_folder(path.parent)
-    tmp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
-    owner_only = is_private(path, private)
+    tmp = _written_beside(path, data, private)
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
-                     PRIVATE_FILE_MODE if owner_only else 0o666)
-        if owner_only:
-            os.fchmod(fd, PRIVATE_FILE_MODE)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
         try:
             os.link(tmp, path)
         except FileExistsError:
