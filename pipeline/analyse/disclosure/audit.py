@@ -23,14 +23,7 @@ import pandas as pd
 
 from pipeline.analyse.disclosure.linear import intervals, too_narrow
 from pipeline.analyse.disclosure.scan import Finding
-from pipeline.analyse.disclosure.structures import SPECS, build_system, cell_keys
-
-
-def read_published_csv(path: Path) -> pd.DataFrame:
-    """A published table as an outsider reads it: ``n.d.`` and blanks are missing."""
-    from pipeline.analyse.published import read_table
-
-    return read_table(path)
+from pipeline.analyse.disclosure.structures import SPECS, build_system
 
 
 def audit_table(name: str, table: pd.DataFrame, *, min_cell: int,
@@ -84,11 +77,13 @@ def audit_tables(tables_dir: Path, *, min_cell: int,
         ``recoverable cell`` findings, one per exposed cell, naming the file, the line and
         the interval an attacker deduces.
     """
+    from pipeline.analyse.published import read_table  # published imports this package
+
     findings = []
     for path in sorted(Path(tables_dir).glob("*.csv")):
         if path.stem not in SPECS:
             continue
-        table = read_published_csv(path)
+        table = read_table(path)
         spec = SPECS[path.stem]
         for hit in audit_table(path.stem, table, min_cell=min_cell, totals=totals,
                                protection=protection).itertuples():
@@ -101,26 +96,6 @@ def audit_tables(tables_dir: Path, *, min_cell: int,
     return findings
 
 
-def audit_site(site: Path, processed: Path, *, min_cell: int,
-               protection: float | None = None) -> list[Finding]:
-    """:func:`audit_tables` of a built site's ``tables/``, with the wave totals its index
-    prints read from the processed wave (``data/processed/<wave>``).
-
-    Parameters
-    ----------
-    site
-        The site's folder (``reports/<wave>`` or a staging copy; ``en/`` has the same tables).
-    processed
-        The processed wave the site was built from.
-    """
-    from pipeline.analyse.disclosure.structures import wave_totals
-    from pipeline.wave import read_processed
-
-    tables = read_processed(Path(processed)).tables
-    return audit_tables(Path(site) / "tables", min_cell=min_cell, totals=wave_totals(tables),
-                        protection=protection)
-
-
 def _describe(table: pd.DataFrame, spec, line: int) -> str:
     row = table.iloc[line - 2]
     return ", ".join(f"{c}={row[c]}" for c in spec.key if c in table.columns)
@@ -130,4 +105,4 @@ def _fmt(value: float) -> str:
     return "inf" if value == float("inf") else f"{value:g}"
 
 
-__all__ = ["audit_site", "audit_table", "audit_tables", "cell_keys", "read_published_csv"]
+__all__ = ["audit_table", "audit_tables"]

@@ -76,7 +76,6 @@ class TableSpec:
     keep_zero: bool = False
 
 
-_GROUPS = Partition(over="group", within=("group_var",), total="row:group_var=all")
 _ESTIMATE_COUNTS = ("n", "df")
 
 
@@ -120,7 +119,7 @@ SPECS: dict[str, TableSpec] = {
     "measures_areas": TableSpec(count="n", key=("welfare_area", "group_var", "group"),
                                 partitions=(_groups("welfare_area"),)),
     "measures_by_size": TableSpec(count="n", key=("group_var", "group"),
-                                  partitions=(_GROUPS,)),
+                                  partitions=(_groups(),)),
 }
 
 
