@@ -1,8 +1,12 @@
 """Typing raw text cells as the codebook says, collecting every problem with its row.
 
-Each converter takes a text Series (index = spreadsheet row numbers) and returns the typed
-Series and a boolean mask of invalid cells. Converters work on the distinct values of a
-column, so a million rows cost little more than the few hundred distinct answers in them.
+Each converter takes a column's cells (index = spreadsheet row numbers) and returns the typed
+Series and a boolean mask of invalid cells. A column is first factorized once
+(:func:`pipeline.ingest.cells.distinct_cells`): trimming, the missing and don't-know
+markers and every converter work on its distinct values, and the typed values reach the
+rows by one ``take`` of the codes, so a million rows cost little more than the few hundred
+distinct answers in them (``id`` and ``text`` columns, mostly distinct, are trimmed row by
+row, vectorised).
 
 Typed representation (what the processed Parquet tables hold)
 -------------------------------------------------------------
@@ -20,11 +24,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from pipeline.codebook import Codebook, Column
+from pipeline.ingest.cells import Cells, blank_masks, distinct_cells, map_cells
 from pipeline.ingest.limits import shown
 from pipeline.ingest.numbers import (
     NUMBER_TYPES,
@@ -52,27 +58,6 @@ class Converted:
     invalid: pd.Series
     reason: Callable[[str], str]
     dont_know: pd.Series | None = None
-
-
-def _blank_masks(text: pd.Series, codebook: Codebook) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Trimmed text, the missing mask and the don't-know mask."""
-    trimmed = text.str.strip()
-    lowered = trimmed.str.lower()
-    missing = lowered.isin([v.lower() for v in codebook.missing_values])
-    dont_know = lowered.isin([v.lower() for v in codebook.dont_know_values])
-    return trimmed, missing, dont_know
-
-
-def _map_distinct(text: pd.Series, func: Callable[[str], object]) -> tuple[pd.Series, pd.Series]:
-    """Apply ``func`` to each distinct value; ``func`` returns ``None`` for invalid values."""
-    codes, uniques = pd.factorize(text, use_na_sentinel=True)
-    mapped = [func(u) for u in uniques]
-    bad_unique = np.array([m is None for m in mapped], dtype=bool)
-    values = np.array(mapped + [None], dtype=object)[codes]
-    invalid = np.zeros(len(text), dtype=bool)
-    valid_code = codes >= 0
-    invalid[valid_code] = bad_unique[codes[valid_code]]
-    return pd.Series(values, index=text.index, dtype=object), pd.Series(invalid, index=text.index)
 
 
 def _label_lookup(column: Column) -> dict[str, str]:
@@ -113,25 +98,26 @@ def convert_column(text: pd.Series, column: Column, codebook: Codebook, *,
     ValueError
         If the column's type has no converter (:data:`CONVERTERS`).
     """
-    trimmed, missing, dk = _blank_masks(text, codebook)
-    present = ~missing
-    dk_flags: pd.Series | None = None
-    if column.dont_know:
-        dk_flags = dk.astype("boolean")
-        present &= ~dk
-    work = trimmed.where(present)
     if column.type in NUMBER_TYPES:
-        return convert_number(work, column, numbers or NumberFormat(), stored)
+        cells, _ = distinct_cells(text, codebook, column.dont_know)
+        return convert_number(cells, column, numbers or NumberFormat(), stored)
     converter = CONVERTERS.get(column.type)
     if converter is None:
         raise ValueError(f"no converter for column type {column.type!r}")
-    return converter(work, column, codebook, dk_flags)
+    if column.type in ROW_BY_ROW:
+        trimmed, missing, dk = blank_masks(text, codebook)
+        present = ~missing & ~dk if column.dont_know else ~missing
+        flags = dk.astype("boolean") if column.dont_know else None
+        return converter(trimmed.where(present), column, codebook, flags)
+    cells, flags = distinct_cells(text, codebook, column.dont_know)
+    return converter(cells, column, codebook, flags)
 
 
 # -- one converter per column type ------------------------------------------------------
-# Each takes the trimmed cells (missing and don't-know answers already NA), the column, the
-# codebook and the don't-know flags (None unless the column allows "don't know"), and
-# returns the Converted column.
+# Each takes the column's Cells (missing and don't-know answers already taken out; for the
+# ROW_BY_ROW types the trimmed cells, missing and don't know NA), the column, the codebook
+# and the don't-know flags (None unless the column allows "don't know"), and returns the
+# Converted column.
 
 
 def _convert_text(work: pd.Series, column: Column, codebook: Codebook,
@@ -188,11 +174,11 @@ def _code_reason(column: Column, codebook: Codebook) -> Callable[[str], str]:
     return reason
 
 
-def _convert_codes(work: pd.Series, column: Column, codebook: Codebook,
+def _convert_codes(cells: Cells, column: Column, codebook: Codebook,
                    dont_know: pd.Series | None) -> Converted:
     """``category``, ``ordinal``, ``boolean``: one code per cell."""
-    mapped, invalid = _map_distinct(work, _code_of(column))
-    return Converted(_typed_codes(mapped, column.type), invalid,
+    mapped, invalid = map_cells(cells, _code_of(column))
+    return Converted(cells.spread(_typed_codes(mapped, column.type)), invalid,
                      _code_reason(column, codebook), dont_know)
 
 
@@ -200,7 +186,7 @@ def _split_multi(v: str) -> list[str]:
     return [p.strip() for p in v.split("|") if p.strip()]
 
 
-def _convert_multi(work: pd.Series, column: Column, codebook: Codebook,
+def _convert_multi(cells: Cells, column: Column, codebook: Codebook,
                    dont_know: pd.Series | None) -> Converted:
     """``multi``: codes separated by ``|``, at most ``max_items`` of them."""
     lookup = _label_lookup(column)
@@ -221,8 +207,8 @@ def _convert_multi(work: pd.Series, column: Column, codebook: Codebook,
         bad = [p for p in parts if p.lower() not in lookup]
         return f"'{shown(bad[0] if bad else v)}' is not a valid code ({_allowed(column)})"
 
-    mapped, invalid = _map_distinct(work, to_codes)
-    return Converted(mapped.astype("str"), invalid, reason)
+    mapped, invalid = map_cells(cells, to_codes)
+    return Converted(cells.spread(mapped.astype("str")), invalid, reason)
 
 
 def _outside(numbers: pd.Series, lo: float | None, hi: float | None) -> pd.Series:
@@ -255,20 +241,26 @@ def _number_reason(column: Column, numbers: NumberFormat,
     return reason
 
 
-def convert_number(work: pd.Series, column: Column, numbers: NumberFormat,
+def convert_number(cells: Cells, column: Column, numbers: NumberFormat,
                    stored: pd.Series | None = None) -> Converted:
     """``integer`` and ``number``: text cells read by the file's decimal mark, cells
     stored as numbers as stored; within the column's range and its plausible range."""
-    parsed, invalid = _map_distinct(work, numbers.read)
+    parsed, invalid = _read_numbers(cells, numbers.read)
     stored_only: set[str] = set()
     if stored is not None and bool(stored.any()):
-        stored = stored.reindex(work.index, fill_value=False).astype(bool)
-        as_stored, bad_stored = _map_distinct(work.where(stored), STORED.read)
-        parsed = parsed.where(~stored, as_stored)
-        invalid = invalid.where(~stored, bad_stored)
-        stored_only = set(work[stored].dropna()) - set(work[~stored].dropna())
-    as_float = pd.to_numeric(parsed, errors="coerce").astype("float64")
-    bad = (invalid | _outside(as_float, column.minimum, column.maximum)
+        as_stored = stored.reindex(cells.index, fill_value=False).to_numpy(bool)
+        parsed_stored, bad_stored = _read_numbers(cells, STORED.read)
+        parsed = np.where(as_stored, parsed_stored, parsed)
+        invalid = np.where(as_stored, bad_stored, invalid)
+        has = cells.codes >= 0
+        n = len(cells.values)
+        seen_stored = np.bincount(cells.codes[has & as_stored], minlength=n) > 0
+        seen_text = np.bincount(cells.codes[has & ~as_stored], minlength=n) > 0
+        stored_only = {v for v, s, t in zip(cells.values, seen_stored, seen_text, strict=True)
+                       if s and not t}
+    as_float = pd.Series(parsed, index=cells.index, dtype="float64")
+    bad = (pd.Series(invalid, index=cells.index)
+           | _outside(as_float, column.minimum, column.maximum)
            | _outside(as_float, *plausible_range(column.name, column.minimum, column.maximum)))
     if column.type == "integer":
         bad |= as_float.notna() & (as_float != np.floor(as_float))
@@ -278,10 +270,18 @@ def convert_number(work: pd.Series, column: Column, numbers: NumberFormat,
     return Converted(values, bad, _number_reason(column, numbers, stored_only))
 
 
-def _convert_number(work: pd.Series, column: Column, codebook: Codebook,
+def _read_numbers(cells: Cells, read: Callable[[str], float | None]) -> tuple[np.ndarray,
+                                                                              np.ndarray]:
+    """Every row's number (NaN: none) and whether its text is no number, by ``read``."""
+    readings = [read(v) for v in cells.values]
+    numbers = np.array([np.nan if r is None else r for r in readings] + [np.nan], dtype=float)
+    return numbers[cells.codes], np.append([r is None for r in readings], False)[cells.codes]
+
+
+def _convert_number(cells: Cells, column: Column, codebook: Codebook,
                     dont_know: pd.Series | None) -> Converted:
     """``integer`` and ``number`` in a file whose numbers show no decimal mark."""
-    return convert_number(work, column, NumberFormat())
+    return convert_number(cells, column, NumberFormat())
 
 
 def _to_istat(v: str) -> object:
@@ -292,11 +292,11 @@ def _to_istat(v: str) -> object:
     return None
 
 
-def _convert_municipality(work: pd.Series, column: Column, codebook: Codebook,
+def _convert_municipality(cells: Cells, column: Column, codebook: Codebook,
                           dont_know: pd.Series | None) -> Converted:
     """``municipality``: an ISTAT code, six digits (leading zeros restored)."""
-    mapped, invalid = _map_distinct(work, _to_istat)
-    return Converted(mapped.astype("str"), invalid,
+    mapped, invalid = map_cells(cells, _to_istat)
+    return Converted(cells.spread(mapped.astype("str")), invalid,
                      lambda v: f"'{shown(v)}' is not an ISTAT municipality code (6 digits, e.g. 023091)")
 
 
@@ -315,11 +315,11 @@ def _to_date(v: str) -> object:
         return None
 
 
-def _convert_date(work: pd.Series, column: Column, codebook: Codebook,
+def _convert_date(cells: Cells, column: Column, codebook: Codebook,
                   dont_know: pd.Series | None) -> Converted:
     """``date``: ISO ``2014-03-31`` or Italian ``31/03/2014``."""
-    mapped, invalid = _map_distinct(work, _to_date)
-    values = pd.to_datetime(mapped).astype("datetime64[s]")
+    mapped, invalid = map_cells(cells, _to_date)
+    values = cells.spread(pd.to_datetime(mapped).astype("datetime64[s]"))
     return Converted(values, invalid,
                      lambda v: f"'{shown(v)}' is not a date (use 2014-03-31 or 31/03/2014)")
 
@@ -332,16 +332,16 @@ def _to_time(v: str) -> object:
     return f"{h:02d}:{mi:02d}" if h < 24 and mi < 60 else None
 
 
-def _convert_time(work: pd.Series, column: Column, codebook: Codebook,
+def _convert_time(cells: Cells, column: Column, codebook: Codebook,
                   dont_know: pd.Series | None) -> Converted:
     """``time``: a time of day, ``HH:MM``."""
-    mapped, invalid = _map_distinct(work, _to_time)
-    return Converted(mapped.astype("str"), invalid,
+    mapped, invalid = map_cells(cells, _to_time)
+    return Converted(cells.spread(mapped.astype("str")), invalid,
                      lambda v: f"'{shown(v)}' is not a time of day (HH:MM)")
 
 
 #: The converter of each column type of the codebook.
-CONVERTERS: dict[str, Callable[[pd.Series, Column, Codebook, pd.Series | None], Converted]] = {
+CONVERTERS: dict[str, Callable[[Any, Column, Codebook, pd.Series | None], Converted]] = {
     "id": _convert_text,
     "text": _convert_text,
     "category": _convert_codes,
@@ -354,3 +354,6 @@ CONVERTERS: dict[str, Callable[[pd.Series, Column, Codebook, pd.Series | None], 
     "date": _convert_date,
     "time": _convert_time,
 }
+#: Types converted row by row (vectorised): their cells are mostly distinct. The converters
+#: of the other types take the column's :class:`Cells`.
+ROW_BY_ROW = frozenset({"id", "text"})

@@ -57,13 +57,13 @@ def size_class(n_employees: pd.Series) -> pd.Series:
 
 
 def derive_companies(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
+    out = df.copy(deep=False)  # copy-on-write: the new columns never touch df
     out["size_class"] = size_class(out["n_employees"])
     return out
 
 
 def derive_company_survey(df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    out = df.copy()
+    out = df.copy(deep=False)  # copy-on-write: the new columns never touch df
     area_of = codebook.area_of()
     measure_cols = [f"m_{m}" for m in codebook.measure_codes() if f"m_{m}" in out.columns]
     adoption = out[measure_cols]
@@ -76,7 +76,7 @@ def derive_company_survey(df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
 
 
 def derive_worker_survey(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
+    out = df.copy(deep=False)  # copy-on-write: the new columns never touch df
     out["wfc_score"] = scale_score(out[[f"wfc_{i}" for i in range(1, 6)]],
                                     min_valid=MIN_SCALE_ITEMS).rename(None)
     fwc = [f"fwc_{i}" for i in range(1, 6)]

@@ -216,11 +216,14 @@ def ingest_warnings(data: WaveData) -> list[str]:
 
 
 def convert_table(raw: RawTable, table: Table, codebook: Codebook,
-                  renames: dict[str, str] | None = None) -> pd.DataFrame:
+                  renames: dict[str, str] | None = None, *,
+                  release: bool = False) -> pd.DataFrame:
     """Type one raw table as the codebook describes it; raise on the first problem.
 
     Columns the codebook does not know are kept as text. The result's index is reset
-    (0..n-1); the spreadsheet row numbers are only used for messages.
+    (0..n-1); the spreadsheet row numbers are only used for messages. With ``release``, each
+    text column is dropped from ``raw.data`` once typed (the caller needs them no more), so
+    that a million rows never hold every text column and every typed one at once.
     """
     mapping = _match_headers(raw, table, renames or {})
     data = raw.data.rename(columns=mapping)
@@ -252,6 +255,8 @@ def convert_table(raw: RawTable, table: Table, codebook: Codebook,
             value = str(data.at[bad_rows[0], name]).strip()
             problems.append((int(bad_rows[0]), order[name], name, conv.reason(value)))
             n_problems += len(bad_rows)
+        if release:
+            _drop_text(raw, data, name)
         if column.required:
             answered = conv.values.notna() | conv.invalid
             if conv.dont_know is not None:
@@ -274,9 +279,24 @@ def convert_table(raw: RawTable, table: Table, codebook: Codebook,
     if problems:
         row, _, col, message = min(problems)
         raise InputError(raw.path, message, row=row, column=col, more=n_problems - 1)
-    typed = pd.DataFrame(out)
+    typed = pd.DataFrame(out, copy=False)  # the converted columns as they are
     typed.index = pd.RangeIndex(len(typed))
     return typed
+
+
+def _drop_text(raw: RawTable, data: pd.DataFrame, name: str) -> None:
+    """Drop the typed column ``name`` (``data``: ``raw.data`` renamed) from both frames."""
+    header = raw.data.columns[data.columns.get_loc(name)]
+    del data[name], raw.data[header]  # in place: frees the cells, copies nothing
+
+
+def release_unused_memory() -> None:
+    """Give back to the system the memory pyarrow's allocator keeps once tables are freed
+    (it keeps it for reuse otherwise, and the process's peak counts it beside the next
+    stage's NumPy arrays)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def ingest_wave(wave: str, raw_dir: Path, codebook: Codebook | None = None) -> WaveData:
@@ -319,16 +339,17 @@ def ingest_wave(wave: str, raw_dir: Path, codebook: Codebook | None = None) -> W
             continue
         raw = adapt_export(read_table_file(path), table, codebook, renames.get(name),
                            recodes.get(name))
-        typed = convert_table(raw, table, codebook, renames.get(name))
+        read_as = {"format": raw.format, "encoding": raw.encoding, "separator": raw.separator}
+        typed = convert_table(raw, table, codebook, renames.get(name), release=True)
+        del raw  # the text cells: as large as the typed table, no longer needed
+        release_unused_memory()
         tables[name] = derive(name, typed, codebook)
         unmapped = unmapped_columns(typed, table)
         inputs[name] = {
             "file": path.name,
             "sha256": sha256_file(path),
             "bytes": path.stat().st_size,
-            "format": raw.format,
-            "encoding": raw.encoding,
-            "separator": raw.separator,
+            **read_as,
             "rows": len(typed),
             **({"unmapped": unmapped} if unmapped else {}),
         }

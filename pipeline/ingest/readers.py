@@ -7,9 +7,10 @@ that every later error can point at the row the researcher will open.
 
 CSV: UTF-8 with or without BOM, or Windows-1252 (tried in that order); separator ``,``,
 ``;`` or tab, chosen from the header line; decimal mark and thousands separators left to
-the converters (:mod:`pipeline.ingest.numbers`). XLSX: the first sheet, to its real extent,
-through :mod:`pipeline.ingest.xlsx`; cells the workbook stores as numbers are flagged
-(``RawTable.numeric``). Either file is opened only if it is a regular file (never through a
+the converters (:mod:`pipeline.ingest.numbers`). The bytes are decoded and split into
+cells by :mod:`pipeline.ingest.csvtext` (pyarrow's CSV reader; pandas' for the files it
+refuses). XLSX: the first sheet, to its real extent, through :mod:`pipeline.ingest.xlsx`;
+cells the workbook stores as numbers are flagged (``RawTable.numeric``). Either file is opened only if it is a regular file (never through a
 symbolic link) within the limits of :mod:`pipeline.ingest.limits`, which also bound a cell
 to ``MAX_CELL_CHARS`` characters.
 """
@@ -17,8 +18,6 @@ to ``MAX_CELL_CHARS`` characters.
 from __future__ import annotations
 
 import csv
-import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.errors import InputError
+from pipeline.ingest.csvtext import detect_encoding, parse_arrow, parse_pandas
 from pipeline.ingest.limits import (
     MAX_CELL_CHARS,
     check_workbook,
@@ -36,7 +36,6 @@ from pipeline.ingest.limits import (
 )
 
 SEPARATORS = (";", ",", "\t")
-_PARSER_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
 @dataclass(frozen=True)
@@ -56,60 +55,6 @@ class RawTable:
     #: user-missing values (as text); empty for CSV and XLSX (:mod:`.exports.spss`).
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     user_missing: dict[str, frozenset[str]] = field(default_factory=dict)
-
-
-#: Bytes Windows-1252 leaves undefined: a file holding one is in neither encoding.
-_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
-#: UTF-8 encodings of accented letters (U+00C0-U+00FF) and typographic quotes, as they
-#: appear when UTF-8 rows are pasted into a Windows-1252 file.
-_UTF8_SEQUENCE = re.compile(rb"\xc3[\x80-\xbf]|\xe2\x80[\x98-\x9e\xa6]")
-_CHUNK = 1 << 24
-
-
-def _utf8_error(raw: bytes, start: int = 0) -> int | None:
-    """Offset of the first byte that is not valid UTF-8, or None (checked chunk by chunk,
-    so that a large file is never held twice in memory)."""
-    import codecs
-
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    for offset in range(start, len(raw), _CHUNK):
-        try:
-            decoder.decode(raw[offset:offset + _CHUNK], final=offset + _CHUNK >= len(raw))
-        except UnicodeDecodeError as err:
-            return offset + err.start
-    return None
-
-
-def _detect_encoding(path: Path, raw: bytes) -> str:
-    """``utf-8-sig``, ``utf-8`` or ``cp1252``, or an InputError naming the row at fault."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        bad = _utf8_error(raw, 3)
-        if bad is not None:
-            raise InputError(
-                path, f"invalid UTF-8 byte 0x{raw[bad]:02x} in a file marked as UTF-8",
-                row=raw.count(b"\n", 0, bad) + 1)
-        return "utf-8-sig"
-    if _utf8_error(raw) is None:
-        return "utf-8"
-    undefined = _CP1252_UNDEFINED.search(raw)
-    if undefined:
-        raise InputError(
-            path,
-            f"cannot read byte 0x{raw[undefined.start()]:02x}: the file is neither UTF-8 nor "
-            "Windows-1252 (save it again as CSV UTF-8)",
-            row=raw.count(b"\n", 0, undefined.start()) + 1,
-        )
-    # Mixed files (UTF-8 rows pasted into a Windows-1252 export) would read without error
-    # but turn every accent of those rows into two wrong letters: refuse them.
-    mixed = _UTF8_SEQUENCE.search(raw)
-    if mixed:
-        raise InputError(
-            path,
-            "mixed encodings: this row is UTF-8 but the rest of the file is not "
-            "(save the whole file again as CSV UTF-8)",
-            row=raw.count(b"\n", 0, mixed.start()) + 1,
-        )
-    return "cp1252"
 
 
 def _sniff_separator(path: Path, header_line: str) -> str:
@@ -158,7 +103,7 @@ def read_csv(path: Path) -> RawTable:
     large Python string: a million-row export costs little more than its own size.
     """
     raw = read_bytes(path)
-    if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
+    if _is_blank(raw):
         raise InputError(path, "the file is empty")
     if b"\x00" in raw[:65536]:
         raise InputError(
@@ -166,7 +111,7 @@ def read_csv(path: Path) -> RawTable:
             "not a text file (binary content: an Excel workbook saved with a .csv name, or "
             "UTF-16 text?)",
         )
-    encoding = _detect_encoding(path, raw)
+    encoding = detect_encoding(path, raw)
     first_break = raw.find(b"\n")
     header_bytes = raw[: first_break if first_break >= 0 else len(raw)]
     header_line = header_bytes.decode(encoding).rstrip("\r")
@@ -180,26 +125,9 @@ def read_csv(path: Path) -> RawTable:
     except csv.Error:  # a header above csv's own field limit
         raise InputError(path, f"{too_long()} (in the header)", row=1) from None
     _check_header(path, headers)
-    try:
-        df = pd.read_csv(
-            io.BytesIO(raw),
-            sep=sep,
-            dtype=str,
-            encoding=encoding,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
-    except pd.errors.ParserError as err:
-        m = _PARSER_LINE.search(str(err))
-        if m:
-            expected, line, saw = m.groups()
-            raise InputError(
-                path, f"this row has {saw} fields but the header has {expected}",
-                row=int(line),
-            ) from None
-        raise InputError(path, f"malformed CSV: {str(err).strip().splitlines()[-1]}") from None
+    df = parse_arrow(raw, encoding, sep, len(headers))
+    if df is None:
+        df = parse_pandas(path, raw, encoding, sep)
     df.columns = headers
     _check_last_row(path, raw, encoding, sep, len(headers), len(df))
     del raw
@@ -208,10 +136,33 @@ def read_csv(path: Path) -> RawTable:
     return table
 
 
+_BLANK_BYTES = b" \t\r\n\xef\xbb\xbf"
+
+
+def _is_blank(raw: bytes) -> bool:
+    """True when ``raw`` holds nothing but spaces, line breaks and a BOM (the whole file
+    is stripped, a copy, only when its first 64 KB are blank)."""
+    return not raw[:65536].strip(_BLANK_BYTES) and not raw.strip(_BLANK_BYTES)
+
+
+def _longest_cells(column: pd.Series) -> int:
+    """An upper bound of the characters of the column's longest cell: its UTF-8 bytes
+    (pyarrow reads them from the offsets, without decoding)."""
+    import pyarrow.compute as pc
+
+    array = getattr(column.array, "_pa_array", None)
+    if array is None:
+        return int(column.str.len().max() or 0)
+    longest = pc.max(pc.binary_length(array)).as_py()
+    return int(longest or 0)
+
+
 def _check_cell_lengths(table: RawTable) -> None:
     """Refuse the first cell (in row, then column order) above ``MAX_CELL_CHARS``."""
     first: tuple[int, int, int] | None = None
     for pos in range(table.data.shape[1]):
+        if _longest_cells(table.data.iloc[:, pos]) <= MAX_CELL_CHARS:
+            continue
         lengths = table.data.iloc[:, pos].str.len()
         over = lengths > MAX_CELL_CHARS
         if over.any():
@@ -227,9 +178,11 @@ def _check_cell_lengths(table: RawTable) -> None:
 def _check_last_row(path: Path, raw: bytes, encoding: str, sep: str, n_fields: int,
                     n_rows: int) -> None:
     """A file cut short mid-record (an interrupted copy) ends with a short last row."""
-    body = raw.rstrip(b"\r\n")
-    start = max(body.rfind(b"\n"), body.rfind(b"\r")) + 1
-    last = body[start:].decode(encoding, errors="replace")
+    end = len(raw)  # the body ends before the last line breaks (found without a copy)
+    while end and raw[end - 1] in b"\r\n":
+        end -= 1
+    start = max(raw.rfind(b"\n", 0, end), raw.rfind(b"\r", 0, end)) + 1
+    last = raw[start:end].decode(encoding, errors="replace")
     if n_rows == 0 or last.count('"') % 2:
         return
     try:
@@ -237,7 +190,7 @@ def _check_last_row(path: Path, raw: bytes, encoding: str, sep: str, n_fields: i
     except csv.Error:  # a field above csv's own limit: the cell check refuses it by name
         return
     if 0 < len(fields) < n_fields:
-        lines = body.count(b"\n") or body.count(b"\r")
+        lines = raw.count(b"\n", 0, end) or raw.count(b"\r", 0, end)
         raise InputError(
             path,
             f"the last row has {len(fields)} of {n_fields} fields: the file looks truncated",
@@ -272,14 +225,26 @@ def _finish(
 ) -> RawTable:
     if numeric is None:
         df.index = pd.RangeIndex(2, len(df) + 2, name="row")
-    blank = (df == "").all(axis=1) if len(df.columns) else pd.Series(True, index=df.index)
-    df = df.loc[~blank]
+    blank = _blank_rows(df)
+    if blank.any():  # (a copy of every column: only when there is a blank row to drop)
+        df = df.loc[~blank]
     if df.empty:
         raise InputError(path, "the file has a header but no data rows")
     if numeric is not None:
         numeric = numeric.loc[df.index]
     return RawTable(path=path, data=df, headers=list(headers), encoding=encoding,
                     separator=sep, format=fmt, numeric=numeric)
+
+
+def _blank_rows(df: pd.DataFrame) -> np.ndarray:
+    """True for the rows whose every cell is empty; column by column, stopping at the
+    first column without an empty cell (a million rows: one comparison, not sixty)."""
+    blank = np.ones(len(df), dtype=bool)
+    for pos in range(df.shape[1]):
+        blank &= (df.iloc[:, pos] == "").to_numpy(dtype=bool, na_value=False)
+        if not blank.any():
+            break
+    return blank
 
 
 def read_table_file(path: Path) -> RawTable:

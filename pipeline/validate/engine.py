@@ -297,9 +297,34 @@ def run_expectations(table: str, frame: pd.DataFrame, expectations: list[Any],
     with _without_fingerprint():
         for cols, view, exps in groups:
             validate(cols, view, exps, BASIC_FORMAT)
+            forget_batches(eng)
         for cols, view, exps in groups:
             again = [e for e in exps if not out[e.meta["check"]].success
                      and "unexpected_count" in (out[e.meta["check"]].result or {})]
             if again:
                 validate(cols, view, again, RESULT_FORMAT)
+                forget_batches(eng)
     return out
+
+
+def forget_batches(eng: Engine) -> None:
+    """Drop the frames and metrics great-expectations keeps after a ``validate`` call.
+
+    The data source's execution engine lives as long as the process, and it keeps every
+    batch frame it was given and every metric it computed (a million-row wave: the narrow
+    frames and the per-row masks of a hundred checks, several hundred MB) although no later
+    call reuses them: each call has its own batch. Private attributes of great-expectations
+    1.x: if a version renames them this does nothing.
+    """
+    execution_engine = getattr(eng.datasource, "_execution_engine", None)
+    if execution_engine is None:
+        return
+    cache = getattr(execution_engine, "_metric_cache", None)
+    if isinstance(cache, dict):
+        cache.clear()
+    manager = getattr(execution_engine, "_batch_manager", None)
+    batch_data = getattr(manager, "_batch_data_cache", None)
+    if isinstance(batch_data, dict):
+        batch_data.clear()
+    if manager is not None and hasattr(manager, "reset_batch_cache"):
+        manager.reset_batch_cache()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipeline.config import Paths
+from pipeline.config import QUALITY_SUMMARY, Paths
 from pipeline.i18n.formatting import normalize_lang
 from pipeline.validate.result import ValidationResult
 
@@ -20,7 +20,7 @@ __all__ = ["REPORT_LANGS", "REPORT_NAME", "RESULT_NAME", "SUMMARY_NAME", "clear_
 REPORT_NAME = "data_quality.html"
 RESULT_NAME = "data_quality.json"
 #: What the site's index says about the gate, per language.
-SUMMARY_NAME = "site_summary.json"
+SUMMARY_NAME = QUALITY_SUMMARY
 #: The languages the report is written in.
 REPORT_LANGS = ("it", "en")
 

@@ -362,8 +362,8 @@ def test_a_symlink_in_the_wave_folder_is_refused_unread(tmp_path, name):
 def test_a_file_above_the_size_limit_is_refused_unread(tmp_path):
     raw = write_wave(tmp_path, "bad")
     with (raw / "companies.csv").open("r+b") as f:
-        f.truncate(300_000_000)  # sparse: nothing written, nothing read
-    assert _error(raw) == (f"{raw}/companies.csv: the file is 300.0 MB, more than the 250.0 MB "
+        f.truncate(1_200_000_000)  # sparse: nothing written, nothing read
+    assert _error(raw) == (f"{raw}/companies.csv: the file is 1,200.0 MB, more than the 1,000.0 MB "
                            "allowed: not read")
 
 

@@ -224,6 +224,17 @@ def test_minimal_wave_passes(base, paths):
     json.dumps(result.to_dict())  # JSON-friendly
 
 
+def test_the_gate_keeps_no_frame_or_metric_in_great_expectations(base, paths):
+    # great-expectations' engine lives as long as the process and would keep every batch
+    # frame and metric of every validation (hundreds of MB for a million workers)
+    validate_wave(base, paths=paths)
+    execution_engine = engine().datasource._execution_engine
+    assert execution_engine is not None
+    assert execution_engine._metric_cache == {}
+    assert execution_engine._batch_manager._batch_data_cache == {}
+    assert len(execution_engine._batch_manager._batch_cache) == 0
+
+
 def test_every_severity_comes_from_the_suite(base, paths):
     result = validate_wave(base, paths=paths)
     raw = {e["meta"]["check"]: e["severity"]
