@@ -153,28 +153,17 @@ def permutation_test(
     R = T.shape[1]
     # per resample r: g_y[r] = x_r' W y~, g_x[r] = x_r' W x_obs, D[r] = x_r' W x_r, and
     # company sums Sy = C'(W x_r y~), Sx = C'(W x_r x_obs), S2 = C'(W x_r^2)
-    g_y, g_x, D = np.empty(R), np.empty(R), np.empty(R)
-    Sy, Sx, S2 = np.empty((G, R)), np.empty((G, R)), np.empty((G, R))
-    step = max(1, _CHUNK_CELLS // max(1, len(d)))
-    wy, wx = w * yt, w * x_obs
-    for a in range(0, R, step):
-        sl = slice(a, a + step)
-        Xr = partialled(T[:, sl])
-        WX = Xr * w[:, None]
-        g_y[sl] = wy @ Xr
-        g_x[sl] = wx @ Xr
-        D[sl] = np.einsum("nr,nr->r", WX, Xr)
-        Sy[:, sl] = csum(WX * yt[:, None])
-        Sx[:, sl] = csum(WX * x_obs[:, None])
-        S2[:, sl] = csum(WX * Xr)
-    # the observed statistic
-    Dobs = float(wx @ x_obs)
-    sy_obs = csum(wx * yt)
-    s2_obs = csum(wx * x_obs)
-    est = float(wx @ yt) / Dobs
+    sums = _by_companies if G * Z.shape[1] ** 2 <= len(d) else _by_rows
+    g_y, g_x, D, Sy, Sx, S2 = sums(T, yt, x_obs, w, mult, Z, B, codes, csum, partialled)
+    # the observed statistic, from the same sums as the reassignments' (ties stay ties)
+    gy_obs, _, d_obs, s_y, _, s_2 = sums(treated[:, None], yt, x_obs, w, mult, Z, B, codes,
+                                         csum, partialled)
+    Dobs, wxy = float(d_obs[0]), float(gy_obs[0])
+    sy_obs, s2_obs = s_y[:, 0], s_2[:, 0]
+    est = wxy / Dobs
 
     def t_obs(b0: float) -> float:
-        b = float(wx @ yt - b0 * Dobs) / Dobs
+        b = (wxy - b0 * Dobs) / Dobs
         s = sy_obs - b0 * s2_obs - b * s2_obs
         return b / (np.sqrt(np.sum(s * s)) / Dobs)
 
@@ -197,3 +186,58 @@ def permutation_test(
                    term=f"{treatment}:{interact}" if interact else treatment, method=method,
                    fixed_effects=fixed_effects, n=len(d), G=G, n_res=R).assign(
         assignments=math.comb(G, k), companies_treated=k)
+
+
+_Sums = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _by_rows(T, yt, x_obs, w, mult, Z, B, codes, csum, partialled) -> _Sums:
+    """The sums of the test for the reassignments ``T`` (G x R), from the rows: the
+    partialled regressor of every reassignment, n x R in chunks (cost n x R)."""
+    R, G = T.shape[1], T.shape[0]
+    g_y, g_x, D = np.empty(R), np.empty(R), np.empty(R)
+    Sy, Sx, S2 = np.empty((G, R)), np.empty((G, R)), np.empty((G, R))
+    step = max(1, _CHUNK_CELLS // max(1, len(yt)))
+    wy, wx = w * yt, w * x_obs
+    for a in range(0, R, step):
+        sl = slice(a, a + step)
+        Xr = partialled(T[:, sl])
+        WX = Xr * w[:, None]
+        g_y[sl] = wy @ Xr
+        g_x[sl] = wx @ Xr
+        D[sl] = np.einsum("nr,nr->r", WX, Xr)
+        Sy[:, sl] = csum(WX * yt[:, None])
+        Sx[:, sl] = csum(WX * x_obs[:, None])
+        S2[:, sl] = csum(WX * Xr)
+    return g_y, g_x, D, Sy, Sx, S2
+
+
+def _by_companies(T, yt, x_obs, w, mult, Z, B, codes, csum, partialled) -> _Sums:
+    """The same sums as :func:`_by_rows`, from per-company sums taken once.
+
+    The partialled regressor of a reassignment t is ``x_i = mult_i t_g(i) - Z_i B t``, so
+    with ``v = B t`` (p values) every sum over the rows of a company g is a sum of company
+    totals: ``sum w x y~ = t_g sum w mult y~ - (sum w y~ Z) v``, and
+    ``sum w x^2 = t_g^2 sum w mult^2 - 2 t_g (sum w mult Z) v + v' (sum w Z Z') v``.
+    One pass over the rows (cost n x p^2), then G x p^2 per reassignment instead of n:
+    chosen when G p^2 <= n (few covariates, no company fixed effects).
+    """
+    wm = w * mult
+    ZW = Z * w[:, None]
+    a_y, a_x, m2 = csum(wm * yt), csum(wm * x_obs), csum(wm * mult)  # G
+    M_y, M_x, P = csum(ZW * yt[:, None]), csum(ZW * x_obs[:, None]), csum(ZW * mult[:, None])
+    Q = np.stack([csum(ZW * Z[:, [q]]) for q in range(Z.shape[1])], axis=2)  # G x p x p
+    R = T.shape[1]
+    g_y, g_x, D = np.empty(R), np.empty(R), np.empty(R)
+    Sy, Sx, S2 = np.empty_like(T), np.empty_like(T), np.empty_like(T)
+    step = max(1, _CHUNK_CELLS // max(1, Q.size))
+    for a in range(0, R, step):
+        sl = slice(a, a + step)
+        Tc = T[:, sl]
+        V = B @ Tc  # p x r
+        Sy[:, sl] = a_y[:, None] * Tc - M_y @ V
+        Sx[:, sl] = a_x[:, None] * Tc - M_x @ V
+        S2[:, sl] = (m2[:, None] * Tc * Tc - 2.0 * Tc * (P @ V)
+                     + np.einsum("gpr,pr->gr", np.einsum("gpq,qr->gpr", Q, V), V))
+        g_y[sl], g_x[sl], D[sl] = Sy[:, sl].sum(0), Sx[:, sl].sum(0), S2[:, sl].sum(0)
+    return g_y, g_x, D, Sy, Sx, S2
