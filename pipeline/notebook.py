@@ -9,6 +9,7 @@ the image's ``alt`` a short description with the key values.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from html import escape as html_escape
 from pathlib import Path
@@ -17,9 +18,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pipeline.analyse.analysis.company_wave import CompanyWave, company_wave, opened_once
 from pipeline.analyse.disclosure import protect_table, suppress_small_cells, wave_totals
 from pipeline.analyse.plots.chart import chart_info
 from pipeline.analyse.published import write_table
+from pipeline.codebook import load_codebook
 from pipeline.config import DEFAULT_MIN_CELL, get_paths
 from pipeline.i18n.formatting import NOT_AVAILABLE, Formatter
 from pipeline.i18n.numbers import is_nan_like
@@ -142,6 +145,61 @@ def open_wave(wave: str | None, lang: str = "it", processed_dir: str | None = No
     out = Path(tables_dir) if tables_dir else paths.notebook_tables(wave)
     return WaveContext(wave=wave, lang=lang, synthetic=data.synthetic, meta=data.meta,
                        tables=data.tables, tables_dir=out, min_cell=int(min_cell))
+
+
+# --- the wave of the company reports -----------------------------------------------------------
+
+def _wave_version(processed: Path) -> tuple[Any, ...]:
+    """What a processed wave is: its folder, its tables' hashes and its previous wave."""
+    try:
+        manifest = json.loads((processed / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return (str(processed), None, None)
+    return (str(processed.resolve()),
+            tuple(sorted((t, i["sha256"]) for t, i in manifest["tables"].items())),
+            (manifest.get("meta") or {}).get("previous_wave"))
+
+
+def open_company_wave(wave: str | None, lang: str = "it", processed_dir: str | None = None,
+                      min_cell: int = DEFAULT_MIN_CELL, previous_wave: str | None = None,
+                      previous_processed_dir: str | None = None,
+                      ) -> tuple[WaveContext, CompanyWave, str | None]:
+    """The wave of a company report, its yardsticks and its previous wave's label.
+
+    :func:`open_wave`, the codebook at the wave's fieldwork, the previous wave (default
+    the one the wave's ``wave.yaml`` names, when it is processed) and
+    :func:`pipeline.analyse.analysis.company_wave.company_wave`. Inside
+    :func:`~pipeline.analyse.analysis.company_wave.company_wave_batch` the result is kept, by the content of both processed waves
+    (their tables' hashes), the language and ``min_cell``: the companies of a batch share
+    it and must not change it.
+
+    Returns
+    -------
+    tuple
+        ``(ctx, shared, previous_wave)``: the wave, its :class:`CompanyWave` and the label
+        of the previous wave (``None`` without one; its tables are ``shared.previous``).
+    """
+    from pipeline.analyse.analysis.company_history import previous_wave_data
+
+    paths = get_paths()
+    wave = wave or latest_wave()
+    processed = Path(processed_dir) if processed_dir else paths.processed_wave(wave)
+    version = _wave_version(processed)
+    label = previous_wave or version[2]
+    before = (Path(previous_processed_dir) if previous_processed_dir
+              else paths.processed_wave(label) if label else None)
+    key = (wave, lang, int(min_cell), version, label,
+           _wave_version(before) if before is not None else None)
+
+    def build() -> tuple[WaveContext, CompanyWave, str | None]:
+        ctx = open_wave(wave, lang, processed_dir, None, min_cell)
+        codebook = load_codebook(on=ctx.meta)  # labels and thresholds at the fieldwork
+        label = previous_wave or ctx.meta.get("previous_wave")
+        previous = previous_wave_data(label, previous_processed_dir)
+        return ctx, company_wave(ctx.tables, codebook,
+                                 None if previous is None else previous.tables), label
+
+    return opened_once(key, build)
 
 
 def _cell(value: Any, fmt: Formatter) -> str:

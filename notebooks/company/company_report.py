@@ -35,51 +35,42 @@ from IPython.display import Markdown, display
 
 from pipeline.analyse.analysis import company, company_actions, company_history
 from pipeline.analyse.analysis.company_position import maturity_position, others_median_active
-from pipeline.analyse.analysis.measures import maturity_scores, surveyed_companies
-from pipeline.analyse.analysis.survey import wave_design
 from pipeline.analyse.plots import set_theme
 from pipeline.analyse.plots.company import maturity_scale
 from pipeline.analyse.plots.estimates import dot_ci
-from pipeline.codebook import load_codebook
 from pipeline.i18n.formatting import Formatter
 from pipeline.i18n.text import say, text
-from pipeline.notebook import open_wave, show_figure, show_table
+from pipeline.notebook import open_company_wave, show_figure, show_table
 from pipeline.render.sections import company as section
 
 set_theme()
 fmt = Formatter(lang)
-ctx = open_wave(wave, lang, processed_dir, None, min_cell)
-codebook = load_codebook(on=ctx.meta)  # labels and thresholds in force at the fieldwork
+# the wave, its codebook, every company's maturity score, the survey design and the
+# previous wave: the same for every company (computed once in a batch of reports)
+ctx, shared, previous_wave = open_company_wave(wave, lang, processed_dir, min_cell,
+                                               previous_wave, previous_processed_dir)
+codebook, scores, design = shared.codebook, shared.scores, shared.design
 wave = ctx.wave
-survey, workers, companies = (ctx.tables[t] for t in ("company_survey", "worker_survey",
-                                                       "companies"))
+survey, workers, companies = shared.survey, shared.workers, shared.companies
 company_id = company_id or survey["company_id"].iloc[0]
 words = section.profile_words(companies.set_index("company_id").loc[company_id], codebook, lang)
 compare = company.network_is_large_enough(survey, company_id)
 n_workers = int((workers["company_id"] == company_id).sum())
 measures = company.company_measures(survey, company_id, codebook, lang)
-scores = maturity_scores(surveyed_companies(survey, companies), codebook=codebook)
 position = maturity_position(scores, company_id)
 statuses = section.status_labels(codebook, lang)
 
 # the previous wave: the company's own answers then
-previous_wave = previous_wave or ctx.meta.get("previous_wave")
-previous = company_history.previous_wave_data(previous_wave, previous_processed_dir)
-history = company_history.history_state(None if previous is None else previous.tables,
-                                        company_id)
+history = company_history.history_state(shared.previous, company_id)
 change = changes = None
 if history == "surveyed":
-    before = previous.tables
-    scores_then = maturity_scores(surveyed_companies(before["company_survey"],
-                                                     before["companies"]),
-                                  codebook=codebook)  # one yardstick for both waves
-    change = company_history.maturity_change(scores_then, scores, company_id)
+    before = shared.previous
+    change = company_history.maturity_change(shared.scores_then, scores, company_id)
     changes = company_history.measure_changes(before["company_survey"], survey, company_id,
                                               codebook, lang)
-    medians = company_history.others_median_then_now(scores_then, scores, company_id)
+    medians = company_history.others_median_then_now(shared.scores_then, scores, company_id)
 
 # the workers' needs no active measure covers, and what similar companies have
-design = wave_design(workers, companies)
 needs = ctx.publishable(company.needs_vs_others(workers, design, company_id,
                                                 codebook.measure_codes("asked_workers")))
 needs["label"] = needs["measure"].map(lambda m: codebook.measure_label(m, lang))

@@ -34,6 +34,7 @@ import datetime
 import logging
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,7 @@ _CSS_REMOTE_URL = re.compile(r"url\(\s*['\"]?\s*(?:https?:)?//[^)]*\)", re.IGNOR
 _CSS_IMPORT = re.compile(r"@import\b[^;]*;?", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4)  # one per language: its templates compiled once per process
 def _exporter(lang: str) -> Any:
     from nbconvert import HTMLExporter  # slow import: kept off import time
 

@@ -11,7 +11,7 @@ from pipeline.atomic import write_text_atomic
 from pipeline.render.html import render_html
 from pipeline.render.pdf import html_to_pdf
 
-__all__ = ["render_notebook"]
+__all__ = ["render_node", "render_notebook"]
 
 
 def render_notebook(
@@ -30,7 +30,15 @@ def render_notebook(
     atomically: the PDF is printed from the HTML after the HTML is written.
     """
     executed_ipynb = Path(executed_ipynb)
-    nb = nbformat.read(executed_ipynb, as_version=4)
+    render_node(nbformat.read(executed_ipynb, as_version=4), executed_ipynb, html_path,
+                pdf_path, **cover_kwargs)
+
+
+def render_node(nb: Any, executed_ipynb: Path, html_path: Path, pdf_path: Path | None,
+                **cover_kwargs: Any) -> None:
+    """:func:`render_notebook` of a notebook already in memory (``nb``, an nbformat node),
+    written at ``executed_ipynb`` (its folder resolves relative paths)."""
+    executed_ipynb = Path(executed_ipynb)
     kwargs = dict(cover_kwargs)
     params = nb.metadata.get("papermill", {}).get("parameters", {}) or {}
     if "wave" not in kwargs and params.get("wave"):

@@ -153,41 +153,60 @@ def run_job(job: NotebookJob, cwd: Path) -> JobResult:
 _CWD: Path | None = None
 
 
-def _worker_init(cwd: str, parent: int, connection_dir: str) -> None:
+def _worker_init(cwd: str, parent: int, connection_dir: str, kernel: bool = True) -> None:
     global _CWD
     die_with_parent(parent)  # before anything else: a killed run takes its workers along
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     _CWD = Path(cwd)
     set_connection_dir(Path(connection_dir))
-    warm_kernel(KERNEL_NAME, _CWD)  # started while the batch is being handed out
+    if kernel:  # only notebooks run alone need one
+        warm_kernel(KERNEL_NAME, _CWD)  # started while the batch is being handed out
     multiprocessing.util.Finalize(None, shutdown_kernels, exitpriority=10)
 
 
-def _worker_run(job: NotebookJob) -> JobResult:
+def _run_task(task: Any, cwd: Path,
+              on_done: Callable[[JobResult], None] | None = None) -> list[JobResult]:
+    """A notebook run alone (:class:`NotebookJob`) or a batch of company reports
+    (:class:`pipeline.run.batch.CompanyBatch`): its results, one per report."""
+    if isinstance(task, NotebookJob):
+        result = run_job(task, cwd)
+        if on_done:
+            on_done(result)
+        return [result]
+    from pipeline.run.batch import run_batch
+
+    return run_batch(task, cwd, on_done)
+
+
+def _worker_run(task: Any) -> list[JobResult]:
     assert _CWD is not None
-    return run_job(job, _CWD)
+    if not isinstance(task, NotebookJob):
+        from pipeline.run.batch import keep_company_waves
+
+        keep_company_waves()  # the worker's later batches reuse the wave the first loaded
+    return _run_task(task, _CWD)
 
 
-def _run_here(jobs: list[NotebookJob], cwd: Path,
+def _run_here(tasks: list[Any], cwd: Path,
               on_done: Callable[[JobResult], None] | None) -> list[JobResult]:
     """One worker: this process, its kernel shut down at the end of the batch."""
     results = []
     try:
-        for job in jobs:
-            result = run_job(job, cwd)
-            results.append(result)
-            if on_done:
-                on_done(result)
+        for task in tasks:
+            results += _run_task(task, cwd, on_done)
     finally:
         shutdown_kernels()
     return results
 
 
-def run_jobs(jobs: list[NotebookJob], *, workers: int, cwd: Path,
+def run_jobs(jobs: list[Any], *, workers: int, cwd: Path,
              on_done: Callable[[JobResult], None] | None = None,
              connection_dir: Path | None = None) -> list[JobResult]:
-    """Execute (and render) ``jobs`` with ``workers`` kernels; results in completion order.
+    """Execute (and render) ``jobs`` with ``workers`` processes; results in completion order.
 
+    A job is a notebook run alone in the warm kernel of its process
+    (:class:`~pipeline.run.plan.NotebookJob`) or a batch of company reports run in the
+    process itself (:class:`pipeline.run.batch.CompanyBatch`, one result per company).
     ``cwd`` is the notebooks' working directory, the project's root. The kernels' connection
     files go to ``connection_dir`` (default: the ``data/work/kernels`` of the project at
     ``cwd``), cleared first of those left by kernels that are gone.
@@ -202,15 +221,16 @@ def run_jobs(jobs: list[NotebookJob], *, workers: int, cwd: Path,
         with use_connection_dir(folder):
             return _run_here(jobs, cwd, on_done)
     results: list[JobResult] = []
+    kernel = any(isinstance(job, NotebookJob) for job in jobs)
     with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
-                             initargs=(str(cwd), os.getpid(), str(folder))) as pool:
+                             initargs=(str(cwd), os.getpid(), str(folder), kernel)) as pool:
         futures = [pool.submit(_worker_run, job) for job in jobs]
         try:
             for future in as_completed(futures):
-                result = future.result()
-                results.append(result)
-                if on_done:
-                    on_done(result)
+                for result in future.result():
+                    results.append(result)
+                    if on_done:
+                        on_done(result)
         except BaseException:
             for f in futures:
                 f.cancel()

@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.config import TEMPLATES_DIR, Paths, min_cell
+from pipeline.config import QUALITY_SUMMARY, TEMPLATES_DIR, Paths, min_cell
 from pipeline.errors import InputError, PipelineError
 from pipeline.fingerprint import code_version, folder_hashes, hash_value, sha256_file
 from pipeline.names import safe_file_name
@@ -39,7 +39,6 @@ from pipeline.publish.companies import (
     report_name,
 )
 from pipeline.run.chain import chain_manifests
-from pipeline.validate import SUMMARY_NAME
 from pipeline.wave import read_manifest, wave_title
 
 _SECTION = re.compile(r"^(\d\d)_([a-z0-9_]+)\.py$")
@@ -215,7 +214,7 @@ def quality_dir(paths: Paths, wave: str) -> Path:
 
 def quality_summary(paths: Paths, wave: str, lang: str) -> dict[str, Any] | None:
     """The index page's summary of the wave's data-quality report, None when there is none."""
-    path = quality_dir(paths, wave) / SUMMARY_NAME
+    path = quality_dir(paths, wave) / QUALITY_SUMMARY
     if not path.exists():
         return None
     return json.loads(path.read_text(encoding="utf-8")).get(lang)

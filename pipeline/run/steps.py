@@ -27,7 +27,7 @@ from pipeline.run.plan import (
     site_root,
 )
 from pipeline.run.progress import Progress
-from pipeline.run.state import RunRecord
+from pipeline.run.state import RunRecord, has_legacy_confidential  # noqa: F401 (moved there)
 from pipeline.validate import (
     REPORT_NAME,
     SUMMARY_NAME,
@@ -85,11 +85,6 @@ def drop_legacy_confidential(site: Path) -> None:
             folder.unlink()
         elif folder.is_dir():
             shutil.rmtree(folder)
-
-
-def has_legacy_confidential(site: Path) -> bool:
-    """Whether a wave's site still holds a ``confidential/`` folder of an older version."""
-    return any(os.path.lexists(site_root(site, lang) / CONFIDENTIAL_DIR) for lang in LANGUAGES)
 
 
 #: Where each section of a run writes its tables (inside the stage, removed before the
@@ -153,21 +148,30 @@ def build_notebooks(todo: list[Unit], stage_root: Path, paths: Paths, jobs: int,
                     record: RunRecord, progress: Progress,
                     tables: dict[str, list[str]] | None = None, *,
                     private_stage: Path | None = None) -> dict[str, list[str]]:
-    """Execute and render ``todo`` into the staged site, ``jobs`` notebooks at a time.
+    """Execute and render ``todo`` into the staged site, ``jobs`` processes at a time.
+
+    Sections run one notebook each, the company reports in batches
+    (:mod:`pipeline.run.batch`: one pass per worker over its companies, each still
+    recorded, and cached, on its own).
 
     ``tables`` are the tables each section published last time (``{step: [file, ...]}``,
     relative to ``tables/``): those of a section that runs again are replaced by what it
     writes now. Company reports go into ``private_stage``, the staged confidential folder
     of the wave. Returns ``tables`` updated.
     """
+    from pipeline.run.batch import company_batches
     from pipeline.run.execute import JobResult, run_jobs
 
     tables = dict(tables or {})
     keys = {u.step: u.key for u in todo}
-    batch = [_staged_job(unit, stage_root, private_stage) for unit in todo]
+    staged = [(unit, _staged_job(unit, stage_root, private_stage)) for unit in todo]
     # The summary is written from the sections' tables: it runs once they are all done.
-    later = [job for job in batch if job.name.startswith("summary")]
-    batch = [job for job in batch if not job.name.startswith("summary")]
+    later = [job for _, job in staged if job.name.startswith("summary")]
+    # The company reports run in batches, each in one worker (pipeline.run.batch).
+    companies = [job for unit, job in staged if unit.confidential]
+    batch: list[Any] = [job for unit, job in staged
+                        if not unit.confidential and not job.name.startswith("summary")]
+    batch += company_batches(companies, jobs)
 
     def done(result: JobResult) -> None:
         if result.name.startswith("section"):

@@ -63,7 +63,9 @@ def test_wave_design_has_the_minimum_respondents_per_post_stratum(wave):
 def test_notebooks_and_site_build_the_design_one_way():
     """Every report builds its design with wave_design (no second recipe, no literal 3)."""
     files = [ROOT / "notebooks" / "02_needs.py", ROOT / "notebooks" / "04_network.py",
-             ROOT / "notebooks" / "company" / "company_report.py", ROOT / "pipeline" / "render" / "site" / "methods.py"]
+             ROOT / "notebooks" / "company" / "company_report.py",
+             ROOT / "pipeline" / "analyse" / "analysis" / "company_wave.py",
+             ROOT / "pipeline" / "render" / "site" / "methods.py"]
     for path in files:
         source = path.read_text(encoding="utf-8")
         assert not re.search(r"\b(survey_design|cluster_design|poststrat_weights)\(", source), \
@@ -71,7 +73,9 @@ def test_notebooks_and_site_build_the_design_one_way():
         assert "min_poststratum=" not in source, path.name
     for name in ("02_needs.py", "04_network.py"):
         assert "wave_design(workers, companies)" in (ROOT / "notebooks" / name).read_text()
-    assert "wave_design(" in (ROOT / "notebooks" / "company" / "company_report.py").read_text()
+    # the company reports build it once per wave, where the wave is opened for them
+    assert "wave_design(workers, companies)" in (
+        ROOT / "pipeline" / "analyse" / "analysis" / "company_wave.py").read_text()
     assert "wave_weights" in (ROOT / "pipeline" / "render" / "site" / "methods.py").read_text()
 
 
