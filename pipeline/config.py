@@ -244,6 +244,10 @@ PRIVATE_DIR_MODE = 0o700
 #: The project's folder of the per-company reports (:attr:`Paths.confidential`); also the
 #: name of the folder where versions before it kept them inside a wave's site.
 CONFIDENTIAL_DIR = "confidential"
+#: What the site's index says about a wave's data-quality gate, per language, in
+#: :meth:`Paths.quality_wave` (written by :mod:`pipeline.validate.files`, read when a run
+#: is planned).
+QUALITY_SUMMARY = "site_summary.json"
 _PRIVATE_OFF = ("0", "false", "no", "off")
 
 

@@ -5,6 +5,10 @@ tables and their provenance), :func:`write_processed` / :func:`read_processed` (
 file per table plus ``manifest.json`` in ``data/processed/<wave>/``), :func:`list_waves`
 (the waves of ``data/raw`` in wave order, a wave after its ``previous_wave``) and
 :func:`wave_title` (the wave's name for its readers, from ``wave.yaml``).
+
+The manifest alone answers what a rerun asks before it decides there is nothing to redo
+(the tables' hashes, the wave's metadata, its surveyed companies: :func:`surveyed_companies`),
+so this module imports pandas and pyarrow only when tables are read or written.
 """
 
 from __future__ import annotations
@@ -12,12 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import yaml
 
 from pipeline.atomic import staged_folder
@@ -25,6 +28,14 @@ from pipeline.config import WAVE_PATTERN, Paths, is_demo_wave
 from pipeline.fingerprint import code_version, sha256_file
 from pipeline.i18n.formatting import MONTHS, normalize_lang
 from pipeline.i18n.text import text
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: The tables whose rows are companies: the mapping (with their names) and the company survey.
+COMPANIES, COMPANY_SURVEY = "companies", "company_survey"
+#: The manifest's field of the surveyed companies (:func:`surveyed_companies`).
+SURVEYED = "surveyed_companies"
 
 
 @dataclass
@@ -67,6 +78,10 @@ def write_processed(data: WaveData, dest: Path) -> dict[str, Any]:
                 "columns": len(df.columns),
                 "sha256": sha256_file(path),
             }
+        if "company_id" in getattr(data.tables.get(COMPANY_SURVEY), "columns", ()):
+            ids = read_company_ids(stage)
+            names = read_company_names(stage)
+            manifest[SURVEYED] = [[cid, names.get(cid)] for cid in ids]
         (stage / "manifest.json").write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n",
             encoding="utf-8",
@@ -74,13 +89,82 @@ def write_processed(data: WaveData, dest: Path) -> dict[str, Any]:
     return manifest
 
 
+class _Tables(MutableMapping):
+    """The tables of a processed wave, each read from its Parquet file when first asked
+    for: a section that needs only the mapping of 100,000 companies never holds the
+    1,000,000 worker answers."""
+
+    def __init__(self, dest: Path, files: dict[str, str]) -> None:
+        self._dest, self._files, self._read = dest, files, {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._read:
+            import pandas as pd
+
+            self._read[name] = pd.read_parquet(self._dest / self._files[name])
+        return self._read[name]
+
+    def __setitem__(self, name: str, table: pd.DataFrame) -> None:
+        self._files.setdefault(name, "")
+        self._read[name] = table
+
+    def __delitem__(self, name: str) -> None:
+        del self._files[name]
+        self._read.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+
 def read_processed(dest: Path) -> WaveData:
-    """Load a processed wave written by :func:`write_processed`."""
+    """Load a processed wave written by :func:`write_processed` (each table is read from
+    its file when first used)."""
     manifest = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
-    tables = {name: pd.read_parquet(dest / info["file"])
-              for name, info in manifest["tables"].items()}
-    return WaveData(wave=manifest["wave"], tables=tables, meta=manifest["meta"],
-                    inputs=manifest["inputs"])
+    files = {name: info["file"] for name, info in manifest["tables"].items()}
+    return WaveData(wave=manifest["wave"], tables=_Tables(dest, files),  # type: ignore[arg-type]
+                    meta=manifest["meta"], inputs=manifest["inputs"])
+
+
+# --- its companies ----------------------------------------------------------------------------
+
+def read_company_ids(folder: Path) -> list[str]:
+    """The ids of the companies of ``company_survey.parquet`` in the processed wave
+    ``folder``, as strings, sorted (missing ids skipped)."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(folder / f"{COMPANY_SURVEY}.parquet", columns=["company_id"])
+    return sorted(str(v) for v in table.column("company_id").to_pylist() if v is not None)
+
+
+def read_company_names(folder: Path) -> dict[str, str]:
+    """Each mapped company's name (``companies.name``, blanks collapsed) in the processed
+    wave ``folder``; empty when the wave has no mapping or no names."""
+    file = folder / f"{COMPANIES}.parquet"
+    if not file.exists():
+        return {}
+    import pyarrow.parquet as pq
+
+    if "name" not in pq.read_schema(file).names:
+        return {}
+    table = pq.read_table(file, columns=["company_id", "name"]).to_pydict()
+    return {str(c): " ".join(str(n).split())
+            for c, n in zip(table["company_id"], table["name"], strict=True)
+            if c is not None and n is not None and str(n).strip()}
+
+
+def surveyed_companies(manifest: Mapping[str, Any] | None,
+                       ) -> list[tuple[str, str | None]] | None:
+    """``(company_id, name or None)`` of each surveyed company, sorted by id, as the
+    manifest lists them (:func:`read_company_ids`, :func:`read_company_names` when it was
+    written); ``None`` for a manifest written before it did: read the Parquet files then.
+    """
+    listed = None if manifest is None else manifest.get(SURVEYED)
+    if not isinstance(listed, list):
+        return None
+    return [(str(cid), None if name is None else str(name)) for cid, name in listed]
 
 
 # --- the wave's name ---------------------------------------------------------------------------

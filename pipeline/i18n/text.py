@@ -118,7 +118,9 @@ def _catalogue() -> dict[str, dict[str, str]]:
 def _merged(notebooks: Path) -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {}
     sources: list[tuple[Path, dict[str, dict[str, str]]]] = [
-        (path, yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        # libyaml's safe loader when built (15 times faster: every run reads the catalogue)
+        (path, yaml.load(path.read_text(encoding="utf-8"),
+                         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {})
         for path in sorted(TEXTS_DIR.glob("*texts*.yaml"))]
     sources += [(path, notebook_texts(path.read_text(encoding="utf-8"), path.name))
                 for path in _notebook_sources(notebooks)]

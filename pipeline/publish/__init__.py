@@ -22,11 +22,11 @@ anything is written; a replacement is swapped in only once complete.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pipeline.config import Paths, get_paths
 from pipeline.errors import PipelineError
 from pipeline.publish.bundle import publish_company
-from pipeline.publish.checks import DisclosureError, publish_findings
 from pipeline.publish.destination import PublishError, check_destination
 from pipeline.publish.files import EXCLUDED_DIRS, public_files
 from pipeline.publish.marker import MARKER
@@ -34,6 +34,16 @@ from pipeline.publish.write import Entry, write_publish
 
 __all__ = ["EXCLUDED_DIRS", "MARKER", "DisclosureError", "PublishError", "public_files",
            "publish_company", "publish_site"]
+
+
+def __getattr__(name: str) -> Any:
+    # The checks read tables (pandas): imported when asked for, so that planning a run,
+    # which names the company reports through pipeline.publish.companies, stays light.
+    if name == "DisclosureError":
+        from pipeline.publish.checks import DisclosureError
+
+        return DisclosureError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def publish_site(wave: str, destination: Path, paths: Paths | None = None) -> list[Path]:
@@ -58,6 +68,8 @@ def publish_site(wave: str, destination: Path, paths: Paths | None = None) -> li
     if not (site / "index.html").exists():
         raise PipelineError(f"{site} has no report: run `welfare run {wave}` first")
     dest = check_destination(Path(destination), paths)
+    from pipeline.publish.checks import DisclosureError, publish_findings
+
     findings = publish_findings(wave, paths)
     if findings:
         raise DisclosureError(wave, findings, str(destination), paths.root)

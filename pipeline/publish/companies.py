@@ -23,6 +23,11 @@ The README (``pipeline/render/templates/confidential/README.md.j2``, its words i
 ``pipeline/i18n/texts/confidential_texts.yaml``) lies in the private tree: it may name the
 companies, and does, so the researcher can find each one's folder. Values from the data go
 into it through :func:`md_text`.
+
+The companies of a wave and their names come from its manifest
+(:func:`pipeline.wave.surveyed_companies`), so planning a run never opens a table: a rerun
+with nothing to redo imports neither pyarrow nor pandas (Jinja is imported only to write
+the README).
 """
 
 from __future__ import annotations
@@ -34,15 +39,22 @@ import secrets
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-import jinja2
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING
 
 from pipeline.atomic import write_once, write_text_atomic
 from pipeline.config import DEFAULT_LANG, LANGUAGES, TEMPLATES_DIR, Paths
 from pipeline.errors import PipelineError
 from pipeline.i18n.text import text
-from pipeline.wave import read_manifest, wave_title
+from pipeline.wave import (
+    read_company_ids,
+    read_company_names,
+    read_manifest,
+    surveyed_companies,
+    wave_title,
+)
+
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = ["FOLDER_LENGTH", "README", "CompanyReport", "ConfidentialKeyError", "company_folder", "company_ids",
            "company_names", "company_reports", "md_text", "project_key", "readme_markdown",
@@ -130,22 +142,24 @@ def company_reports(folder: Path) -> list[str]:
 # --- the companies of a wave ------------------------------------------------------------------
 
 def company_ids(paths: Paths, wave: str) -> list[str]:
-    """The companies that answered the company survey (one confidential report each)."""
-    table = pq.read_table(paths.processed_wave(wave) / "company_survey.parquet",
-                          columns=["company_id"])
-    return sorted(str(v) for v in table.column("company_id").to_pylist() if v is not None)
+    """The companies that answered the company survey (one confidential report each),
+    sorted: from the processed wave's manifest, from its Parquet file when the manifest
+    predates the list."""
+    listed = surveyed_companies(read_manifest(paths, wave))
+    if listed is None:
+        return read_company_ids(paths.processed_wave(wave))
+    return [cid for cid, _ in listed]
 
 
 def company_names(paths: Paths, wave: str) -> dict[str, str]:
-    """Each mapped company's name (``companies.name``), for the title of its confidential
-    report; empty when the wave has no names. Names are data: the templates escape them."""
-    file = paths.processed_wave(wave) / "companies.parquet"
-    if not file.exists() or "name" not in pq.read_schema(file).names:
-        return {}
-    table = pq.read_table(file, columns=["company_id", "name"]).to_pydict()
-    return {str(c): " ".join(str(n).split())
-            for c, n in zip(table["company_id"], table["name"], strict=True)
-            if c is not None and n is not None and str(n).strip()}
+    """The surveyed companies' names (``companies.name``, blanks collapsed), for the
+    titles of their confidential reports; empty when the wave has no names. From the
+    manifest, or, when it predates the list, every mapped company's name from the Parquet
+    file. Names are data: the templates escape them."""
+    listed = surveyed_companies(read_manifest(paths, wave))
+    if listed is None:
+        return read_company_names(paths.processed_wave(wave))
+    return {cid: name for cid, name in listed if name}
 
 
 @dataclass(frozen=True)
@@ -188,6 +202,8 @@ def md_text(value: object) -> str:
 
 @cache
 def _environment() -> jinja2.Environment:
+    import jinja2
+
     # Markdown, not HTML: values from the data are escaped by markdown_escape beforehand.
     return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "confidential"),
                               undefined=jinja2.StrictUndefined, trim_blocks=True,

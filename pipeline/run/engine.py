@@ -3,7 +3,8 @@
 papermill's own engine starts a new kernel for every notebook and pays the imports of
 pandas, scipy and seaborn each time (about 2 s). This engine keeps one kernel per process
 (and working directory) and runs the notebooks one after another in it, with ``%reset -f``
-before each: variables are cleared, imported modules stay. Everything else is papermill's:
+after each (and before the next when one failed half-way): variables are cleared and their
+memory handed back to the system, imported modules stay. Everything else is papermill's:
 parameters, the execution manager (cell metadata, timings, saving), its notebook client
 and its errors. It is registered with papermill
 (``[project.entry-points."papermill.engine"]`` in ``pyproject.toml``), so
@@ -42,7 +43,11 @@ from papermill.engines import Engine, papermill_engines  # noqa: E402
 from papermill.log import logger  # noqa: E402
 from papermill.utils import merge_kwargs, remove_args  # noqa: E402
 
-from pipeline.run.procs import connection_file, kernel_launch_options  # noqa: E402
+from pipeline.run.procs import (  # noqa: E402
+    RELEASE,
+    connection_file,
+    kernel_launch_options,
+)
 
 ENGINE_NAME = "welfare"
 KERNEL_NAME = "python3"
@@ -65,6 +70,8 @@ class WarmKernel:
         self.kc = self.km.client()
         self.kc.start_channels()
         self.notebooks = 0
+        #: True when no notebook's variables are left (just started, or reset after one).
+        self.clean = True
         try:
             self.kc.wait_for_ready(timeout=start_timeout)
         except BaseException:
@@ -75,14 +82,17 @@ class WarmKernel:
         return self.km.is_alive()
 
     def reset(self, timeout: float = START_TIMEOUT) -> None:
-        """Clear the previous notebook's variables before the next one starts."""
-        msg_id = self.kc.execute(RESET, store_history=False)
+        """Clear the last notebook's variables before the next one starts, and hand
+        the memory they held back to the system (an idle kernel does not keep a wave of
+        1,000,000 answers while the other workers run)."""
+        msg_id = self.kc.execute(f"{RESET}\n{RELEASE}", store_history=False)
         while True:  # the notebook client ignores this request's messages on IOPub
             reply = self.kc.get_shell_msg(timeout=timeout)
             if reply["parent_header"].get("msg_id") == msg_id:
                 break
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"{RESET} failed in the kernel: {reply['content']}")
+        self.clean = True
 
     def close(self) -> None:
         try:
@@ -163,10 +173,12 @@ class WarmKernelEngine(Engine):
         """Execute ``nb_man.nb`` in the warm kernel for the current working directory.
 
         The arguments are those of papermill's ``nbclient`` engine, which this one follows
-        but for the kernel: started once per process, reset before every notebook.
+        but for the kernel: started once per process, reset after every notebook.
         """
         kernel = warm_kernel(kernel_name, os.getcwd(), max(start_timeout, START_TIMEOUT))
-        kernel.reset()
+        if not kernel.clean:  # the previous notebook failed before its reset
+            kernel.reset()
+        kernel.clean = False
         kernel.notebooks += 1
         # As papermill's nbclient engine: drop what nbclient does not know, rename the rest.
         kwargs = remove_args(["input_path"], **kwargs)
@@ -177,7 +189,9 @@ class WarmKernelEngine(Engine):
             log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
         client = PapermillNotebookClient(nb_man, km=kernel.km, **client_kwargs)
         client.kc = kernel.kc
-        return client.execute(cleanup_kc=False)
+        executed = client.execute(cleanup_kc=False)
+        kernel.reset()  # the notebook's tables do not wait in memory for the next notebook
+        return executed
 
 
 papermill_engines.register(ENGINE_NAME, WarmKernelEngine)

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipeline.atomic import write_text_atomic
-from pipeline.config import LANGUAGES, Paths, check_wave_label
+from pipeline.config import CONFIDENTIAL_DIR, LANGUAGES, Paths, check_wave_label
 from pipeline.errors import PipelineError
 from pipeline.i18n.text import text
 from pipeline.run.plan import discover_sections, ingest_key, plan_units, site_root
@@ -138,6 +139,11 @@ def missing_files(paths: Paths, wave: str, lang: str, lang_state: dict[str, Any]
                  for out in unit.outputs}
     return sorted(path.relative_to(paths.root).as_posix() for path in expected
                   if not path.is_file())
+
+
+def has_legacy_confidential(site: Path) -> bool:
+    """Whether a wave's site still holds a ``confidential/`` folder of an older version."""
+    return any(os.path.lexists(site_root(site, lang) / CONFIDENTIAL_DIR) for lang in LANGUAGES)
 
 
 def wave_status(paths: Paths, wave: str, lang: str = "it") -> tuple[str, str]:

@@ -15,6 +15,11 @@ wave's state) is :mod:`pipeline.run.state`.
 One run per wave at a time: a run holds the wave's lock (:mod:`pipeline.run.lock`) from
 before it writes anything until it is done, and ``run_all`` holds the lock of
 ``--all`` too, so a second ``run_all`` is refused (or waits, with ``wait``) as a whole.
+
+A run with nothing to redo reads only hashes, the wave's manifest and its state: the steps
+that write (:mod:`pipeline.run.steps`, with the gate, papermill and the renderers) are
+imported when there is something to build, so such a run imports none of pandas, pyarrow,
+matplotlib or great-expectations (``tests/run/test_noop_imports.py``).
 """
 
 from __future__ import annotations
@@ -46,25 +51,17 @@ from pipeline.run.plan import (
     raw_inputs,
     site_root,
 )
+from pipeline.run.procs import release_memory
 from pipeline.run.progress import Progress
 from pipeline.run.state import (
     RunRecord,
+    has_legacy_confidential,
     load_state,
     run_dir,
     save_duration,
     save_failed,
     save_reported,
     site_files,
-)
-from pipeline.run.steps import (
-    build_notebooks,
-    check_stage,
-    drop_legacy_confidential,
-    drop_stale_confidential,
-    drop_stale_tables,
-    has_legacy_confidential,
-    ingest_step,
-    write_index,
 )
 from pipeline.wave import list_waves, read_manifest
 
@@ -197,7 +194,10 @@ def _ingest(run: _Run, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
     manifest = read_manifest(run.paths, run.wave)
     cached = not run.force and manifest is not None and state.get("ingest_key") == key
     if not cached:
+        from pipeline.run.steps import ingest_step  # the gate: pandas, great-expectations
+
         manifest = ingest_step(run.wave, run.paths)
+        release_memory()  # before the workers are forked (pipeline.run.procs)
         state = {**state, "ingest_key": key,
                  "langs": state.get("langs", {}) if not run.force else {}}
     run.record.add("ingest", cached=cached, seconds=time.perf_counter() - t0, key=key)
@@ -238,6 +238,15 @@ def _publish(run: _Run, todo: list[Unit], units: list[Unit], key: str,
     """Stage the published site and the confidential folder, rebuild ``todo`` and the
     index in them, check them against the plan, swap them in (the confidential folder
     first). Returns the files of the language's site and each section's tables."""
+    from pipeline.run.steps import (
+        build_notebooks,
+        check_stage,
+        drop_legacy_confidential,
+        drop_stale_confidential,
+        drop_stale_tables,
+        write_index,
+    )
+
     published = run.paths.report_wave(run.wave)
     with staged_folder(published) as stage, _private_stage(run, units) as private:
         if published.exists():

@@ -142,3 +142,44 @@ def test_write_readme_indexes_what_the_tree_holds(project):
     assert f"| C01 | Alfa S.r.l. | `{first.folder}` | report.pdf |" in readme.read_text()
     assert stat.S_IMODE(readme.stat().st_mode) == 0o600
     assert stat.S_IMODE(paths.confidential.stat().st_mode) == 0o700
+
+
+# --- the companies of a wave: from the manifest, from the tables for older manifests ---------
+
+def test_the_manifest_lists_the_surveyed_companies_with_their_names(project):
+    """Planning a run reads the companies from the manifest: the same ids, sorted, and the
+    same names as the tables give, without opening them."""
+    from pipeline.publish.companies import company_ids, company_names
+    from pipeline.wave import SURVEYED, read_company_ids, read_company_names, read_manifest
+
+    paths = get_paths()
+    folder = write_tiny_processed(paths, "w1", companies=("C10", "C02", "C03"),
+                                  names=(f"  Rossi   {XSS} ", "Beta S.p.A.", " "))
+    manifest = read_manifest(paths, "w1")
+    assert manifest[SURVEYED] == [["C02", "Beta S.p.A."], ["C03", None],
+                                  ["C10", f"Rossi {XSS}"]]
+    assert company_ids(paths, "w1") == read_company_ids(folder) == ["C02", "C03", "C10"]
+    assert company_names(paths, "w1") == read_company_names(folder) == {
+        "C02": "Beta S.p.A.", "C10": f"Rossi {XSS}"}
+    # the tables are not read: their names changed by hand are not seen
+    (folder / "companies.parquet").unlink()
+    (folder / "company_survey.parquet").unlink()
+    assert company_ids(paths, "w1") == ["C02", "C03", "C10"]
+    assert company_names(paths, "w1") == {"C02": "Beta S.p.A.", "C10": f"Rossi {XSS}"}
+
+
+def test_a_manifest_without_the_list_falls_back_to_the_tables(project):
+    """A wave processed by an earlier version: its companies are read from the tables."""
+    from pipeline.publish.companies import company_ids, company_names
+    from pipeline.wave import SURVEYED
+
+    paths = get_paths()
+    write_tiny_processed(paths, "w1", companies=("C02", "C01"), names=("Beta", "Alfa"))
+    manifest = paths.processed_wave("w1") / "manifest.json"
+    data = json.loads(manifest.read_text())
+    del data[SURVEYED]
+    manifest.write_text(json.dumps(data))
+    assert company_ids(paths, "w1") == ["C01", "C02"]
+    assert company_names(paths, "w1") == {"C01": "Alfa", "C02": "Beta"}
+    assert [c.name for c in wave_companies(paths, "w1")] == ["Alfa", "Beta"]
+    assert company_names(paths, "w9") == {}  # not processed: no names
