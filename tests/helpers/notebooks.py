@@ -32,3 +32,36 @@ def link_notebooks(root: Path) -> Path:
     link = Path(root) / "notebooks"
     link.symlink_to(REPO_NOTEBOOKS, target_is_directory=True)
     return link
+
+
+def section_notebook(table: str = "companies", name: str = "context",
+                     heading: str | None = None) -> str:
+    """A section notebook (jupytext percent) that reads ``table`` and publishes its row
+    count as ``<name>.csv``: a section of a run, quickly, without the project's notebooks."""
+    return f'''# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+#   welfare:
+#     tables: [{table}]
+# ---
+
+# %% tags=["parameters"]
+wave = "w"
+lang = "it"
+processed_dir = None
+tables_dir = None
+min_cell = 5
+
+# %%
+from pathlib import Path
+import pandas as pd
+df = pd.read_parquet(Path(processed_dir) / "{table}.parquet")
+Path(tables_dir).mkdir(parents=True, exist_ok=True)
+pd.DataFrame({{"rows": [len(df)]}}).to_csv(Path(tables_dir) / "{name}.csv", index=False)
+
+# %% [markdown]
+# ## {heading or name}
+'''

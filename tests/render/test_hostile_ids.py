@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from helpers.notebooks import section_notebook
 from helpers.waves import minimal_tables, write_wave
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
@@ -235,34 +236,6 @@ def test_company_reports_are_titled_by_name_and_keyed_on_the_previous_wave(proje
 
 # --- end to end: run, rerun, publish ----------------------------------------------------------
 
-SECTION = """# ---
-# jupyter:
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
-#   welfare:
-#     tables: [companies]
-# ---
-
-# %% tags=["parameters"]
-wave = "w"
-lang = "it"
-processed_dir = None
-tables_dir = None
-min_cell = 5
-
-# %%
-from pathlib import Path
-import pandas as pd
-df = pd.read_parquet(Path(processed_dir) / "companies.parquet")
-Path(tables_dir).mkdir(parents=True, exist_ok=True)
-pd.DataFrame({"rows": [len(df)]}).to_csv(Path(tables_dir) / "context.csv", index=False)
-
-# %% [markdown]
-# ## Contesto
-"""
-
 
 def hostile_tables():
     """:func:`minimal_tables` with the companies renamed to hostile ids, all surveyed."""
@@ -295,7 +268,7 @@ def test_a_wave_of_hostile_ids_runs_reruns_and_publishes_inside_its_trees(
 
     notebooks = project / "notebooks"
     (notebooks / "company").mkdir(parents=True)
-    (notebooks / "01_context.py").write_text(SECTION, encoding="utf-8")
+    (notebooks / "01_context.py").write_text(section_notebook(heading="Contesto"), encoding="utf-8")
     shutil.copy(REPO / "notebooks" / "company" / "company_report.py", notebooks / "company")
     write_wave(project, "w1", hostile_tables())
     before = files_under(project)

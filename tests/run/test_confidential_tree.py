@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from helpers.notebooks import COMPANY_NOTEBOOK
+from helpers.notebooks import COMPANY_NOTEBOOK, section_notebook
 from helpers.waves import minimal_tables, write_csv, write_wave
 
 from pipeline.config import get_paths
@@ -25,34 +25,6 @@ from pipeline.run.wave import run_wave
 
 pytestmark = pytest.mark.slow
 
-SECTION = """# ---
-# jupyter:
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
-#   welfare:
-#     tables: [{table}]
-# ---
-
-# %% tags=["parameters"]
-wave = "w"
-lang = "it"
-processed_dir = None
-tables_dir = None
-min_cell = 5
-
-# %%
-from pathlib import Path
-import pandas as pd
-df = pd.read_parquet(Path(processed_dir) / "{table}.parquet")
-Path(tables_dir).mkdir(parents=True, exist_ok=True)
-pd.DataFrame({{"rows": [len(df)]}}).to_csv(Path(tables_dir) / "{name}.csv", index=False)
-
-# %% [markdown]
-# ## {name}
-"""
-
 #: What only a company report says (the company notebook prints it).
 MARK = "report of C0"
 
@@ -61,8 +33,8 @@ MARK = "report of C0"
 def tiny(project: Path) -> Path:
     nb = project / "notebooks"
     (nb / "company").mkdir(parents=True)
-    (nb / "01_context.py").write_text(SECTION.format(table="companies", name="context"))
-    (nb / "02_needs.py").write_text(SECTION.format(table="worker_survey", name="needs"))
+    (nb / "01_context.py").write_text(section_notebook("companies", "context"))
+    (nb / "02_needs.py").write_text(section_notebook("worker_survey", "needs"))
     (nb / "company" / "company_report.py").write_text(COMPANY_NOTEBOOK)
     write_wave(project, "w1")
     return project

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers.notebooks import COMPANY_NOTEBOOK
+from helpers.notebooks import COMPANY_NOTEBOOK, section_notebook
 from helpers.waves import write_wave
 
 from pipeline.config import get_paths
@@ -34,28 +34,6 @@ atexit.register(lambda: print("MODULES " + json.dumps(sorted(
     {{m.split(".")[0] for m in sys.modules}} & set(HEAVY))), file=sys.stderr, flush=True))
 """
 
-#: One section that reads one table: enough for a plan with sections and company reports.
-SECTION = """# ---
-# jupyter:
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
-#   welfare:
-#     tables: [companies]
-# ---
-
-# %% tags=["parameters"]
-wave = "w"
-lang = "it"
-processed_dir = None
-tables_dir = None
-min_cell = 5
-
-# %% [markdown]
-# ## Context
-"""
-
 
 def _python(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run ``code`` after :data:`_WATCH` in a fresh interpreter."""
@@ -72,7 +50,7 @@ def _imported(stderr: str) -> list[str]:
 @pytest.fixture
 def small_project(project: Path) -> Path:
     (project / "notebooks" / "company").mkdir(parents=True)
-    (project / "notebooks" / "01_context.py").write_text(SECTION)
+    (project / "notebooks" / "01_context.py").write_text(section_notebook())
     (project / "notebooks" / "company" / "company_report.py").write_text(COMPANY_NOTEBOOK)
     write_wave(project, "w1")
     return project

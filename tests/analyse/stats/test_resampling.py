@@ -42,7 +42,19 @@ def _cr0_t(y, X, w, groups, k, scale=1.0):
     return b / se, b
 
 
-def test_permutation_matches_brute_force_enumeration():
+@pytest.fixture(params=["rows", "companies"])
+def summed_by(request, monkeypatch):
+    """Each of the randomisation test's two ways of summing (over the rows, over company
+    totals: :mod:`pipeline.analyse.stats.randomisation`), whatever the data's size picks."""
+    from pipeline.analyse.stats import randomisation
+
+    way = getattr(randomisation, f"_by_{request.param}")
+    monkeypatch.setattr(randomisation, "_by_rows", way)
+    monkeypatch.setattr(randomisation, "_by_companies", way)
+    return request.param
+
+
+def test_permutation_matches_brute_force_enumeration(summed_by):
     d = _panel()
     res = permutation_test(d, "y", "t", covariates=["x1"], cluster="c", weights="w").iloc[0]
     codes = pd.factorize(d["c"], sort=True)[0]
@@ -65,7 +77,7 @@ def test_permutation_matches_brute_force_enumeration():
     assert res["p_value"] == pytest.approx(expected, abs=1e-12)
 
 
-def test_difference_in_differences_with_fixed_effects_matches_brute_force():
+def test_difference_in_differences_with_fixed_effects_matches_brute_force(summed_by):
     d = _panel(seed=11, G=8)
     res = permutation_test(d, "y", "t", interact="post", cluster="c", weights="w",
                            fixed_effects="c").iloc[0]
