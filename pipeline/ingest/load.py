@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -215,6 +218,80 @@ def ingest_warnings(data: WaveData) -> list[str]:
             if isinstance(info, dict) and info.get("warning")]
 
 
+@dataclass
+class _Typed:
+    """One column typed: the typed columns it gives (itself and its ``_dk`` flags) and its
+    problems, as :func:`convert_table` collects them."""
+
+    name: str
+    columns: dict[str, pd.Series]
+    problems: list[tuple[int, int, str, str]] = field(default_factory=list)
+    n_problems: int = 0
+
+
+def _type_column(text: pd.Series, name: str, position: int, table: Table, codebook: Codebook,
+                 numbers: NumberFormat, stored: pd.DataFrame | None) -> _Typed:
+    """Type the column ``name`` (its raw cells ``text``) and find its problems."""
+    column = table.columns.get(name)
+    if column is None:
+        return _Typed(name, {name: text.str.strip().replace("", pd.NA).astype("str")})
+    conv = convert_column(text, column, codebook, numbers=numbers,
+                          stored=None if stored is None else stored[name])
+    done = _Typed(name, {name: conv.values})
+    if conv.dont_know is not None:
+        done.columns[f"{name}_dk"] = conv.dont_know
+    if conv.invalid.any():
+        bad_rows = conv.invalid[conv.invalid].index
+        value = str(text.at[bad_rows[0]]).strip()
+        done.problems.append((int(bad_rows[0]), position, name, conv.reason(value)))
+        done.n_problems += len(bad_rows)
+    if column.required:
+        answered = conv.values.notna() | conv.invalid
+        if conv.dont_know is not None:
+            answered |= conv.dont_know.fillna(False)
+        # Single missing answers are allowed (the data-quality gate measures
+        # completeness); an entirely empty required column is not.
+        if not answered.any():
+            done.problems.append((int(text.index[0]), position, name,
+                                  "required column has no values"))
+            done.n_problems += 1
+    if column.unique:
+        dup = conv.values.duplicated(keep="first") & conv.values.notna()
+        if dup.any():
+            r = dup[dup].index[0]
+            first = conv.values[conv.values == conv.values[r]].index[0]
+            done.problems.append((int(r), position, name,
+                                  f"'{shown(conv.values[r])}' repeats the value of row {first} "
+                                  "(must be unique)"))
+            done.n_problems += int(dup.sum())
+    return done
+
+
+#: Columns typed at once: pyarrow's kernels (factorize, take) and NumPy's release the
+#: GIL, so two threads use both cores of the project's machines.
+TYPING_THREADS = 2
+
+
+def _in_order(func: Callable[[str], _Typed], names: list[str]) -> Iterator[_Typed]:
+    """``func`` of each name, in order, computed by :data:`TYPING_THREADS` threads at most
+    one column ahead of the one handed back (so that no more than a few text and typed
+    columns are held at once)."""
+    if TYPING_THREADS < 2 or len(names) < 2:
+        yield from map(func, names)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(TYPING_THREADS, thread_name_prefix="typing") as pool:
+        pending = deque(pool.submit(func, n) for n in names[:TYPING_THREADS])
+        following = iter(names[TYPING_THREADS:])
+        while pending:
+            done = pending.popleft().result()
+            nxt = next(following, None)
+            if nxt is not None:
+                pending.append(pool.submit(func, nxt))
+            yield done
+
+
 def convert_table(raw: RawTable, table: Table, codebook: Codebook,
                   renames: dict[str, str] | None = None, *,
                   release: bool = False) -> pd.DataFrame:
@@ -240,42 +317,18 @@ def convert_table(raw: RawTable, table: Table, codebook: Codebook,
     problems: list[tuple[int, int, str, str]] = []
     n_problems = 0
     order = {name: i for i, name in enumerate(data.columns)}
-    for name in data.columns:
-        column = table.columns.get(name)
-        if column is None:
-            out[name] = data[name].str.strip().replace("", pd.NA).astype("str")
-            continue
-        conv = convert_column(data[name], column, codebook, numbers=numbers,
-                              stored=None if stored is None else stored[name])
-        out[name] = conv.values
-        if conv.dont_know is not None:
-            out[f"{name}_dk"] = conv.dont_know
-        if conv.invalid.any():
-            bad_rows = conv.invalid[conv.invalid].index
-            value = str(data.at[bad_rows[0], name]).strip()
-            problems.append((int(bad_rows[0]), order[name], name, conv.reason(value)))
-            n_problems += len(bad_rows)
+    cells = {name: data[name] for name in data.columns}  # taken before any column is dropped
+
+    def typed_column(name: str) -> _Typed:
+        return _type_column(cells[name], name, order[name], table, codebook, numbers, stored)
+
+    for done in _in_order(typed_column, list(data.columns)):
+        out.update(done.columns)
+        problems += done.problems
+        n_problems += done.n_problems
+        del cells[done.name]
         if release:
-            _drop_text(raw, data, name)
-        if column.required:
-            answered = conv.values.notna() | conv.invalid
-            if conv.dont_know is not None:
-                answered |= conv.dont_know.fillna(False)
-            # Single missing answers are allowed (the data-quality gate measures
-            # completeness); an entirely empty required column is not.
-            if not answered.any():
-                problems.append((int(data.index[0]), order[name], name,
-                                 "required column has no values"))
-                n_problems += 1
-        if column.unique:
-            dup = conv.values.duplicated(keep="first") & conv.values.notna()
-            if dup.any():
-                r = dup[dup].index[0]
-                first = conv.values[conv.values == conv.values[r]].index[0]
-                problems.append((int(r), order[name], name,
-                                 f"'{shown(conv.values[r])}' repeats the value of row {first} "
-                                 "(must be unique)"))
-                n_problems += int(dup.sum())
+            _drop_text(raw, data, done.name)
     if problems:
         row, _, col, message = min(problems)
         raise InputError(raw.path, message, row=row, column=col, more=n_problems - 1)

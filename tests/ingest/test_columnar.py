@@ -154,3 +154,33 @@ def test_converted_columns_keep_their_types_and_rows():
     gender = convert_column(pd.Series(["f", "Uomo", "NR"], dtype="str"), workers["gender"],
                             codebook)
     assert gender.values.tolist() == ["F", "M", "NR"] and str(gender.values.dtype) == "str"
+
+
+def test_columns_typed_in_threads_are_those_typed_one_by_one(tmp_path, monkeypatch):
+    """Two threads type the columns (:data:`load.TYPING_THREADS`): same tables, dtypes and
+    rows as one column after the other, and the same first error with the same count."""
+    from pipeline.demo import write_demo_wave
+    from pipeline.ingest import load
+
+    raw_dir = tmp_path / "demo-2013"
+    write_demo_wave("demo-2013", raw_dir, n_companies=60, n_workers=600, n_surveyed=8)
+    found = {}
+    for threads in (1, 2):
+        monkeypatch.setattr(load, "TYPING_THREADS", threads)
+        found[threads] = load.ingest_wave("demo-2013", raw_dir).tables
+    assert found[1].keys() == found[2].keys()
+    for name in found[1]:
+        pd.testing.assert_frame_equal(found[1][name], found[2][name], obj=name)
+
+    path = tmp_path / "companies.csv"
+    path.write_text(HEADER + "\nC1;Z;12;0,5;023091;si\nC1;C;x;7;023091;forse\nC3;C;5;0,2;023091;no\n",
+                    encoding="utf-8")
+    errors = {}
+    for threads in (1, 2):
+        monkeypatch.setattr(load, "TYPING_THREADS", threads)
+        with pytest.raises(InputError) as err:
+            convert_table(read_table_file(path), load_codebook().tables["companies"],
+                          load_codebook())
+        errors[threads] = str(err.value)
+    assert errors[1] == errors[2]
+    assert "row 2" in errors[1] and "more" in errors[1]
