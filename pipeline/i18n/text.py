@@ -32,6 +32,7 @@ or "2 imprese", ``{n:nessuna impresa|impresa|imprese}`` also "nessuna impresa", 
 
 from __future__ import annotations
 
+import os
 import re
 import string
 from functools import cache
@@ -111,7 +112,17 @@ def _notebook_sources(folder: Path) -> list[Path]:
 
 def _catalogue() -> dict[str, dict[str, str]]:
     """Every text: the YAML files and the text cells of the project's notebooks."""
-    return _merged(get_paths().notebooks)
+    root = os.environ.get("WELFARE_ROOT")
+    # the project's root is resolved once per root (a company report looks up about 150
+    # texts: resolving the paths each time was a tenth of a second a report)
+    return _merged(_notebooks_of(root, None if root else os.getcwd()))
+
+
+@cache
+def _notebooks_of(root: str | None, cwd: str | None) -> Path:
+    """The notebooks folder of the project at ``WELFARE_ROOT`` (``root``), or of the default
+    root seen from ``cwd``."""
+    return get_paths().notebooks
 
 
 @cache
