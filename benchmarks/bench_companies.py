@@ -17,7 +17,9 @@ and PDF), and the ratio of the two ways.
 
 Run: ``.venv/bin/python benchmarks/bench_companies.py [--companies N] [--surveyed M]``
 (``--surveyed``: both waves written with M surveyed companies, 50 worker answers each).
-Target (issue 15): the batch at least 5 times cheaper per company.
+Target (issue 15): the batch at least 5 times cheaper per company. The bench also prints
+the seconds WeasyPrint takes to print each PDF (the same work both ways) and the bound they
+set on the ratio: the notebook way's seconds over the PDF's alone.
 """
 
 from __future__ import annotations
@@ -83,6 +85,19 @@ def measure(way: str, out: Path, count: int | None) -> dict:
 
     root = get_paths().root
     jobs = _jobs(out, None if count is None else count + 1)
+    pdf = [0.0]  # seconds in WeasyPrint (HTML to PDF), the same work both ways
+    from pipeline.render import report
+
+    to_pdf = report.html_to_pdf
+
+    def timed_pdf(*args: object, **kwargs: object) -> object:
+        t = time.perf_counter()
+        try:
+            return to_pdf(*args, **kwargs)
+        finally:
+            pdf[0] += time.perf_counter() - t
+
+    report.html_to_pdf = timed_pdf  # type: ignore[assignment]
     warm, timed = jobs[:1], jobs[1:]
     t0 = time.perf_counter()
     resets = [0.0]
@@ -99,7 +114,7 @@ def measure(way: str, out: Path, count: int | None) -> dict:
 
         engine.WarmKernel.reset = timed_reset  # type: ignore[method-assign]
         run_job(warm[0], root)
-        resets[0] = 0.0
+        resets[0] = pdf[0] = 0.0
         t1 = time.perf_counter()
         results = [run_job(job, root) for job in timed]
         engine.shutdown_kernels()
@@ -107,12 +122,14 @@ def measure(way: str, out: Path, count: int | None) -> dict:
         from pipeline.run.batch import CompanyBatch, run_batch
 
         run_batch(CompanyBatch(tuple(warm)), root)
+        pdf[0] = 0.0
         t1 = time.perf_counter()
         results = run_batch(CompanyBatch(tuple(timed)), root)
     t2 = time.perf_counter()
     return {"companies": len(timed), "warm_up": t1 - t0, "seconds": t2 - t1,
             "execute": sum(r.execute_seconds for r in results),
-            "render": sum(r.render_seconds for r in results), "resets": resets[0]}
+            "render": sum(r.render_seconds for r in results), "resets": resets[0],
+            "pdf": pdf[0]}
 
 
 def main() -> int:
@@ -155,6 +172,11 @@ def main() -> int:
     without = (found["notebook"]["seconds"] - resets) / found["batch"]["seconds"]
     print(f"batch cheaper per company: {ratio:.2f} x (target 5 x; {without:.2f} x without "
           f"the kernel resets); execution alone {execute:.1f} x")
+    pdf = found["batch"]["pdf"] / n
+    bound = found["notebook"]["seconds"] / found["batch"]["pdf"]
+    print(f"  WeasyPrint's PDF alone: {found['notebook']['pdf'] / n:.3f} s a company in the "
+          f"notebook way, {pdf:.3f} s in the batch: as long as each report is its own PDF, "
+          f"no batch can be more than {bound:.2f} x cheaper")
     return 0
 
 

@@ -24,8 +24,9 @@ import copy
 import multiprocessing.util
 import os
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import deque
+from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -187,21 +188,59 @@ def _worker_run(task: Any) -> list[JobResult]:
     return _run_task(task, _CWD)
 
 
-def _run_here(tasks: list[Any], cwd: Path,
+class _Order:
+    """Which task goes next: ``tasks`` in order, and ``then`` ahead of those not yet started
+    as soon as every result named in ``after`` is in (``after`` None: once every task of
+    ``tasks`` is done)."""
+
+    def __init__(self, tasks: list[Any], then: Sequence[Any],
+                 after: Collection[str] | None) -> None:
+        self.pending: deque[Any] = deque(tasks)
+        self.then = list(then)
+        self.after = None if after is None else set(after)
+        self.running = 0
+
+    def seen(self, result: JobResult) -> None:
+        if self.after is not None:
+            self.after.discard(result.name)
+
+    def next(self) -> Any | None:
+        """The task to start now, or None (nothing ready)."""
+        if self.then and (not self.after if self.after is not None
+                          else not self.pending and not self.running):
+            self.pending.extendleft(reversed(self.then))
+            self.then = []
+        return self.pending.popleft() if self.pending else None
+
+    def left(self) -> bool:
+        return bool(self.pending or self.then or self.running)
+
+
+def _run_here(order: _Order, cwd: Path,
               on_done: Callable[[JobResult], None] | None) -> list[JobResult]:
     """One worker: this process, its kernel shut down at the end of the batch."""
     results = []
+
+    def done(result: JobResult) -> None:
+        order.seen(result)
+        if on_done:
+            on_done(result)
+
     try:
-        for task in tasks:
-            results += _run_task(task, cwd, on_done)
+        while (task := order.next()) is not None:
+            results += _run_task(task, cwd, done)
     finally:
         shutdown_kernels()
+    if order.left():
+        raise RuntimeError("jobs left waiting for results that never came: "
+                           + ", ".join(sorted(order.after or ())))
     return results
 
 
 def run_jobs(jobs: list[Any], *, workers: int, cwd: Path,
              on_done: Callable[[JobResult], None] | None = None,
-             connection_dir: Path | None = None) -> list[JobResult]:
+             connection_dir: Path | None = None, then: Sequence[Any] = (),
+             after: Collection[str] | None = None) -> list[JobResult]:
     """Execute (and render) ``jobs`` with ``workers`` processes; results in completion order.
 
     A job is a notebook run alone in the warm kernel of its process
@@ -210,29 +249,47 @@ def run_jobs(jobs: list[Any], *, workers: int, cwd: Path,
     ``cwd`` is the notebooks' working directory, the project's root. The kernels' connection
     files go to ``connection_dir`` (default: the ``data/work/kernels`` of the project at
     ``cwd``), cleared first of those left by kernels that are gone.
+    ``then`` are jobs that need the results named in ``after`` (by default every job's):
+    they start once ``on_done`` has seen all of those, ahead of the jobs not yet started
+    (the summary, which reads the sections' tables, runs beside the company reports).
+    At most ``workers`` jobs are handed out at a time, so that one can go ahead of the rest.
     The first failure stops the batch and is raised (a :class:`NotebookError`).
     """
     folder = connection_dir if connection_dir is not None else kernels_dir(Paths(cwd))
     clear_stale_connection_files(folder)
-    if not jobs:
+    if not jobs and not then:
         return []
-    workers = max(1, min(workers, len(jobs)))
+    order = _Order(jobs, then, after)
+    workers = max(1, min(workers, len(jobs) + len(then)))
     if workers == 1:
         with use_connection_dir(folder):
-            return _run_here(jobs, cwd, on_done)
+            return _run_here(order, cwd, on_done)
     results: list[JobResult] = []
-    kernel = any(isinstance(job, NotebookJob) for job in jobs)
+    kernel = any(isinstance(job, NotebookJob) for job in [*jobs, *then])
     with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
                              initargs=(str(cwd), os.getpid(), str(folder), kernel)) as pool:
-        futures = [pool.submit(_worker_run, job) for job in jobs]
+        running: set[Future[list[JobResult]]] = set()
         try:
-            for future in as_completed(futures):
-                for result in future.result():
-                    results.append(result)
-                    if on_done:
-                        on_done(result)
+            while True:
+                while len(running) < workers and (task := order.next()) is not None:
+                    running.add(pool.submit(_worker_run, task))
+                order.running = len(running)
+                if not running:
+                    break
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    running.discard(future)
+                    for result in future.result():
+                        results.append(result)
+                        order.seen(result)
+                        if on_done:
+                            on_done(result)
+                order.running = len(running)
         except BaseException:
-            for f in futures:
+            for f in running:
                 f.cancel()
             raise
+    if order.left():
+        raise RuntimeError("jobs left waiting for results that never came: "
+                           + ", ".join(sorted(order.after or ())))
     return results

@@ -165,7 +165,7 @@ def build_notebooks(todo: list[Unit], stage_root: Path, paths: Paths, jobs: int,
     tables = dict(tables or {})
     keys = {u.step: u.key for u in todo}
     staged = [(unit, _staged_job(unit, stage_root, private_stage)) for unit in todo]
-    # The summary is written from the sections' tables: it runs once they are all done.
+    # The summary is written from the sections' tables: it runs once they are done.
     later = [job for _, job in staged if job.name.startswith("summary")]
     # The company reports run in batches, each in one worker (pipeline.run.batch).
     companies = [job for unit, job in staged if unit.confidential]
@@ -182,9 +182,10 @@ def build_notebooks(todo: list[Unit], stage_root: Path, paths: Paths, jobs: int,
                    render_seconds=round(result.render_seconds, 3))
         progress.step(result.name)
 
-    run_jobs(batch, workers=jobs, cwd=paths.root, on_done=done)
-    if later:
-        run_jobs(later, workers=1, cwd=paths.root, on_done=done)
+    # the summary starts as soon as the sections that run now are done (their tables
+    # published by ``done``), beside the company reports still running
+    run_jobs(batch, workers=jobs, cwd=paths.root, on_done=done, then=later,
+             after=[job.name for job in batch if getattr(job, "name", "").startswith("section")])
     shutil.rmtree(stage_root / PARTS, ignore_errors=True)
     return tables
 
