@@ -103,14 +103,14 @@ suggestions = company_actions.peer_suggestions(
 # Mette a confronto le misure di welfare dell'impresa e le risposte dei suoi dipendenti al
 # questionario ({n_workers:nessuna risposta|risposta|risposte}) con
 # {n_other:nessun'altra impresa|altra impresa|altre imprese} della rete che
-# {n_other:|ha|ha|hanno} partecipato alla rilevazione {wave}. L'impresa non entra mai nelle
+# {n_other:|ha|ha|hanno} partecipato a questa rilevazione. L'impresa non entra mai nelle
 # cifre della rete, e nessun dato di una singola altra impresa è mostrato.
 #
 # <!-- en -->
 # It sets the company's welfare measures and its employees' answers to the questionnaire
 # ({n_workers:no answers|answer|answers}) against
 # {n_other:no other company|other company|other companies} of the network that took part
-# in wave {wave}. The company itself never enters the network's figures, and no figure of
+# in this wave. The company itself never enters the network's figures, and no figure of
 # any other single company is shown.
 #
 # <!-- company.no_network -->
@@ -153,12 +153,24 @@ if not compare:
 # **Welfare maturity**: score **{score}** out of 100, class **{maturity_class}**.
 #
 # <!-- company.brief_change -->
-# **Rispetto a {previous}**: punteggio da {before} a {after}, classe da {class_before} a
-# {maturity_class}; {n_activated:nessuna misura attivata|misura attivata|misure attivate},
+# **Rispetto alla rilevazione precedente**: punteggio da {before} a {after}, classe da
+# {class_before} a {maturity_class};
+# {n_activated:nessuna misura attivata|misura attivata|misure attivate},
 # {n_dropped:nessuna sospesa|sospesa|sospese}.
 #
 # <!-- en -->
-# **Since {previous}**: score from {before} to {after}, class from {class_before} to
+# **Since the previous wave**: score from {before} to {after}, class from {class_before} to
+# {maturity_class}; {n_activated:no measure activated|measure activated|measures activated},
+# {n_dropped:none dropped|dropped|dropped}.
+#
+# <!-- company.brief_change_same_class -->
+# **Rispetto alla rilevazione precedente**: punteggio da {before} a {after}, classe sempre
+# {maturity_class};
+# {n_activated:nessuna misura attivata|misura attivata|misure attivate},
+# {n_dropped:nessuna sospesa|sospesa|sospese}.
+#
+# <!-- en -->
+# **Since the previous wave**: score from {before} to {after}, class still
 # {maturity_class}; {n_activated:no measure activated|measure activated|measures activated},
 # {n_dropped:none dropped|dropped|dropped}.
 #
@@ -279,48 +291,48 @@ say("company.maturity_how", lang)
 # ## Since the previous wave
 #
 # <!-- company.history_up -->
-# Nella rilevazione **{previous}** il punteggio dell'impresa era **{before}**; ora è
+# Nella rilevazione precedente ({previous}) il punteggio dell'impresa era **{before}**; ora è
 # **{after}**, {score_change} punti in più, e la classe è passata da **{class_before}** a
 # **{maturity_class}**.
 #
 # <!-- en -->
-# At wave **{previous}** the company scored **{before}**; it now scores **{after}**,
+# At the previous wave ({previous}) the company scored **{before}**; it now scores **{after}**,
 # {score_change} points more, and its class went from **{class_before}** to
 # **{maturity_class}**.
 #
 # <!-- company.history_up_same_class -->
-# Nella rilevazione **{previous}** il punteggio dell'impresa era **{before}**; ora è
+# Nella rilevazione precedente ({previous}) il punteggio dell'impresa era **{before}**; ora è
 # **{after}**, {score_change} punti in più, e la classe resta **{maturity_class}**.
 #
 # <!-- en -->
-# At wave **{previous}** the company scored **{before}**; it now scores **{after}**,
+# At the previous wave ({previous}) the company scored **{before}**; it now scores **{after}**,
 # {score_change} points more, and its class is still **{maturity_class}**.
 #
 # <!-- company.history_down -->
-# Nella rilevazione **{previous}** il punteggio dell'impresa era **{before}**; ora è
+# Nella rilevazione precedente ({previous}) il punteggio dell'impresa era **{before}**; ora è
 # **{after}**, {score_change} punti in meno, e la classe è scesa da **{class_before}** a
 # **{maturity_class}**.
 #
 # <!-- en -->
-# At wave **{previous}** the company scored **{before}**; it now scores **{after}**,
+# At the previous wave ({previous}) the company scored **{before}**; it now scores **{after}**,
 # {score_change} points less, and its class went down from **{class_before}** to
 # **{maturity_class}**.
 #
 # <!-- company.history_down_same_class -->
-# Nella rilevazione **{previous}** il punteggio dell'impresa era **{before}**; ora è
+# Nella rilevazione precedente ({previous}) il punteggio dell'impresa era **{before}**; ora è
 # **{after}**, {score_change} punti in meno, e la classe resta **{maturity_class}**.
 #
 # <!-- en -->
-# At wave **{previous}** the company scored **{before}**; it now scores **{after}**,
+# At the previous wave ({previous}) the company scored **{before}**; it now scores **{after}**,
 # {score_change} points less, and its class is still **{maturity_class}**.
 #
 # <!-- company.history_same -->
-# Il punteggio dell'impresa è lo stesso della rilevazione **{previous}**, **{after}**, e la
-# classe resta **{maturity_class}**.
+# Il punteggio dell'impresa è lo stesso della rilevazione precedente ({previous}),
+# **{after}**, e la classe resta **{maturity_class}**.
 #
 # <!-- en -->
-# The company's score is the same as at wave **{previous}**, **{after}**, and its class is
-# still **{maturity_class}**.
+# The company's score is the same as at the previous wave ({previous}), **{after}**, and
+# its class is still **{maturity_class}**.
 #
 # <!-- company.history_others -->
 # Nello stesso periodo la mediana delle altre imprese della rete è passata da {before} a
@@ -343,23 +355,23 @@ say("company.maturity_how", lang)
 #
 # <!-- company.history_new -->
 # **È la prima volta che l'impresa partecipa all'indagine della rete**: nella rilevazione
-# precedente, {previous}, non ne faceva ancora parte. Questo rapporto è il suo punto di
+# precedente ({previous}) non ne faceva ancora parte. Questo rapporto è il suo punto di
 # partenza; dalla prossima rilevazione mostrerà come sono cambiati il punteggio e le
 # misure dell'impresa.
 #
 # <!-- en -->
-# **This is the company's first time in the network's survey**: at the previous wave,
-# {previous}, it was not yet a member. This report is its starting point; from the next
+# **This is the company's first time in the network's survey**: at the previous wave
+# ({previous}) it was not yet a member. This report is its starting point; from the next
 # wave on it will show how the company's score and measures have changed.
 #
 # <!-- company.history_first_survey -->
-# Nella rilevazione precedente, {previous}, l'impresa faceva già parte della rete ma non
+# Nella rilevazione precedente ({previous}) l'impresa faceva già parte della rete ma non
 # aveva risposto al questionario per le imprese: non c'è un punteggio di allora con cui
 # confrontare quello di oggi. Dalla prossima rilevazione questo rapporto mostrerà come sono
 # cambiati il punteggio e le misure dell'impresa.
 #
 # <!-- en -->
-# At the previous wave, {previous}, the company was already in the network but did not
+# At the previous wave ({previous}) the company was already in the network but did not
 # answer the company questionnaire: there is no score of then to set today's against.
 # From the next wave on this report will show how the company's score and measures have
 # changed.

@@ -162,9 +162,9 @@ def test_the_report_names_its_company_and_compares_it_with_itself(root, demo_wav
     assert intro.find("b") is None
     assert not soup.find_all(attrs={"onerror": True})
     body = " ".join(soup.get_text(" ").split())
-    assert "Nella rilevazione demo-2013 il punteggio dell'impresa era" in body
-    assert "Rispetto a demo-2013" in body
+    assert "Nella rilevazione precedente (demo-2013) il punteggio dell'impresa era" in body
+    assert "Rispetto alla rilevazione precedente" in body
     fresh = " ".join(BeautifulSoup(pages[new].read_text(encoding="utf-8"), "html.parser")
                      .get_text(" ").split())
     assert "È la prima volta che l'impresa partecipa all'indagine della rete" in fresh
-    assert "Nella rilevazione demo-2013 il punteggio" not in fresh
+    assert "Nella rilevazione precedente (demo-2013) il punteggio" not in fresh

@@ -78,9 +78,21 @@ def test_brief_of_a_company_surveyed_twice_counts_its_changes():
     assert len(lines) == 3  # no suggestions: no line on similar companies
     assert lines[0] == text("company.brief_score", "it", score=IT.number(42.25, 1),
                             maturity_class="5W", position=text("company.quarter_3", "it"))
-    assert "Rispetto a w0" in lines[1] and "da 30,0 a" in lines[1]
+    assert "Rispetto alla rilevazione precedente" in lines[1] and "da 30,0 a" in lines[1]
     assert "2 misure attivate" in lines[1] and "1 sospesa" in lines[1]
     assert lines[2].startswith("**Bisogni scoperti**") and "sono le misure" in lines[2]
+
+
+def test_brief_of_a_company_whose_class_did_not_change_says_so():
+    lines = section.brief_lines(_position(), IT, compare=True, history="surveyed",
+                                change=MaturityChange(48.6, "5W", 49.1, "5W"),
+                                changes=_changes(), previous_wave="w0")
+    same = " ".join(lines[1].split())  # (the text's line breaks are Markdown's)
+    assert "classe sempre 5W" in same and "da 5W a 5W" not in same
+    moved = section.brief_lines(_position(), IT, compare=True, history="surveyed",
+                                change=MaturityChange(30.0, "3W", 42.25, "5W"),
+                                changes=_changes(), previous_wave="w0")[1]
+    assert "classe da 3W a 5W" in " ".join(moved.split())
 
 
 @pytest.mark.parametrize(("history", "key"), [("new_to_network", "company.brief_new"),

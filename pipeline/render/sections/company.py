@@ -176,7 +176,8 @@ def brief_lines(position: Position, fmt: Formatter, *, compare: bool, history: s
     else:
         lines = [text("company.brief_score_alone", lang, **score_values(position, fmt))]
     if change is not None:
-        lines.append(text("company.brief_change", lang, previous=previous_wave,
+        same = "_same_class" if change.class_then == change.class_now else ""
+        lines.append(text(f"company.brief_change{same}", lang, previous=previous_wave,
                           before=fmt.number(change.score_then, 1),
                           after=fmt.number(change.score_now, 1), class_before=change.class_then,
                           maturity_class=change.class_now,
