@@ -194,7 +194,6 @@ def open_company_wave(wave: str | None, lang: str = "it", processed_dir: str | N
     def build() -> tuple[WaveContext, CompanyWave, str | None]:
         ctx = open_wave(wave, lang, processed_dir, None, min_cell)
         codebook = load_codebook(on=ctx.meta)  # labels and thresholds at the fieldwork
-        label = previous_wave or ctx.meta.get("previous_wave")
         previous = previous_wave_data(label, previous_processed_dir)
         return ctx, company_wave(ctx.tables, codebook,
                                  None if previous is None else previous.tables), label

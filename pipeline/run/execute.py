@@ -215,6 +215,12 @@ class _Order:
     def left(self) -> bool:
         return bool(self.pending or self.then or self.running)
 
+    def check_done(self) -> None:
+        """Raise when jobs are left, waiting for results that never came."""
+        if self.left():
+            raise RuntimeError("jobs left waiting for results that never came: "
+                               + ", ".join(sorted(self.after or ())))
+
 
 def _run_here(order: _Order, cwd: Path,
               on_done: Callable[[JobResult], None] | None) -> list[JobResult]:
@@ -231,9 +237,7 @@ def _run_here(order: _Order, cwd: Path,
             results += _run_task(task, cwd, done)
     finally:
         shutdown_kernels()
-    if order.left():
-        raise RuntimeError("jobs left waiting for results that never came: "
-                           + ", ".join(sorted(order.after or ())))
+    order.check_done()
     return results
 
 
@@ -289,7 +293,5 @@ def run_jobs(jobs: list[Any], *, workers: int, cwd: Path,
             for f in running:
                 f.cancel()
             raise
-    if order.left():
-        raise RuntimeError("jobs left waiting for results that never came: "
-                           + ", ".join(sorted(order.after or ())))
+    order.check_done()
     return results

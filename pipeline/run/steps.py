@@ -27,7 +27,7 @@ from pipeline.run.plan import (
     site_root,
 )
 from pipeline.run.progress import Progress
-from pipeline.run.state import RunRecord, has_legacy_confidential  # noqa: F401 (moved there)
+from pipeline.run.state import RunRecord
 from pipeline.validate import (
     REPORT_NAME,
     SUMMARY_NAME,
@@ -167,11 +167,11 @@ def build_notebooks(todo: list[Unit], stage_root: Path, paths: Paths, jobs: int,
     staged = [(unit, _staged_job(unit, stage_root, private_stage)) for unit in todo]
     # The summary is written from the sections' tables: it runs once they are done.
     later = [job for _, job in staged if job.name.startswith("summary")]
+    sections = [job for unit, job in staged
+                if not unit.confidential and not job.name.startswith("summary")]
     # The company reports run in batches, each in one worker (pipeline.run.batch).
     companies = [job for unit, job in staged if unit.confidential]
-    batch: list[Any] = [job for unit, job in staged
-                        if not unit.confidential and not job.name.startswith("summary")]
-    batch += company_batches(companies, jobs)
+    batch: list[Any] = [*sections, *company_batches(companies, jobs)]
 
     def done(result: JobResult) -> None:
         if result.name.startswith("section"):
@@ -185,7 +185,7 @@ def build_notebooks(todo: list[Unit], stage_root: Path, paths: Paths, jobs: int,
     # the summary starts as soon as the sections that run now are done (their tables
     # published by ``done``), beside the company reports still running
     run_jobs(batch, workers=jobs, cwd=paths.root, on_done=done, then=later,
-             after=[job.name for job in batch if getattr(job, "name", "").startswith("section")])
+             after=[job.name for job in sections])
     shutil.rmtree(stage_root / PARTS, ignore_errors=True)
     return tables
 

@@ -35,9 +35,10 @@ def link_notebooks(root: Path) -> Path:
 
 
 def section_notebook(table: str = "companies", name: str = "context",
-                     heading: str | None = None) -> str:
+                     heading: str | None = None, then: str = "") -> str:
     """A section notebook (jupytext percent) that reads ``table`` and publishes its row
-    count as ``<name>.csv``: a section of a run, quickly, without the project's notebooks."""
+    count as ``<name>.csv``: a section of a run, quickly, without the project's notebooks.
+    ``then``: code run after that (in the same cell)."""
     return f'''# ---
 # jupyter:
 #   kernelspec:
@@ -61,7 +62,7 @@ import pandas as pd
 df = pd.read_parquet(Path(processed_dir) / "{table}.parquet")
 Path(tables_dir).mkdir(parents=True, exist_ok=True)
 pd.DataFrame({{"rows": [len(df)]}}).to_csv(Path(tables_dir) / "{name}.csv", index=False)
-
+{then}
 # %% [markdown]
 # ## {heading or name}
 '''

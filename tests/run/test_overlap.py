@@ -417,7 +417,8 @@ def test_reports_of_companies_no_longer_planned_go_even_as_folders(tmp_path):
 def test_confidential_folders_of_an_older_version_leave_the_site(tmp_path):
     """``reports/<wave>/confidential/`` and ``en/confidential/`` (before the confidential
     tree) are removed from the staged site; nothing else is."""
-    from pipeline.run.steps import drop_legacy_confidential, has_legacy_confidential
+    from pipeline.run.state import has_legacy_confidential
+    from pipeline.run.steps import drop_legacy_confidential
 
     site = tmp_path / "w1"
     for folder in (site / "confidential", site / "en" / "confidential", site / "tables"):

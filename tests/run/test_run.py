@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers.notebooks import COMPANY_NOTEBOOK, link_notebooks
+from helpers.notebooks import COMPANY_NOTEBOOK, link_notebooks, section_notebook
 from helpers.waves import minimal_tables, write_csv, write_wave
 
 from pipeline.config import get_paths
@@ -28,35 +28,12 @@ from pipeline.wave import list_waves
 # End-to-end runs are marked slow one by one; the chain of earlier waves and the cache keys
 # at the end of the module are fast unit tests.
 
-NOTEBOOK = """# ---
-# jupyter:
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
-#   welfare:
-#     tables: [{table}]
-# ---
+#: A section that sleeps ``TEST_NOTEBOOK_SLEEP`` seconds once its table is written.
+SLEEP = 'import os, time\ntime.sleep(float(os.environ.get("TEST_NOTEBOOK_SLEEP", "0")))\n'
 
-# %% tags=["parameters"]
-wave = "w"
-lang = "it"
-processed_dir = None
-tables_dir = None
-min_cell = 5
 
-# %%
-import time
-from pathlib import Path
-import pandas as pd
-df = pd.read_parquet(Path(processed_dir) / "{table}.parquet")
-Path(tables_dir).mkdir(parents=True, exist_ok=True)
-pd.DataFrame({{"rows": [len(df)]}}).to_csv(Path(tables_dir) / "{name}.csv", index=False)
-time.sleep(float(__import__("os").environ.get("TEST_NOTEBOOK_SLEEP", "0")))
-
-# %% [markdown]
-# ## {name}
-"""
+def _notebook(table: str, name: str) -> str:
+    return section_notebook(table, name, then=SLEEP)
 
 
 
@@ -65,8 +42,8 @@ time.sleep(float(__import__("os").environ.get("TEST_NOTEBOOK_SLEEP", "0")))
 def tiny_project(project: Path) -> Path:
     nb = project / "notebooks"
     (nb / "company").mkdir(parents=True)
-    (nb / "01_context.py").write_text(NOTEBOOK.format(table="companies", name="context"))
-    (nb / "02_needs.py").write_text(NOTEBOOK.format(table="worker_survey", name="needs"))
+    (nb / "01_context.py").write_text(_notebook("companies", "context"))
+    (nb / "02_needs.py").write_text(_notebook("worker_survey", "needs"))
     (nb / "company" / "company_report.py").write_text(COMPANY_NOTEBOOK)
     write_wave(project, "w1")
     return project
@@ -390,7 +367,7 @@ def _sections(project: Path) -> list:
 
     nb = project / "notebooks"
     nb.mkdir(exist_ok=True)
-    (nb / "01_context.py").write_text(NOTEBOOK.format(table="companies", name="context"))
+    (nb / "01_context.py").write_text(_notebook("companies", "context"))
     (nb / "05_monitoring.py").write_text(MONITORING)
     return [Section("01_context", nb / "01_context.py", ("companies",)),
             Section("05_monitoring", nb / "05_monitoring.py", ("companies",), True)]
