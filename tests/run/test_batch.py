@@ -101,13 +101,36 @@ def test_run_jobs_takes_batches_and_reports_each_company(tmp_path, small):
 
 
 def test_company_batches_give_every_worker_a_share():
-    jobs = [NotebookJob(Path("x.py"), Path(f"{i}.ipynb"), {}, name=str(i)) for i in range(13)]
+    jobs = [NotebookJob(Path("x.py"), Path(f"{i}.ipynb"), {}, name=str(i)) for i in range(30)]
     assert company_batches([], 2) == []
-    assert [len(b.jobs) for b in company_batches(jobs, 1)] == [13]
+    assert [len(b.jobs) for b in company_batches(jobs[:13], 1)] == [13]
     two = company_batches(jobs, 2)
-    assert len(two) == 3 and sorted(j.name for b in two for j in b.jobs) == sorted(
-        j.name for j in jobs)
+    # every report once, in order; at most 6 a batch; smaller towards the end, so that the
+    # two workers finish together
+    assert [j.name for b in two for j in b.jobs] == [j.name for j in jobs]
+    assert [len(b.jobs) for b in two] == [6, 6, 5, 4, 3, 2, 1, 1, 1, 1]
+    assert [len(b.jobs) for b in company_batches(jobs[:13], 2)] == [4, 3, 2, 1, 1, 1, 1]
     assert [len(b.jobs) for b in company_batches(jobs[:3], 8)] == [1, 1, 1]
+    assert max(len(b.jobs) for b in company_batches(jobs, 2, size=3)) == 3
+
+
+def test_a_worker_sets_the_first_batch_s_long_lived_objects_aside_once():
+    import gc
+
+    from pipeline.run.batch import _long_lived_after_first
+
+    before = gc.get_threshold()
+    with _long_lived_after_first():  # the worker's own, for the process (keep_company_waves)
+        for _ in range(2):  # two batches
+            with _long_lived_after_first() as first_done:
+                first_done()
+                assert gc.get_freeze_count() > 0
+            assert gc.get_freeze_count() > 0  # still set aside for the next batch
+        assert gc.get_threshold() != before
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
+    with _long_lived_after_first() as first_done:  # a batch alone (``--jobs 1``)
+        first_done()
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
 
 
 # --- real company reports ---------------------------------------------------------------------
