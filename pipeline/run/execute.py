@@ -59,7 +59,12 @@ from pipeline.run.engine import (
     warm_kernel,
 )
 from pipeline.run.plan import NotebookJob
-from pipeline.run.procs import clear_stale_connection_files, die_with_parent, kernels_dir
+from pipeline.run.procs import (
+    clear_stale_connection_files,
+    die_with_parent,
+    kernels_dir,
+    share_cores,
+)
 
 #: Seconds a single cell may run before the notebook is declared stuck.
 CELL_TIMEOUT = 1800
@@ -154,9 +159,11 @@ def run_job(job: NotebookJob, cwd: Path) -> JobResult:
 _CWD: Path | None = None
 
 
-def _worker_init(cwd: str, parent: int, connection_dir: str, kernel: bool = True) -> None:
+def _worker_init(cwd: str, parent: int, connection_dir: str, kernel: bool = True,
+                 workers: int = 1) -> None:
     global _CWD
     die_with_parent(parent)  # before anything else: a killed run takes its workers along
+    share_cores(workers)  # before the kernel starts: it inherits the limits
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     _CWD = Path(cwd)
     set_connection_dir(Path(connection_dir))
@@ -271,7 +278,8 @@ def run_jobs(jobs: list[Any], *, workers: int, cwd: Path,
     results: list[JobResult] = []
     kernel = any(isinstance(job, NotebookJob) for job in [*jobs, *then])
     with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
-                             initargs=(str(cwd), os.getpid(), str(folder), kernel)) as pool:
+                             initargs=(str(cwd), os.getpid(), str(folder), kernel,
+                                       workers)) as pool:
         running: set[Future[list[JobResult]]] = set()
         try:
             while True:
