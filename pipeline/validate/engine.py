@@ -1,7 +1,8 @@
 """great-expectations, imported once per process and only when a wave is validated.
 
 ``import great_expectations`` costs about 5 s (STACK_NOTES.md), so this module is the only
-place that imports it, inside :func:`engine`, and keeps one ephemeral context (no ``gx/``
+place that imports it, inside :func:`engine` (without the IRI grammar jsonschema would build
+on the way: :func:`_import_gx`), and keeps one ephemeral context (no ``gx/``
 folder, nothing written to disk, no network) for the rest of the process. Suites are read
 from their JSON files with :func:`load_suite`, which refuses a suite great-expectations
 silently shrank (an expectation whose type or arguments it does not know is logged and
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,12 +58,39 @@ class Engine:
 _ENGINE: Engine | None = None
 
 
+#: A module jsonschema imports, when installed, to check the "iri" format: it compiles a
+#: Lark grammar as it is imported (rfc3987-syntax, which jupyter-events' extra installs).
+IRI_GRAMMAR_MODULE = "rfc3987_syntax"
+
+
+def _import_gx() -> Any:
+    """``import great_expectations``, without jsonschema's IRI grammar.
+
+    great-expectations imports altair, which imports jsonschema, whose format checkers
+    import :data:`IRI_GRAMMAR_MODULE` if they can: 1.2-1.9 s of the 3-5 s import, on the
+    critical path of every run that ingests a wave, for a check ("format": "iri") that
+    nothing in this process makes. The module is held off while great-expectations is
+    imported, so jsonschema's checkers here have no "iri" format (such a value then passes
+    unchecked, as with any format jsonschema has no checker for); a process that imported
+    jsonschema before keeps its checker. Nothing else changes: the entry is taken back.
+    """
+    held = IRI_GRAMMAR_MODULE not in sys.modules
+    if held:
+        sys.modules[IRI_GRAMMAR_MODULE] = None  # type: ignore[assignment]
+    try:
+        import great_expectations as gx
+    finally:
+        if held and sys.modules.get(IRI_GRAMMAR_MODULE, False) is None:
+            del sys.modules[IRI_GRAMMAR_MODULE]
+    return gx
+
+
 def engine() -> Engine:
     """The process's great-expectations engine (imported and built on first use)."""
     global _ENGINE
     if _ENGINE is None:
         started = time.perf_counter()
-        import great_expectations as gx
+        gx = _import_gx()
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         imported = time.perf_counter() - started
