@@ -2,8 +2,8 @@
 
 ``welfare run`` plans the steps (:mod:`~pipeline.run.plan`: ingest, one unit per section
 notebook and per company report, the site, each with the key of its inputs), runs the
-steps whose key changed (:mod:`~pipeline.run.steps`), executes the section notebooks with papermill
-in warm kernels (:mod:`~pipeline.run.execute`, :mod:`~pipeline.run.engine`) and the company
+steps whose key changed (:mod:`~pipeline.run.steps`), executes the notebooks in its worker
+processes (:mod:`~pipeline.run.execute`): each section as a batch of one and the company
 reports in batches, one pass per worker (:mod:`~pipeline.run.batch`), renders them
 and swaps the staged site in only when everything succeeded (:mod:`~pipeline.run.wave`).
 What runs leave behind and ``welfare status`` are :mod:`~pipeline.run.state`.

@@ -1,11 +1,15 @@
-"""Executing notebooks with papermill, in batches, one warm kernel per worker process.
+"""Executing notebooks in worker processes: in batches in the worker itself, or with papermill
+in one warm kernel per worker.
 
 A wave runs a handful of section notebooks and one company notebook per surveyed company.
-Each is executed as ``papermill --engine welfare`` executes it: papermill injects the
-parameters (a cell tagged ``injected-parameters`` after the cell tagged ``parameters``) and
-runs the notebook through its execution manager with the ``welfare`` engine
-(:mod:`pipeline.run.engine`), which reuses one started kernel per worker process. The
-notebooks stay ordinary papermill notebooks that also run by hand in JupyterLab.
+``welfare run`` hands them to :func:`run_jobs` as batches (:mod:`pipeline.run.batch`): the
+cells run in the worker process, with the parameters injected as papermill injects them.
+A :class:`~pipeline.run.plan.NotebookJob` handed alone is executed as ``papermill --engine
+welfare`` executes it: papermill injects the parameters (a cell tagged
+``injected-parameters`` after the cell tagged ``parameters``) and runs the notebook through
+its execution manager with the ``welfare`` engine (:mod:`pipeline.run.engine`), which
+reuses one started kernel per worker process. The notebooks stay ordinary papermill
+notebooks that also run by hand in JupyterLab.
 
 The only difference with papermill's command line is the reading: the sources are jupytext
 ``.py`` files, read once per process, and only the parameters a notebook declares are
@@ -174,8 +178,9 @@ def _worker_init(cwd: str, parent: int, connection_dir: str, kernel: bool = True
 
 def _run_task(task: Any, cwd: Path,
               on_done: Callable[[JobResult], None] | None = None) -> list[JobResult]:
-    """A notebook run alone (:class:`NotebookJob`) or a batch of company reports
-    (:class:`pipeline.run.batch.CompanyBatch`): its results, one per report."""
+    """A notebook run alone in a warm kernel (:class:`NotebookJob`) or notebooks run in
+    this process (:class:`pipeline.run.batch.NotebookBatch`): its results, one per
+    notebook."""
     if isinstance(task, NotebookJob):
         result = run_job(task, cwd)
         if on_done:
@@ -255,8 +260,9 @@ def run_jobs(jobs: list[Any], *, workers: int, cwd: Path,
     """Execute (and render) ``jobs`` with ``workers`` processes; results in completion order.
 
     A job is a notebook run alone in the warm kernel of its process
-    (:class:`~pipeline.run.plan.NotebookJob`) or a batch of company reports run in the
-    process itself (:class:`pipeline.run.batch.CompanyBatch`, one result per company).
+    (:class:`~pipeline.run.plan.NotebookJob`) or notebooks run in the process itself
+    (:class:`pipeline.run.batch.NotebookBatch`, one result per notebook: ``welfare run``
+    runs every notebook so, and starts no kernel).
     ``cwd`` is the notebooks' working directory, the project's root. The kernels' connection
     files go to ``connection_dir`` (default: the ``data/work/kernels`` of the project at
     ``cwd``), cleared first of those left by kernels that are gone.

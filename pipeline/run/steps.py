@@ -150,28 +150,29 @@ def build_notebooks(todo: list[Unit], stage_root: Path, paths: Paths, jobs: int,
                     private_stage: Path | None = None) -> dict[str, list[str]]:
     """Execute and render ``todo`` into the staged site, ``jobs`` processes at a time.
 
-    Sections run one notebook each, the company reports in batches
-    (:mod:`pipeline.run.batch`: one pass per worker over its companies, each still
-    recorded, and cached, on its own).
+    Every notebook runs in a worker process itself (:mod:`pipeline.run.batch`), no kernel
+    started: each section and the summary as a batch of one, the company reports in batches
+    (one pass per worker over its companies, each still recorded, and cached, on its own).
 
     ``tables`` are the tables each section published last time (``{step: [file, ...]}``,
     relative to ``tables/``): those of a section that runs again are replaced by what it
     writes now. Company reports go into ``private_stage``, the staged confidential folder
     of the wave. Returns ``tables`` updated.
     """
-    from pipeline.run.batch import company_batches
+    from pipeline.run.batch import NotebookBatch, company_batches
     from pipeline.run.execute import JobResult, run_jobs
 
     tables = dict(tables or {})
     keys = {u.step: u.key for u in todo}
     staged = [(unit, _staged_job(unit, stage_root, private_stage)) for unit in todo]
     # The summary is written from the sections' tables: it runs once they are done.
-    later = [job for _, job in staged if job.name.startswith("summary")]
+    later = [NotebookBatch((job,)) for _, job in staged if job.name.startswith("summary")]
     sections = [job for unit, job in staged
                 if not unit.confidential and not job.name.startswith("summary")]
     # The company reports run in batches, each in one worker (pipeline.run.batch).
     companies = [job for unit, job in staged if unit.confidential]
-    batch: list[Any] = [*sections, *company_batches(companies, jobs)]
+    batch: list[Any] = [*(NotebookBatch((job,)) for job in sections),
+                        *company_batches(companies, jobs)]
 
     def done(result: JobResult) -> None:
         if result.name.startswith("section"):

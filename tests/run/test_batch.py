@@ -17,7 +17,7 @@ import pytest
 from helpers.notebooks import link_notebooks
 from helpers.waves import demo_copy
 
-from pipeline.run.batch import CompanyBatch, company_batches, run_batch
+from pipeline.run.batch import NotebookBatch, company_batches, run_batch
 from pipeline.run.execute import NotebookError, run_jobs
 from pipeline.run.plan import NotebookJob
 from pipeline.wave import WaveData, write_processed
@@ -59,7 +59,7 @@ def small(tmp_path: Path) -> Path:
 
 
 def test_a_batch_writes_each_company_as_papermill_would(tmp_path, small):
-    results = run_batch(CompanyBatch(tuple(_jobs(tmp_path, ["C01", "C03"], small))), tmp_path)
+    results = run_batch(NotebookBatch(tuple(_jobs(tmp_path, ["C01", "C03"], small))), tmp_path)
     assert [r.name for r in results] == ["company C01", "company C03"]
     nb = nbformat.read(tmp_path / "executed" / "C03.ipynb", as_version=4)
     nbformat.validate(nb)
@@ -80,7 +80,7 @@ def test_a_batch_writes_each_company_as_papermill_would(tmp_path, small):
 def test_an_error_names_the_company_and_the_cell(tmp_path, small):
     done = []
     with pytest.raises(NotebookError) as err:
-        run_batch(CompanyBatch(tuple(_jobs(tmp_path, ["C01", "C02", "C03"], small))),
+        run_batch(NotebookBatch(tuple(_jobs(tmp_path, ["C01", "C02", "C03"], small))),
                   tmp_path, on_done=done.append)
     message = str(err.value)
     assert message.startswith("company C02: company_report.py, cell 3: ValueError: "
@@ -90,6 +90,25 @@ def test_an_error_names_the_company_and_the_cell(tmp_path, small):
     failed = nbformat.read(tmp_path / "executed" / "C02.ipynb", as_version=4)
     assert failed.cells[2].outputs[-1].output_type == "error"
     assert failed.cells[3].metadata.papermill.status == "pending"
+
+
+def test_a_cell_that_runs_too_long_fails_as_in_a_kernel(tmp_path, monkeypatch):
+    import pipeline.run.batch as batch
+
+    source = tmp_path / "slow.py"
+    source.write_text('# %% tags=["parameters"]\nwave = "w"\n\n# %%\nimport time\n'
+                      "time.sleep(30)\n\n# %%\nprint('never')\n", encoding="utf-8")
+    monkeypatch.setattr(batch, "CELL_TIMEOUT", 0.5)
+    job = NotebookJob(source=source, executed=tmp_path / "slow.ipynb",
+                      parameters={"wave": "w1"}, name="section slow")
+    with pytest.raises(NotebookError, match=r"^section slow: slow\.py, cell 3: "
+                       r"CellTimeoutError: the cell ran longer than 0\.5 s"):
+        run_batch(NotebookBatch((job,)), tmp_path)
+    executed = nbformat.read(tmp_path / "slow.ipynb", as_version=4)
+    assert executed.cells[-1].metadata.papermill.status == "pending"
+    import signal
+
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # no alarm left behind
 
 
 def test_run_jobs_takes_batches_and_reports_each_company(tmp_path, small):
@@ -185,7 +204,7 @@ def test_batch_reports_equal_one_notebook_per_company(project, demo_waves):
                           "companies": shared.companies, "scores": shared.scores,
                           **{f"then_{k}": v for k, v in (shared.previous or {}).items()}}
                 hashes = _frames_hash(frames)
-                run_batch(CompanyBatch(tuple(jobs)), project)
+                run_batch(NotebookBatch(tuple(jobs)), project)
                 again = open_company_wave("demo-2014", "it", min_cell=5,
                                           previous_wave="demo-2013")
                 assert again[1] is shared, "the batch did not share the wave"
