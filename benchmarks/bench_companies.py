@@ -119,12 +119,12 @@ def measure(way: str, out: Path, count: int | None) -> dict:
         results = [run_job(job, root) for job in timed]
         engine.shutdown_kernels()
     else:
-        from pipeline.run.batch import CompanyBatch, run_batch
+        from pipeline.run.batch import NotebookBatch, run_batch
 
-        run_batch(CompanyBatch(tuple(warm)), root)
+        run_batch(NotebookBatch(tuple(warm)), root)
         pdf[0] = 0.0
         t1 = time.perf_counter()
-        results = run_batch(CompanyBatch(tuple(timed)), root)
+        results = run_batch(NotebookBatch(tuple(timed)), root)
     t2 = time.perf_counter()
     return {"companies": len(timed), "warm_up": t1 - t0, "seconds": t2 - t1,
             "execute": sum(r.execute_seconds for r in results),
