@@ -244,7 +244,7 @@ def _cell_time_limit(seconds: float) -> Iterator[None]:
 
 
 def _clear_names(shell: BatchShell) -> None:
-    """The previous company's names go, as ``%reset -f`` clears them in a warm kernel
+    """The previous notebook's names go, as ``%reset -f`` clears them in a warm kernel
     (imported modules stay), without its full garbage collection (0.2-0.5 s a company:
     the interpreter's own collector frees the cycles later)."""
     shell.user_ns.clear()
@@ -252,7 +252,7 @@ def _clear_names(shell: BatchShell) -> None:
     shell.init_user_ns()
 
 
-# --- one company ----------------------------------------------------------------------------------
+# --- one notebook ----------------------------------------------------------------------------------
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat()
@@ -319,8 +319,9 @@ def execute_in_shell(job: NotebookJob, shell: BatchShell) -> Any:
     return nb
 
 
-def run_company(job: NotebookJob, shell: BatchShell, cwd: Path) -> JobResult:
-    """Execute one company's report in ``shell`` (working directory ``cwd``), render it."""
+def run_notebook(job: NotebookJob, shell: BatchShell, cwd: Path) -> JobResult:
+    """Execute one notebook (a company's report, a section) in ``shell`` (working directory
+    ``cwd``), render it."""
     t0 = time.perf_counter()
     with chdir(str(cwd)):
         nb = execute_in_shell(job, shell)
@@ -359,7 +360,7 @@ def run_batch(batch: NotebookBatch, cwd: Path,
     try:
         with _the_shell(shell), company_wave_batch(), _long_lived_after_first() as first_done:
             for job in batch.jobs:
-                result = run_company(job, shell, cwd)
+                result = run_notebook(job, shell, cwd)
                 first_done()
                 results.append(result)
                 if on_done:

@@ -70,7 +70,7 @@ def release_memory() -> None:
     exec(RELEASE, {})
 
 
-# --- parent-death signal ----------------------------------------------------------------------
+# --- cores ----------------------------------------------------------------------------------
 
 #: Environment variables that size the thread pools of the numerical libraries (OpenBLAS,
 #: OpenMP, MKL), read as a process loads them.
@@ -98,6 +98,8 @@ def share_cores(workers: int) -> int:
         threadpool_limits(limits=int(given) if given.isdigit() and int(given) else threads)
     return threads
 
+
+# --- parent-death signal ----------------------------------------------------------------------
 
 def _prctl() -> Callable[..., int] | None:
     """libc's ``prctl`` (Linux only), or ``None``."""
