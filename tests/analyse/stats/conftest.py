@@ -66,3 +66,26 @@ def ref() -> Reference:
     t = pd.read_csv(REF / "r_reference.csv", keep_default_na=False, na_values=[""],
                     dtype={"item": str, "group": str})
     return Reference(t)
+
+
+class Extras:
+    """Look-up of one value of ``r_design_extras.csv`` (NaN where R wrote NA)."""
+
+    def __init__(self) -> None:
+        t = pd.read_csv(REF / "r_design_extras.csv", keep_default_na=False, na_values=[""],
+                        dtype={"item": str, "group": str})
+        self._d = {(r.block, r.item, r.group, r.quantity): r.value for r in t.itertuples()}
+
+    def __call__(self, block: str, item: str, group: str, quantity: str) -> float:
+        return float(self._d[(block, item, group, quantity)])
+
+    def has(self, block: str, item: str, group: str, quantity: str) -> bool:
+        return (block, item, group, quantity) in self._d
+
+    def keys(self, block: str):
+        return [k for k in self._d if k[0] == block]
+
+
+@pytest.fixture(scope="session")
+def rx() -> Extras:
+    return Extras()

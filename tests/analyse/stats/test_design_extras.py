@@ -27,29 +27,6 @@ PROP_ITEMS = ["flex_ge3", "eldercare_ge3"]
 BETA_ITEMS = ["flex_ge3", "nursery_ge3", "eldercare_ge3", "flex_eq4", "eldercare_eq4", "wlb_ge1"]
 
 
-class Extras:
-    """Look-up of one value of ``r_design_extras.csv`` (NaN where R wrote NA)."""
-
-    def __init__(self) -> None:
-        t = pd.read_csv(REF / "r_design_extras.csv", keep_default_na=False, na_values=[""],
-                        dtype={"item": str, "group": str})
-        self._d = {(r.block, r.item, r.group, r.quantity): r.value for r in t.itertuples()}
-
-    def __call__(self, block: str, item: str, group: str, quantity: str) -> float:
-        return float(self._d[(block, item, group, quantity)])
-
-    def has(self, block: str, item: str, group: str, quantity: str) -> bool:
-        return (block, item, group, quantity) in self._d
-
-    def keys(self, block: str):
-        return [k for k in self._d if k[0] == block]
-
-
-@pytest.fixture(scope="module")
-def rx() -> Extras:
-    return Extras()
-
-
 @pytest.fixture(scope="module")
 def designs(workers, companies) -> dict[str, sd.SurveyDesign]:
     return {

@@ -19,6 +19,8 @@
 #     domain's n as effective sample size, is computed here by hand);
 #   - the weights of the minimum-post-stratum rule, recomputed here by the rule;
 #   - the ANOVA estimator of the intraclass correlation by company (aov/anova, n0);
+#   - the other companies of every company (blocks "complement_*"): the published
+#     estimates on the domain company_id != c, for every company c;
 #   - the published tables (blocks "pub_*"): the wave's design as the pipeline builds it
 #     (pipeline.analyse.analysis.survey.wave_design: the default design with the minimum of 3
 #     respondents per post-stratum) with Korn-Graubard intervals for shares, as the needs
@@ -225,6 +227,16 @@ for (g in published_groups) {
   }
   do.call(put, c(list("pub_balance", "wlb_good", g),
                  kg_share(wave, "wlb_good", !is.na(d$wlb_good) & in_group(g))))
+}
+# Every company's "other companies" (stratum_complements, the company reports' network):
+# the same estimates on the domain of the other companies' valid answers.
+for (cid in sort(unique(d$company_id))) {
+  for (item in c("flex_ge3", "eldercare_ge3")) {
+    do.call(put, c(list("complement_needs", item, cid),
+                   kg_share(wave, item, !is.na(d[[item]]) & d$company_id != cid)))
+  }
+  do.call(put, c(list("complement_balance", "wfc_score", cid),
+                 t_mean(wave, "wfc_score", !is.na(d$wfc_score) & d$company_id != cid)))
 }
 # The methods appendix: the same estimates on the same design without fpc.
 for (item in c("wfc_score", "wlb_good")) {
