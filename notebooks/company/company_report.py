@@ -45,11 +45,12 @@ from pipeline.render.sections import company as section
 
 set_theme()
 fmt = Formatter(lang)
-# the wave, its codebook, every company's maturity score, the survey design and the
-# previous wave: the same for every company (computed once in a batch of reports)
+# the wave, its codebook, every company's maturity score and workers against the other
+# companies' workers, and the previous wave: the same for every company (computed once in
+# a batch of reports)
 ctx, shared, previous_wave = open_company_wave(wave, lang, processed_dir, min_cell,
                                                previous_wave, previous_processed_dir)
-codebook, scores, design = shared.codebook, shared.scores, shared.design
+codebook, scores = shared.codebook, shared.scores
 wave = ctx.wave
 survey, workers, companies = shared.survey, shared.workers, shared.companies
 company_id = company_id or survey["company_id"].iloc[0]
@@ -71,8 +72,7 @@ if history == "surveyed":
     medians = company_history.others_median_then_now(shared.scores_then, scores, company_id)
 
 # the workers' needs no active measure covers, and what similar companies have
-needs = ctx.publishable(company.needs_vs_others(workers, design, company_id,
-                                                codebook.measure_codes("asked_workers")))
+needs = ctx.publishable(company.of_company(shared.needs, company_id))
 needs["label"] = needs["measure"].map(lambda m: codebook.measure_label(m, lang))
 workers_reason = company_actions.workers_withheld_reason(n_workers, ctx.min_cell)
 uncovered = None if workers_reason else company_actions.uncovered_needs(needs, measures)
@@ -569,7 +569,7 @@ if compare and peers.kind != "none":
 
 # %%
 say("company.balance", lang)
-balance = ctx.publishable(company.balance_vs_others(workers, design, company_id))
+balance = ctx.publishable(company.of_company(shared.balance, company_id))
 if compare and company.company_balance_published(balance):
     say("company.balance_text", lang, **section.balance_values(balance, fmt))
 else:

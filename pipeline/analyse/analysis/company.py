@@ -19,7 +19,7 @@ answer of any other single company. The rules, each a pure function below:
   :data:`MIN_COMPANIES_PER_SIDE` companies on each side. The reason is kept, and the
   report says it.
 * **Figures about the others' workers** come from at least :data:`MIN_OTHER_COMPANIES`
-  other companies (:func:`needs_vs_others`, :func:`balance_vs_others`) and, like the
+  other companies (:func:`needs_by_company`, :func:`balance_by_company`) and, like the
   company's own workers' figures, from at least ``min_cell`` respondents (the caller's
   :meth:`pipeline.notebook.WaveContext.publishable`).
 
@@ -37,6 +37,7 @@ import pandas as pd
 
 from pipeline.analyse.analysis.survey import PROPORTION_INTERVAL
 from pipeline.analyse.stats import SurveyDesign, survey_mean, survey_proportion, top_box
+from pipeline.analyse.stats.estimates import stratum_complements
 from pipeline.codebook import ACTIVE_STATUSES, Codebook
 
 #: Fewest OTHER companies (the company itself never counts) that answered the company
@@ -174,71 +175,204 @@ def areas_summary(measures: pd.DataFrame, codebook: Codebook, lang: str = "it") 
     return table[["area", "area_label", "active", "measures"]]
 
 
-def _other_worker_companies(workers: pd.DataFrame, company_id: str) -> int:
-    return int(workers.loc[workers["company_id"] != company_id, "company_id"].nunique())
+# --- the workers: the company's and the other companies', every company at once -------------
+_ESTIMATE = ["estimate", "se", "ci_low", "ci_high"]
+
+
+def _check_company_strata(workers: pd.DataFrame, design: SurveyDesign) -> None:
+    """The others of a company are the complement of its stratum: the strata must be the
+    companies (:func:`pipeline.analyse.analysis.survey.wave_design`)."""
+    strata = np.asarray(design.stratum_labels, dtype=object)[design.strata]
+    if len(strata) != len(workers) or not np.array_equal(
+            strata, workers["company_id"].to_numpy(dtype=object)):
+        raise ValueError("the design's strata must be the workers' companies "
+                         "(the wave's design: pipeline.analyse.analysis.survey.wave_design)")
+
+
+def _company_ids(workers: pd.DataFrame, company_ids: Sequence[str] | None) -> pd.Index:
+    if company_ids is None:
+        return pd.Index(workers["company_id"].drop_duplicates().sort_values(), dtype=object)
+    return pd.Index(pd.unique(pd.Series(list(company_ids), dtype=object)), dtype=object)
+
+
+def _others_of(complements: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
+    """The complement row of each company (the whole design for a company without workers)."""
+    by_stratum = complements.iloc[:-1].set_index("group")
+    whole = complements.iloc[-1]
+    rows = [by_stratum.loc[c] if c in by_stratum.index else whole for c in ids]
+    out = pd.DataFrame(rows).reset_index(drop=True)
+    out.insert(0, "company_id", list(ids))
+    return out
+
+
+def _withhold_few_others(table: pd.DataFrame, workers: pd.DataFrame) -> pd.DataFrame:
+    """Blank the others' estimates of a company whose others' workers come from fewer than
+    :data:`MIN_OTHER_COMPANIES` companies (``n`` kept: how many is not secret)."""
+    present = set(workers["company_id"].unique())
+    total = len(present)
+    others = table["company_id"].map(lambda c: total - (c in present))
+    out = table.copy()
+    out.loc[(out["scope"] == "others") & (others < MIN_OTHER_COMPANIES), _ESTIMATE] = np.nan
+    return out
+
+
+def needs_by_company(workers: pd.DataFrame, design: SurveyDesign, measures: Sequence[str], *,
+                     company_ids: Sequence[str] | None = None, threshold: int = 3,
+                     method: str = PROPORTION_INTERVAL) -> pd.DataFrame:
+    """Share rating each measure important, for each company: its workers and the others'.
+
+    Both are domain estimates on the full design (the company is a stratum, so its own
+    estimate is exactly its post-stratified share, with the finite population correction),
+    with the pipeline's interval (``method``, default Korn-Graubard: defined also when all
+    or none of the company's respondents rate a measure important). The others are every
+    other company's workers (:func:`pipeline.analyse.stats.estimates.stratum_complements`:
+    one pass over the rows for all the companies, where one domain estimate per company
+    would read the wave once per company). Their rows are blanked (NaN, ``n`` kept) when
+    their workers come from fewer than :data:`MIN_OTHER_COMPANIES` companies.
+
+    Parameters
+    ----------
+    workers : pandas.DataFrame
+        The wave's worker answers (``company_id``, ``need_imp_<MEASURE>`` on the 1-4 scale).
+    design : SurveyDesign
+        The wave's design (:func:`pipeline.analyse.analysis.survey.wave_design`): its strata
+        are the companies.
+    measures : sequence of str
+        Measure codes asked to the workers.
+    company_ids : sequence of str, optional
+        The companies wanted (default: every company with workers). A company without
+        workers has only ``others`` rows: every worker of the wave.
+    threshold, method
+        Lowest answer counted as "important" (3 on the 1-4 scale) and the interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``company_id``, ``measure``, ``scope`` (``company`` or ``others``), ``estimate``,
+        ``se``, ``ci_low``, ``ci_high`` (shares 0-1), ``n`` (respondents with a valid
+        answer); a scope without valid answers has no row.
+
+    Raises
+    ------
+    ValueError
+        If the design's strata are not the workers' companies.
+    """
+    _check_company_strata(workers, design)
+    ids = _company_ids(workers, company_ids)
+    columns = [f"need_imp_{m}" for m in measures]
+    own = top_box(workers, columns, design=design, threshold=threshold, by="company_id",
+                  include_overall=False, method=method)
+    own = own.rename(columns={"group": "company_id"})
+    own = own[own["company_id"].isin(ids)].assign(scope="company")
+    frames = [own]
+    for column in columns:
+        y = workers[column].astype("Float64") >= threshold
+        others = _others_of(stratum_complements(design, y.rename(column), proportion=True,
+                                                method=method), ids)
+        frames.append(others.assign(scope="others"))
+    out = pd.concat(frames, ignore_index=True)
+    out = out[out["n"] > 0]
+    out["measure"] = pd.Categorical(out["variable"].str.removeprefix("need_imp_"),
+                                    categories=list(dict.fromkeys(measures)))
+    out["order"] = pd.Categorical(out["company_id"], categories=list(ids))
+    out = out.sort_values(["order", "measure", "scope"], kind="stable")
+    out["measure"] = out["measure"].astype(str)
+    out = out[["company_id", "measure", "scope", *_ESTIMATE, "n"]].reset_index(drop=True)
+    out["n"] = out["n"].astype(np.int64)
+    out = _withhold_few_others(out, workers)
+    out.attrs["company_ids"] = tuple(ids)
+    return out
+
+
+def balance_by_company(workers: pd.DataFrame, design: SurveyDesign, *,
+                       company_ids: Sequence[str] | None = None,
+                       method: str = PROPORTION_INTERVAL) -> pd.DataFrame:
+    """Work-to-family conflict (mean, 1-7) and good fit of hours (share, 0-1), for each
+    company: its workers and the other companies' (blanked as in :func:`needs_by_company`).
+
+    The share's interval is ``method`` (default the pipeline's, Korn-Graubard); the mean's
+    is t with the domain's degrees of freedom. A scope with workers but no valid answer
+    has its rows, with NaN estimates and ``n`` 0; a scope without workers has none.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``company_id``, ``indicator`` (``wfc_score``, ``wlb_fit_good``), ``scope``,
+        ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``.
+
+    Raises
+    ------
+    ValueError
+        If the design's strata are not the workers' companies.
+    """
+    _check_company_strata(workers, design)
+    ids = _company_ids(workers, company_ids)
+    sizes = workers["company_id"].value_counts()
+    wfc = workers["wfc_score"].astype("Float64")
+    fit = workers["wlb_fit_good"].astype("Float64")
+    own = {
+        "wfc_score": survey_mean(design, wfc, by=workers["company_id"]),
+        "wlb_fit_good": survey_proportion(design, fit, by=workers["company_id"],
+                                          method=method),
+    }
+    others = {
+        "wfc_score": _others_of(stratum_complements(design, wfc), ids),
+        "wlb_fit_good": _others_of(stratum_complements(design, fit, proportion=True,
+                                                       method=method), ids),
+    }
+    frames = []
+    for indicator in ("wfc_score", "wlb_fit_good"):
+        mine = own[indicator].set_index("group").reindex(ids)
+        mine["n"] = mine["n"].fillna(0)
+        frames.append(mine.rename_axis("company_id").reset_index()
+                      .assign(indicator=indicator, scope="company"))
+        frames.append(others[indicator].assign(indicator=indicator, scope="others"))
+    out = pd.concat(frames, ignore_index=True)
+    in_company = out["company_id"].map(sizes).fillna(0)
+    has_workers = np.where(out["scope"] == "company", in_company > 0,
+                           len(workers) - in_company > 0)
+    out = out[has_workers]
+    out["order"] = pd.Categorical(out["company_id"], categories=list(ids))
+    out["scope_order"] = out["scope"].map({"company": 0, "others": 1})
+    out["indicator_order"] = out["indicator"].map({"wfc_score": 0, "wlb_fit_good": 1})
+    out = out.sort_values(["order", "scope_order", "indicator_order"], kind="stable")
+    out = out[["company_id", "indicator", "scope", *_ESTIMATE, "n"]].reset_index(drop=True)
+    out["n"] = out["n"].astype(np.int64)
+    out = _withhold_few_others(out, workers)
+    out.attrs["company_ids"] = tuple(ids)
+    return out
+
+
+def of_company(table: pd.DataFrame, company_id: str) -> pd.DataFrame:
+    """The rows of one company of :func:`needs_by_company` or :func:`balance_by_company`,
+    without the ``company_id`` column.
+
+    Raises
+    ------
+    KeyError
+        If the table was computed without that company.
+    """
+    rows = table["company_id"] == company_id
+    if not rows.any() and company_id not in table.attrs.get("company_ids", ()):
+        raise KeyError(f"company {company_id!r} is not in the table")
+    return table.loc[rows].drop(columns="company_id").reset_index(drop=True)
 
 
 def needs_vs_others(workers: pd.DataFrame, design: SurveyDesign, company_id: str,
                     measures: Sequence[str], *, threshold: int = 3,
                     method: str = PROPORTION_INTERVAL) -> pd.DataFrame:
-    """Share rating each measure important: the company's workers and the other companies'.
-
-    Both are domain estimates on the full design (the company is a stratum, so its own
-    estimate is exactly its post-stratified share, with the finite population correction),
-    with the pipeline's interval (``method``, default Korn-Graubard: defined also when all
-    or none of the company's respondents rate a measure important). The others' rows are
-    blanked (NaN, ``n`` kept) when their workers come from fewer than
-    :data:`MIN_OTHER_COMPANIES` companies.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``measure``, ``scope`` (``company`` or ``others``), ``estimate``, ``se``,
-        ``ci_low``, ``ci_high``, ``n`` (respondents with a valid answer); a scope without
-        respondents has no rows.
-    """
-    columns = [f"need_imp_{m}" for m in measures]
-    scope = pd.Series(np.where(workers["company_id"] == company_id, "company", "others"),
-                      index=workers.index)
-    out = top_box(workers.assign(scope=scope), columns, design=design, threshold=threshold,
-                  by="scope", include_overall=False, method=method)
-    out = out.rename(columns={"group": "scope"})
-    out["measure"] = out["variable"].str.removeprefix("need_imp_")
-    out = out[["measure", "scope", "estimate", "se", "ci_low", "ci_high", "n"]]
-    return _withhold_few_others(out, workers, company_id)
-
-
-def _withhold_few_others(table: pd.DataFrame, workers: pd.DataFrame,
-                         company_id: str) -> pd.DataFrame:
-    out = table.reset_index(drop=True).copy()
-    if _other_worker_companies(workers, company_id) < MIN_OTHER_COMPANIES:
-        others = out["scope"] == "others"
-        out.loc[others, ["estimate", "se", "ci_low", "ci_high"]] = np.nan
-    return out
+    """:func:`needs_by_company` of one company: ``measure``, ``scope``, ``estimate``, ``se``,
+    ``ci_low``, ``ci_high``, ``n``."""
+    return of_company(needs_by_company(workers, design, measures, company_ids=[company_id],
+                                       threshold=threshold, method=method), company_id)
 
 
 def balance_vs_others(workers: pd.DataFrame, design: SurveyDesign, company_id: str, *,
                       method: str = PROPORTION_INTERVAL) -> pd.DataFrame:
-    """Work-to-family conflict (mean, 1-7) and good fit of hours (share, 0-1): the
-    company's workers and the other companies' (blanked as in :func:`needs_vs_others`).
-
-    The share's interval is ``method`` (default the pipeline's, Korn-Graubard).
-    """
-    mine = (workers["company_id"] == company_id).to_numpy()
-    frames = []
-    for scope, domain in (("company", mine), ("others", ~mine)):
-        if not domain.any():
-            continue
-        wfc = survey_mean(design, workers["wfc_score"], domain=domain)
-        fit = survey_proportion(design, workers["wlb_fit_good"].astype("Float64"),
-                                domain=domain, method=method)
-        frames += [wfc.assign(indicator="wfc_score", scope=scope),
-                   fit.assign(indicator="wlb_fit_good", scope=scope)]
-    columns = ["indicator", "scope", "estimate", "se", "ci_low", "ci_high", "n"]
-    if not frames:
-        return pd.DataFrame(columns=columns)
-    out = pd.concat(frames, ignore_index=True)[columns]
-    return _withhold_few_others(out, workers, company_id)
+    """:func:`balance_by_company` of one company: ``indicator``, ``scope``, ``estimate``,
+    ``se``, ``ci_low``, ``ci_high``, ``n``."""
+    return of_company(balance_by_company(workers, design, company_ids=[company_id],
+                                         method=method), company_id)
 
 
 def company_needs_published(needs: pd.DataFrame) -> bool:

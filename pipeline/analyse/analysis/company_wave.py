@@ -3,7 +3,10 @@
 A company report compares one company with the other companies of its wave and with its
 own previous wave. Part of that work does not depend on the company: the maturity scores
 of every surveyed company (of this wave and of the previous one, on this wave's codebook:
-one yardstick for both), the survey design of the worker answers and the status labels.
+one yardstick for both), the survey design of the worker answers, and every company's
+workers against the other companies' (needs and work-life balance: one pass over the
+answers for all the companies, where one per company made a report's cost grow with the
+wave).
 :func:`company_wave` computes it from the wave's tables; the company notebook takes it
 from :func:`pipeline.notebook.open_company_wave`, which, in a batch of company reports
 (:mod:`pipeline.run.batch`), computes it once for all the companies of the wave.
@@ -21,6 +24,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from pipeline.analyse.analysis.company import balance_by_company, needs_by_company
 from pipeline.analyse.analysis.measures import maturity_scores, surveyed_companies
 from pipeline.analyse.analysis.survey import wave_design
 from pipeline.codebook import Codebook
@@ -47,6 +51,11 @@ class CompanyWave:
     scores_then
         The previous wave's maturity scores on this wave's codebook, ``None`` without a
         previous wave.
+    needs, balance
+        Every surveyed company's workers against the other companies' workers
+        (:func:`pipeline.analyse.analysis.company.needs_by_company` on the measures asked
+        to the workers, :func:`~pipeline.analyse.analysis.company.balance_by_company`),
+        before the small-cell rule. Confidential.
     """
 
     survey: pd.DataFrame
@@ -57,6 +66,8 @@ class CompanyWave:
     design: Any
     previous: Mapping[str, pd.DataFrame] | None
     scores_then: pd.DataFrame | None
+    needs: pd.DataFrame
+    balance: pd.DataFrame
 
 
 def company_wave(tables: Mapping[str, pd.DataFrame], codebook: Codebook,
@@ -84,10 +95,14 @@ def company_wave(tables: Mapping[str, pd.DataFrame], codebook: Codebook,
         scores_then = maturity_scores(
             surveyed_companies(previous["company_survey"], previous["companies"]),
             codebook=codebook)  # one yardstick for both waves
+    design = wave_design(workers, companies)
+    ids = list(survey["company_id"])
+    needs = needs_by_company(workers, design, codebook.measure_codes("asked_workers"),
+                             company_ids=ids)
+    balance = balance_by_company(workers, design, company_ids=ids)
     return CompanyWave(survey=survey, workers=workers, companies=companies,
-                       codebook=codebook, scores=scores,
-                       design=wave_design(workers, companies), previous=previous,
-                       scores_then=scores_then)
+                       codebook=codebook, scores=scores, design=design, previous=previous,
+                       scores_then=scores_then, needs=needs, balance=balance)
 
 
 # --- shared by a batch ------------------------------------------------------------------------

@@ -11,18 +11,22 @@ from pipeline.analyse.analysis.company import (
     MIN_COMPANIES_PER_SIDE,
     MIN_OTHER_COMPANIES,
     areas_summary,
+    balance_by_company,
     balance_vs_others,
     company_balance_published,
     company_measures,
     company_name,
     company_needs_published,
     company_shares,
+    needs_by_company,
     needs_vs_others,
     network_is_large_enough,
+    of_company,
     other_companies,
     share_withheld_reason,
 )
-from pipeline.analyse.stats import poststrat_weights, survey_design
+from pipeline.analyse.analysis.survey import PROPORTION_INTERVAL
+from pipeline.analyse.stats import cluster_design, poststrat_weights, survey_design, top_box
 from pipeline.codebook import load_codebook
 
 
@@ -156,3 +160,82 @@ def test_company_balance_is_told_only_when_every_figure_is_published():
     assert company_balance_published(balance)
     assert not company_balance_published(balance.assign(estimate=[3.2, 3.0, np.nan, 0.55]))
     assert not company_balance_published(balance.iloc[:3])
+
+
+# --- every company at once ------------------------------------------------------------------
+def _one_domain(workers, design, cid, measures):
+    """The reference: one two-domain estimate per company (the report's definition)."""
+    from pipeline.analyse.stats import survey_mean, survey_proportion
+
+    scope = np.where(workers["company_id"] == cid, "company", "others")
+    needs = top_box(workers.assign(scope=scope), [f"need_imp_{m}" for m in measures],
+                    design=design, by="scope", include_overall=False,
+                    method=PROPORTION_INTERVAL)
+    needs = needs.assign(measure=needs["variable"].str.removeprefix("need_imp_"),
+                         scope=needs["group"])
+    mine = (workers["company_id"] == cid).to_numpy()
+    balance = []
+    for name, domain in (("company", mine), ("others", ~mine)):
+        if domain.any():
+            balance += [
+                survey_mean(design, workers["wfc_score"], domain=domain)
+                .assign(indicator="wfc_score", scope=name),
+                survey_proportion(design, workers["wlb_fit_good"].astype("Float64"),
+                                  domain=domain, method=PROPORTION_INTERVAL)
+                .assign(indicator="wlb_fit_good", scope=name)]
+    return needs, pd.concat(balance, ignore_index=True)
+
+
+def test_every_company_at_once_is_one_domain_estimate_per_company(demo):
+    """One pass for all the companies gives, for each, what a domain estimate of the
+    company and one of the others give (to 1e-9; the blanking rule aside)."""
+    tables, design = demo
+    workers = tables["worker_survey"]
+    measures = ["FLEX_HOURS", "SMART_WORKING", "NURSERY_SHARED", "ELDERCARE_SERVICES"]
+    ids = list(tables["company_survey"]["company_id"])
+    needs = needs_by_company(workers, design, measures, company_ids=ids)
+    balance = balance_by_company(workers, design, company_ids=ids)
+    assert list(needs["company_id"].drop_duplicates()) == [c for c in ids
+                                                           if c in set(needs["company_id"])]
+    columns = ["estimate", "se", "ci_low", "ci_high", "n"]
+    for cid in ids:
+        ref_needs, ref_balance = _one_domain(workers, design, cid, measures)
+        for mine, ref, key in ((of_company(needs, cid), ref_needs, "measure"),
+                               (of_company(balance, cid), ref_balance, "indicator")):
+            assert list(zip(mine[key], mine["scope"], strict=True)) == list(
+                zip(ref[key], ref["scope"], strict=True))
+            np.testing.assert_allclose(mine[columns].to_numpy(float),
+                                       ref[columns].to_numpy(float), rtol=1e-9, atol=1e-14)
+
+
+def test_a_company_without_workers_is_compared_with_every_worker(demo):
+    tables, design = demo
+    workers = tables["worker_survey"]
+    cid = workers["company_id"].iloc[0]
+    rest = workers[workers["company_id"] != cid]
+    small = survey_design(rest, tables["companies"])
+    needs = needs_by_company(rest, small, ["FLEX_HOURS"], company_ids=[cid])
+    assert list(needs["scope"]) == ["others"]
+    whole = top_box(rest, ["need_imp_FLEX_HOURS"], design=small,
+                    method=PROPORTION_INTERVAL).iloc[0]
+    assert needs["estimate"].iloc[0] == pytest.approx(whole["estimate"], rel=1e-12)
+    assert needs["n"].iloc[0] == whole["n"]
+    balance = balance_by_company(rest, small, company_ids=[cid])
+    assert list(balance["scope"]) == ["others", "others"]
+    assert of_company(balance, cid)["n"].gt(0).all()
+
+
+def test_the_design_must_have_the_companies_as_strata(demo):
+    tables, _ = demo
+    workers = tables["worker_survey"]
+    with pytest.raises(ValueError, match="strata must be the workers' companies"):
+        needs_by_company(workers, cluster_design(workers, tables["companies"]), ["FLEX_HOURS"])
+
+
+def test_of_company_refuses_a_company_it_was_not_computed_for(demo):
+    tables, design = demo
+    workers = tables["worker_survey"]
+    cid = workers["company_id"].iloc[0]
+    needs = needs_by_company(workers, design, ["FLEX_HOURS"], company_ids=[cid])
+    with pytest.raises(KeyError, match="not in the table"):
+        of_company(needs, "nobody")
