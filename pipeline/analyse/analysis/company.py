@@ -197,10 +197,9 @@ def _company_ids(workers: pd.DataFrame, company_ids: Sequence[str] | None) -> pd
 
 def _others_of(complements: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
     """The complement row of each company (the whole design for a company without workers)."""
-    by_stratum = complements.iloc[:-1].set_index("group")
-    whole = complements.iloc[-1]
-    rows = [by_stratum.loc[c] if c in by_stratum.index else whole for c in ids]
-    out = pd.DataFrame(rows).reset_index(drop=True)
+    position = pd.Index(complements["group"].iloc[:-1]).get_indexer(ids)
+    position[position < 0] = len(complements) - 1  # the last row: no stratum left out
+    out = complements.iloc[position].drop(columns="group").reset_index(drop=True)
     out.insert(0, "company_id", list(ids))
     return out
 

@@ -65,15 +65,17 @@ def _dot_data(table: pd.DataFrame, label: str, hue: str | None, groups: list,
     span = interval_writer(lang, percent, decimals)
     withheld = withheld_values(table, "estimate")
     rows, named, values = [], [], []
+    keys = zip(table[label], table[hue]) if hue is not None else table[label]
+    first: dict = {}
+    for i, key in enumerate(keys):
+        first.setdefault(key, i)  # the first row of each label (and group), as drawn
     for lab in dict.fromkeys(table[label]):
         for g in groups:
-            match = table[label] == lab
-            if g is not None:
-                match &= table[hue] == g
-            if not match.any():
+            i = first.get((lab, g) if g is not None else lab)
+            if i is None:
                 continue
-            r = table[match].iloc[0]
-            hidden = bool(withheld[np.flatnonzero(match.to_numpy())[0]])
+            r = table.iloc[i]
+            hidden = bool(withheld[i])
             row = {headers[0]: str(lab)}
             if g is not None:
                 row[headers[1]] = str(names.get(g, g))
