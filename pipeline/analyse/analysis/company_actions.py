@@ -58,8 +58,8 @@ def uncovered_needs(needs: pd.DataFrame, measures: pd.DataFrame, *,
     Parameters
     ----------
     needs
-        :func:`.company.needs_vs_others` after the small-cell rule (withheld estimates
-        NaN: such a measure is never listed).
+        One company's rows of :func:`.company.needs_by_company` after the small-cell rule
+        (withheld estimates NaN: such a measure is never listed).
     measures
         :func:`.company.company_measures` of the company (``label``, ``status``,
         ``active``).

@@ -65,7 +65,7 @@ def _dot_data(table: pd.DataFrame, label: str, hue: str | None, groups: list,
     span = interval_writer(lang, percent, decimals)
     withheld = withheld_values(table, "estimate")
     rows, named, values = [], [], []
-    keys = zip(table[label], table[hue]) if hue is not None else table[label]
+    keys = zip(table[label], table[hue], strict=True) if hue is not None else table[label]
     first: dict = {}
     for i, key in enumerate(keys):
         first.setdefault(key, i)  # the first row of each label (and group), as drawn
