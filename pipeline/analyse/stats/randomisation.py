@@ -33,7 +33,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from pipeline.analyse.stats.resampling_base import _company_sums, _partial, _prepare, _result
+from pipeline.analyse.stats.resampling_base import (
+    _company_grams,
+    _company_sums,
+    _partial,
+    _prepare,
+    _result,
+)
 
 __all__ = ["permutation_test"]
 
@@ -153,11 +159,17 @@ def permutation_test(
     R = T.shape[1]
     # per resample r: g_y[r] = x_r' W y~, g_x[r] = x_r' W x_obs, D[r] = x_r' W x_r, and
     # company sums Sy = C'(W x_r y~), Sx = C'(W x_r x_obs), S2 = C'(W x_r^2)
-    sums = _by_companies if G * Z.shape[1] ** 2 <= len(d) else _by_rows
-    g_y, g_x, D, Sy, Sx, S2 = sums(T, yt, x_obs, w, mult, Z, B, codes, csum, partialled)
+    if _company_totals_pay(G, Z.shape[1], len(d)):
+        totals = _company_totals(yt, x_obs, w, mult, Z, _company_grams(codes, G))
+
+        def sums(Tm: np.ndarray) -> _Sums:
+            return _by_companies(Tm, totals, B)
+    else:
+        def sums(Tm: np.ndarray) -> _Sums:
+            return _by_rows(Tm, yt, x_obs, w, mult, Z, B, csum, partialled)
+    g_y, g_x, D, Sy, Sx, S2 = sums(T)
     # the observed statistic, from the same sums as the reassignments' (ties stay ties)
-    gy_obs, _, d_obs, s_y, _, s_2 = sums(treated[:, None], yt, x_obs, w, mult, Z, B, codes,
-                                         csum, partialled)
+    gy_obs, _, d_obs, s_y, _, s_2 = sums(treated[:, None])
     Dobs, wxy = float(d_obs[0]), float(gy_obs[0])
     sy_obs, s2_obs = s_y[:, 0], s_2[:, 0]
     est = wxy / Dobs
@@ -191,7 +203,13 @@ def permutation_test(
 _Sums = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
-def _by_rows(T, yt, x_obs, w, mult, Z, B, codes, csum, partialled) -> _Sums:
+def _company_totals_pay(G: int, p: int, n: int) -> bool:
+    """Whether the sums come from company totals (:func:`_by_companies`, G x p^2 per
+    reassignment) rather than from the rows (:func:`_by_rows`, n per reassignment)."""
+    return G * p**2 <= n
+
+
+def _by_rows(T, yt, x_obs, w, mult, Z, B, csum, partialled) -> _Sums:
     """The sums of the test for the reassignments ``T`` (G x R), from the rows: the
     partialled regressor of every reassignment, n x R in chunks (cost n x R)."""
     R, G = T.shape[1], T.shape[0]
@@ -212,21 +230,30 @@ def _by_rows(T, yt, x_obs, w, mult, Z, B, codes, csum, partialled) -> _Sums:
     return g_y, g_x, D, Sy, Sx, S2
 
 
-def _by_companies(T, yt, x_obs, w, mult, Z, B, codes, csum, partialled) -> _Sums:
+def _company_totals(yt, x_obs, w, mult, Z, gram) -> tuple[np.ndarray, ...]:
+    """The company totals :func:`_by_companies` needs, from one weighted cross-product per
+    company of ``[Z, y~, x_obs, mult]`` (``gram``: :func:`.resampling_base._company_grams`):
+    ``a_y = sum w mult y~``, ``a_x = sum w mult x_obs``, ``m2 = sum w mult^2`` (G each),
+    ``M_y = sum w Z y~``, ``M_x = sum w Z x_obs``, ``P = sum w Z mult`` (G x p) and
+    ``Q = sum w Z Z'`` (G x p x p)."""
+    p = Z.shape[1]
+    C = gram(np.column_stack([Z, yt, x_obs, mult]), w)
+    y_, x_, m_ = p, p + 1, p + 2
+    return (C[:, m_, y_], C[:, m_, x_], C[:, m_, m_], C[:, :p, y_], C[:, :p, x_],
+            C[:, :p, m_], C[:, :p, :p])
+
+
+def _by_companies(T, totals, B) -> _Sums:
     """The same sums as :func:`_by_rows`, from per-company sums taken once.
 
     The partialled regressor of a reassignment t is ``x_i = mult_i t_g(i) - Z_i B t``, so
     with ``v = B t`` (p values) every sum over the rows of a company g is a sum of company
-    totals: ``sum w x y~ = t_g sum w mult y~ - (sum w y~ Z) v``, and
-    ``sum w x^2 = t_g^2 sum w mult^2 - 2 t_g (sum w mult Z) v + v' (sum w Z Z') v``.
+    totals (:func:`_company_totals`): ``sum w x y~ = t_g sum w mult y~ - (sum w y~ Z) v``,
+    and ``sum w x^2 = t_g^2 sum w mult^2 - 2 t_g (sum w mult Z) v + v' (sum w Z Z') v``.
     One pass over the rows (cost n x p^2), then G x p^2 per reassignment instead of n:
     chosen when G p^2 <= n (few covariates, no company fixed effects).
     """
-    wm = w * mult
-    ZW = Z * w[:, None]
-    a_y, a_x, m2 = csum(wm * yt), csum(wm * x_obs), csum(wm * mult)  # G
-    M_y, M_x, P = csum(ZW * yt[:, None]), csum(ZW * x_obs[:, None]), csum(ZW * mult[:, None])
-    Q = np.stack([csum(ZW * Z[:, [q]]) for q in range(Z.shape[1])], axis=2)  # G x p x p
+    a_y, a_x, m2, M_y, M_x, P, Q = totals
     R = T.shape[1]
     g_y, g_x, D = np.empty(R), np.empty(R), np.empty(R)
     Sy, Sx, S2 = np.empty_like(T), np.empty_like(T), np.empty_like(T)

@@ -77,6 +77,29 @@ def _company_sums(codes: np.ndarray, G: int) -> Callable[[np.ndarray], np.ndarra
     return csum
 
 
+def _company_grams(codes: np.ndarray, G: int) -> Callable[[np.ndarray, np.ndarray],
+                                                           np.ndarray]:
+    """The function that gives each company's weighted cross-products of the columns of A.
+
+    ``codes`` as :func:`_company_sums`; the returned ``gram(A, w)`` maps an n x k array and
+    n weights to the G x k x k array ``sum_{i in g} w_i A_i A_i'``: one sort of the rows,
+    then one small matrix product per company (cost n k^2 in BLAS, never n x k x k).
+    """
+    srt = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[srt], np.arange(G + 1))
+
+    def gram(A: np.ndarray, w: np.ndarray) -> np.ndarray:
+        As = A[srt]
+        Ws = As * w[srt][:, None]
+        out = np.empty((G, A.shape[1], A.shape[1]))
+        for g in range(G):
+            rows = slice(bounds[g], bounds[g + 1])
+            out[g] = Ws[rows].T @ As[rows]
+        return out
+
+    return gram
+
+
 def _pvalue(t_obs: float, t_res: np.ndarray, exhaustive: bool) -> float:
     """Two-sided p of a studentised statistic; ties count against rejection."""
     tol = 1e-10 * max(1.0, abs(t_obs))

@@ -48,9 +48,8 @@ def summed_by(request, monkeypatch):
     totals: :mod:`pipeline.analyse.stats.randomisation`), whatever the data's size picks."""
     from pipeline.analyse.stats import randomisation
 
-    way = getattr(randomisation, f"_by_{request.param}")
-    monkeypatch.setattr(randomisation, "_by_rows", way)
-    monkeypatch.setattr(randomisation, "_by_companies", way)
+    companies = request.param == "companies"
+    monkeypatch.setattr(randomisation, "_company_totals_pay", lambda G, p, n: companies)
     return request.param
 
 
