@@ -36,8 +36,13 @@ import numpy as np
 import pandas as pd
 
 from pipeline.analyse.analysis.survey import PROPORTION_INTERVAL
-from pipeline.analyse.stats import SurveyDesign, survey_mean, survey_proportion, top_box
-from pipeline.analyse.stats.estimates import stratum_complements
+from pipeline.analyse.stats import (
+    SurveyDesign,
+    stratum_complements,
+    survey_mean,
+    survey_proportion,
+    top_box,
+)
 from pipeline.codebook import ACTIVE_STATUSES, Codebook
 
 #: Fewest OTHER companies (the company itself never counts) that answered the company

@@ -79,7 +79,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.analyse.stats.design_effects import intra_cluster_correlation
-from pipeline.analyse.stats.estimates import survey_mean, survey_proportion
+from pipeline.analyse.stats.estimates import stratum_complements, survey_mean, survey_proportion
 from pipeline.analyse.stats.linearisation import SurveyDesign, _stratum_scale
 from pipeline.analyse.stats.weights import CELLS, MIN_POSTSTRATUM, poststrat_weights
 
@@ -89,6 +89,7 @@ __all__ = [
     "cluster_design",
     "intra_cluster_correlation",
     "poststrat_weights",
+    "stratum_complements",
     "survey_design",
     "survey_mean",
     "survey_proportion",

@@ -2,7 +2,8 @@
 
 What it holds: :func:`survey_mean` and :func:`survey_proportion` (and ``_proportion``,
 its core on numpy inputs, which :mod:`pipeline.analyse.stats.likert` calls once per
-category). Each estimate is the ratio ``sum_D w y / sum_D w`` over a domain D (the valid
+category), and :func:`stratum_complements`: the same estimate outside each stratum, for
+every stratum in one pass (a company report's "other companies"). Each estimate is the ratio ``sum_D w y / sum_D w`` over a domain D (the valid
 answers, restricted by ``domain=`` and split by ``by=``), always on the full design: rows
 outside the domain keep their place in the variance
 (:mod:`pipeline.analyse.stats.linearisation`), so ``by=`` gives exactly what
@@ -19,7 +20,8 @@ Tests: ``tests/analyse/stats/test_design.py`` against R's survey package
 ``subset()`` and ``svyby``, default and cluster designs; estimates and SEs to 1e-8
 relative, interval bounds to 1e-7), ``test_design_extras.py`` and ``test_published.py``
 (``reference/design_extras.R``: design effects, Korn-Graubard intervals, the published
-tables; 1e-9 relative).
+tables; 1e-9 relative), ``test_complements.py`` (the same script's ``subset(company_id !=
+c)`` of every company, and the direct domain estimates on every design; 1e-9 relative).
 """
 
 from __future__ import annotations
