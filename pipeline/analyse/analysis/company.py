@@ -194,7 +194,11 @@ def _check_company_strata(workers: pd.DataFrame, design: SurveyDesign) -> None:
                          "(the wave's design: pipeline.analyse.analysis.survey.wave_design)")
 
 
-def _company_ids(workers: pd.DataFrame, company_ids: Sequence[str] | None) -> pd.Index:
+def _company_ids(workers: pd.DataFrame, design: SurveyDesign,
+                 company_ids: Sequence[str] | None) -> pd.Index:
+    """The companies asked for (default: every company with workers), once the design's
+    strata are checked to be the companies."""
+    _check_company_strata(workers, design)
     if company_ids is None:
         return pd.Index(workers["company_id"].drop_duplicates().sort_values(), dtype=object)
     return pd.Index(pd.unique(pd.Series(list(company_ids), dtype=object)), dtype=object)
@@ -217,6 +221,20 @@ def _withhold_few_others(table: pd.DataFrame, workers: pd.DataFrame) -> pd.DataF
     others = table["company_id"].map(lambda c: total - (c in present))
     out = table.copy()
     out.loc[(out["scope"] == "others") & (others < MIN_OTHER_COMPANIES), _ESTIMATE] = np.nan
+    return out
+
+
+def _finish(out: pd.DataFrame, workers: pd.DataFrame, ids: pd.Index, key: str,
+            sort_by: list[str]) -> pd.DataFrame:
+    """The rows in the order of ``ids``, then of ``sort_by``; the blanking rule; the
+    companies the table was computed for (``attrs["company_ids"]``, for
+    :func:`of_company`)."""
+    out = out.assign(_company=out["company_id"].map({c: i for i, c in enumerate(ids)}))
+    out = out.sort_values(["_company", *sort_by], kind="stable")
+    out = out[["company_id", key, "scope", *_ESTIMATE, "n"]].reset_index(drop=True)
+    out["n"] = out["n"].astype(np.int64)
+    out = _withhold_few_others(out, workers)
+    out.attrs["company_ids"] = tuple(ids)
     return out
 
 
@@ -261,8 +279,7 @@ def needs_by_company(workers: pd.DataFrame, design: SurveyDesign, measures: Sequ
     ValueError
         If the design's strata are not the workers' companies.
     """
-    _check_company_strata(workers, design)
-    ids = _company_ids(workers, company_ids)
+    ids = _company_ids(workers, design, company_ids)
     columns = [f"need_imp_{m}" for m in measures]
     own = top_box(workers, columns, design=design, threshold=threshold, by="company_id",
                   include_overall=False, method=method)
@@ -276,16 +293,10 @@ def needs_by_company(workers: pd.DataFrame, design: SurveyDesign, measures: Sequ
         frames.append(others.assign(scope="others"))
     out = pd.concat(frames, ignore_index=True)
     out = out[out["n"] > 0]
-    out["measure"] = pd.Categorical(out["variable"].str.removeprefix("need_imp_"),
-                                    categories=list(dict.fromkeys(measures)))
-    out["order"] = pd.Categorical(out["company_id"], categories=list(ids))
-    out = out.sort_values(["order", "measure", "scope"], kind="stable")
-    out["measure"] = out["measure"].astype(str)
-    out = out[["company_id", "measure", "scope", *_ESTIMATE, "n"]].reset_index(drop=True)
-    out["n"] = out["n"].astype(np.int64)
-    out = _withhold_few_others(out, workers)
-    out.attrs["company_ids"] = tuple(ids)
-    return out
+    out["measure"] = out["variable"].str.removeprefix("need_imp_")
+    order = {m: i for i, m in enumerate(dict.fromkeys(measures))}
+    return _finish(out.assign(_measure=out["measure"].map(order)), workers, ids, "measure",
+                   ["_measure", "scope"])
 
 
 def balance_by_company(workers: pd.DataFrame, design: SurveyDesign, *,
@@ -309,8 +320,7 @@ def balance_by_company(workers: pd.DataFrame, design: SurveyDesign, *,
     ValueError
         If the design's strata are not the workers' companies.
     """
-    _check_company_strata(workers, design)
-    ids = _company_ids(workers, company_ids)
+    ids = _company_ids(workers, design, company_ids)
     sizes = workers["company_id"].value_counts()
     wfc = workers["wfc_score"].astype("Float64")
     fit = workers["wlb_fit_good"].astype("Float64")
@@ -336,15 +346,8 @@ def balance_by_company(workers: pd.DataFrame, design: SurveyDesign, *,
     has_workers = np.where(out["scope"] == "company", in_company > 0,
                            len(workers) - in_company > 0)
     out = out[has_workers]
-    out["order"] = pd.Categorical(out["company_id"], categories=list(ids))
-    out["scope_order"] = out["scope"].map({"company": 0, "others": 1})
-    out["indicator_order"] = out["indicator"].map({"wfc_score": 0, "wlb_fit_good": 1})
-    out = out.sort_values(["order", "scope_order", "indicator_order"], kind="stable")
-    out = out[["company_id", "indicator", "scope", *_ESTIMATE, "n"]].reset_index(drop=True)
-    out["n"] = out["n"].astype(np.int64)
-    out = _withhold_few_others(out, workers)
-    out.attrs["company_ids"] = tuple(ids)
-    return out
+    out = out.assign(_indicator=out["indicator"].map({"wfc_score": 0, "wlb_fit_good": 1}))
+    return _finish(out, workers, ids, "indicator", ["scope", "_indicator"])
 
 
 def of_company(table: pd.DataFrame, company_id: str) -> pd.DataFrame:
