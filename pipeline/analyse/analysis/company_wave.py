@@ -3,10 +3,9 @@
 A company report compares one company with the other companies of its wave and with its
 own previous wave. Part of that work does not depend on the company: the maturity scores
 of every surveyed company (of this wave and of the previous one, on this wave's codebook:
-one yardstick for both), the survey design of the worker answers, and every company's
-workers against the other companies' (needs and work-life balance: one pass over the
-answers for all the companies, where one per company made a report's cost grow with the
-wave).
+one yardstick for both) and every company's workers against the other companies' (needs
+and work-life balance, on the wave's survey design: one pass over the answers for all the
+companies, where one per company made a report's cost grow with the wave).
 :func:`company_wave` computes it from the wave's tables; the company notebook takes it
 from :func:`pipeline.notebook.open_company_wave`, which, in a batch of company reports
 (:mod:`pipeline.run.batch`), computes it once for all the companies of the wave.
@@ -43,9 +42,6 @@ class CompanyWave:
     scores
         Maturity score (0-100) and class of every surveyed company of the wave
         (:func:`pipeline.analyse.analysis.measures.maturity_scores`). Confidential.
-    design
-        The survey design of the wave's worker answers
-        (:func:`pipeline.analyse.analysis.survey.wave_design`).
     previous
         The previous wave's tables, ``None`` when there is no processed previous wave.
     scores_then
@@ -63,7 +59,6 @@ class CompanyWave:
     companies: pd.DataFrame
     codebook: Codebook
     scores: pd.DataFrame
-    design: Any
     previous: Mapping[str, pd.DataFrame] | None
     scores_then: pd.DataFrame | None
     needs: pd.DataFrame
@@ -101,7 +96,7 @@ def company_wave(tables: Mapping[str, pd.DataFrame], codebook: Codebook,
                              company_ids=ids)
     balance = balance_by_company(workers, design, company_ids=ids)
     return CompanyWave(survey=survey, workers=workers, companies=companies,
-                       codebook=codebook, scores=scores, design=design, previous=previous,
+                       codebook=codebook, scores=scores, previous=previous,
                        scores_then=scores_then, needs=needs, balance=balance)
 
 

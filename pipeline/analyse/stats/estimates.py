@@ -3,8 +3,9 @@
 What it holds: :func:`survey_mean` and :func:`survey_proportion` (and ``_proportion``,
 its core on numpy inputs, which :mod:`pipeline.analyse.stats.likert` calls once per
 category), and :func:`stratum_complements`: the same estimate outside each stratum, for
-every stratum in one pass (a company report's "other companies"). Each estimate is the ratio ``sum_D w y / sum_D w`` over a domain D (the valid
-answers, restricted by ``domain=`` and split by ``by=``), always on the full design: rows
+every stratum in one pass (a company report's "other companies"). Each estimate is the
+ratio ``sum_D w y / sum_D w`` over a domain D (the valid answers, restricted by
+``domain=`` and split by ``by=``), always on the full design: rows
 outside the domain keep their place in the variance
 (:mod:`pipeline.analyse.stats.linearisation`), so ``by=`` gives exactly what
 ``domain=`` gives for each level, as R's ``svyby`` and ``subset()`` do. The intervals are
@@ -135,7 +136,7 @@ def survey_mean(
     est, var, n, df, W = _domain_means(design, yv, valid, codes, G)
     se = np.sqrt(var)
     q = _tq(level, df)
-    method = "mean; Taylor linearisation; t interval, df = respondents - strata in domain"
+    method = _MEAN_METHOD
     keep = n > 0 if by is not None else np.ones(G, dtype=bool)
     d = _domain_deff(design, yv, valid, codes, G, est, var, n, W) if deff else None
     return _frame(
@@ -144,6 +145,7 @@ def survey_mean(
     )
 
 
+_MEAN_METHOD = "mean; Taylor linearisation; t interval, df = respondents - strata in domain"
 _PROPORTION_METHODS = {
     "logit": "proportion; Taylor linearisation; logit interval with t, df = respondents - strata",
     "beta": (
@@ -211,14 +213,18 @@ def survey_proportion(
                        method=method, deff=deff)
 
 
+def _check_proportion(yv: np.ndarray, method: str, who: str) -> None:
+    """A proportion's values are 0/1 (NaN allowed) and its interval is a known one."""
+    if method not in _PROPORTION_METHODS:
+        raise ValueError(f"{who}: method must be 'logit' or 'beta', got {method!r}")
+    if not (np.isnan(yv) | (yv == 0) | (yv == 1)).all():
+        raise ValueError(f"{who}: y must be boolean or 0/1 (NA allowed)")
+
+
 def _proportion(design, yv, name, groups, dom, level, *, method: str = "logit",
                 deff: bool = False) -> pd.DataFrame:
     """Core of :func:`survey_proportion` on numpy inputs (codes computed once by callers)."""
-    if method not in _PROPORTION_METHODS:
-        raise ValueError(f"survey_proportion: method must be 'logit' or 'beta', got {method!r}")
-    ok = np.isnan(yv) | (yv == 0) | (yv == 1)
-    if not ok.all():
-        raise ValueError("survey_proportion: y must be boolean or 0/1 (NA allowed)")
+    _check_proportion(yv, method, "survey_proportion")
     codes, levels, by_name = groups
     valid = ~np.isnan(yv) & dom
     G = len(levels)
@@ -232,7 +238,6 @@ def _proportion(design, yv, name, groups, dom, level, *, method: str = "logit",
     d = _domain_deff(design, yv, valid, codes, G, est, var, n, W) if deff else None
     return _frame(name, by_name, levels, est, se, lo, hi, df, n, W,
                   _PROPORTION_METHODS[method], design, keep, d)
-
 
 
 # --------------------------------------------------------------------------------------
@@ -369,18 +374,14 @@ def stratum_complements(
     ys = _as_series(design, y, "y")
     yv = _to_float(ys, "y")
     if proportion:
-        if method not in _PROPORTION_METHODS:
-            raise ValueError(
-                f"stratum_complements: method must be 'logit' or 'beta', got {method!r}")
-        if not (np.isnan(yv) | (yv == 0) | (yv == 1)).all():
-            raise ValueError("stratum_complements: y must be boolean or 0/1 (NA allowed)")
+        _check_proportion(yv, method, "stratum_complements")
     valid = ~np.isnan(yv)
     est, var, n, df, W = _complement_means(design, yv, valid, proportion)
     se = np.sqrt(var)
     if not proportion:
         q = _tq(level, df)
         lo, hi = est - q * se, est + q * se
-        label = "mean; Taylor linearisation; t interval, df = respondents - strata in domain"
+        label = _MEAN_METHOD
     elif method == "logit":
         lo, hi = _logit_ci(est, se, _tq(level, df))
         label = _PROPORTION_METHODS[method]

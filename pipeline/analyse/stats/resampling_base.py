@@ -61,15 +61,22 @@ def _partial(Z: np.ndarray, w: np.ndarray, V: np.ndarray) -> np.ndarray:
     return V - Z @ coef
 
 
+def _company_order(codes: np.ndarray, G: int) -> tuple[np.ndarray, np.ndarray]:
+    """The rows sorted by company (one stable sort) and where each company's run starts
+    (G + 1 bounds); ``codes`` are the company codes 0..G-1 of the rows."""
+    srt = np.argsort(codes, kind="stable")
+    return srt, np.searchsorted(codes[srt], np.arange(G + 1))
+
+
 def _company_sums(codes: np.ndarray, G: int) -> Callable[[np.ndarray], np.ndarray]:
     """The function that sums the rows of an array by company.
 
     ``codes`` are the company codes 0..G-1 of the rows (every code present); the returned
     function maps an array of one row per data row (1-D or 2-D) to its G company sums,
-    with one stable sort of the rows done here, once.
+    with one stable sort of the rows done here, once (:func:`_company_order`).
     """
-    srt = np.argsort(codes, kind="stable")
-    grp = np.searchsorted(codes[srt], np.arange(G))
+    srt, bounds = _company_order(codes, G)
+    grp = bounds[:-1]
 
     def csum(v: np.ndarray) -> np.ndarray:  # per-company sums of the rows of v
         return np.add.reduceat(v[srt], grp, axis=0)
@@ -85,8 +92,7 @@ def _company_grams(codes: np.ndarray, G: int) -> Callable[[np.ndarray, np.ndarra
     n weights to the G x k x k array ``sum_{i in g} w_i A_i A_i'``: one sort of the rows,
     then one small matrix product per company (cost n k^2 in BLAS, never n x k x k).
     """
-    srt = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[srt], np.arange(G + 1))
+    srt, bounds = _company_order(codes, G)
 
     def gram(A: np.ndarray, w: np.ndarray) -> np.ndarray:
         As = A[srt]
