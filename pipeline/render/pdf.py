@@ -29,10 +29,14 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.atomic import write_bytes_atomic
 from pipeline.i18n.formatting import normalize_lang
 from pipeline.render.labels import label
+
+if TYPE_CHECKING:
+    from weasyprint.text.fonts import FontConfiguration
 
 __all__ = ["PDF_VARIANT", "html_to_pdf", "page_css"]
 
@@ -114,6 +118,19 @@ def _matplotlib_font_dir() -> Path | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _font_config() -> FontConfiguration:
+    """One WeasyPrint font configuration per process: the ``@font-face`` files load once.
+
+    WeasyPrint reads ``@font-face`` rules only through a font configuration passed both to
+    the stylesheet and to ``write_pdf``; without it the PDF takes whatever fonts the
+    machine has, and prints differently from one machine to another.
+    """
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
 def _font_css() -> str:
     """``@font-face`` rules for matplotlib's DejaVu files, or nothing if they are missing."""
     folder = _matplotlib_font_dir()
@@ -137,10 +154,13 @@ def _font_css() -> str:
             )
     if not rules:
         return ""
-    rules.append(f'html {{ font-family: "{PDF_FONT_FAMILY}", "DejaVu Sans", sans-serif; }}')
+    # !important: a user stylesheet's normal rules lose to the report's own font stack.
+    rules.append(
+        f'html {{ font-family: "{PDF_FONT_FAMILY}", "DejaVu Sans", sans-serif !important; }}'
+    )
     rules.append(
         f'code, pre, kbd, samp {{ font-family: "{PDF_MONO_FAMILY}", "DejaVu Sans Mono",'
-        " monospace; }"
+        " monospace !important; }"
     )
     return "\n".join(rules)
 
@@ -173,8 +193,9 @@ def html_to_pdf(
 
     pdf_path = Path(pdf_path)
     lang = normalize_lang(lang) if lang is not None else (html_lang(html) or "it")
+    font_config = _font_config()
     extra = [
-        CSS(string=_font_css()),
+        CSS(string=_font_css(), font_config=font_config),
         CSS(string=_language_css(lang)),
     ]
     document = HTML(
@@ -182,6 +203,7 @@ def html_to_pdf(
         base_url=str(Path(base_url).resolve()) + os.sep if base_url is not None else None,
         url_fetcher=URLFetcher(allowed_protocols={"data", "file"}),
     )
-    data = document.write_pdf(stylesheets=extra, pdf_variant=PDF_VARIANT)
+    data = document.write_pdf(stylesheets=extra, pdf_variant=PDF_VARIANT,
+                              font_config=font_config)
     write_bytes_atomic(pdf_path, data)
     return pdf_path

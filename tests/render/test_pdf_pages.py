@@ -145,3 +145,8 @@ def test_fonts_are_embedded(site):
                for font in pdf_fonts(pdf) if font["emb"] != "yes"]
     assert not missing, "fonts not embedded (the PDF would print differently):\n" + \
         "\n".join(missing)
+    foreign = [f"{site.rel(pdf)}: {font['name']}" for pdf in _pdfs(site)
+               for font in pdf_fonts(pdf)
+               if not font["name"].split("+")[-1].startswith(("Welfare-Report-", "DejaVu"))]
+    assert not foreign, "fonts other than the reports' DejaVu (machine-dependent):\n" + \
+        "\n".join(foreign)

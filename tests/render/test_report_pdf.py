@@ -47,6 +47,20 @@ def test_pdf_is_a_valid_a4_pdf(tmp_path, report_html, caplog):
     assert pdf_page_count(data) >= 2  # cover + body
 
 
+def test_pdf_prints_in_the_bundled_dejavu_whatever_the_machine_has(tmp_path, report_html):
+    # the report's font stack names Arial, which fontconfig takes to Liberation Sans where
+    # Chromium's fonts are installed: the PDF must print in matplotlib's DejaVu files anyway
+    from helpers.readers import pdf_fonts
+
+    from pipeline.render.pdf import PDF_FONT_FAMILY
+
+    names = [font["name"].split("+")[-1] for font in pdf_fonts(
+        html_to_pdf(report_html + "<code>x = 1</code>", tmp_path / "r.pdf"))]
+    own = PDF_FONT_FAMILY.replace(" ", "-")
+    assert own in names, names
+    assert all(n.startswith((own, "Welfare-Report-Mono", "DejaVu")) for n in names), names
+
+
 def test_pdf_is_written_atomically(tmp_path, report_html, monkeypatch):
     target = tmp_path / "out" / "r.pdf"
     html_to_pdf(report_html, target)  # creates the folder
