@@ -252,6 +252,19 @@ def _clear_names(shell: BatchShell) -> None:
     shell.init_user_ns()
 
 
+def _close_figures() -> None:
+    """Close every open matplotlib figure, so that the notebook's first cell shows only its own.
+
+    The inline backend shows every open figure at the end of a cell. A figure left open by
+    the previous notebook, or inherited from the process that forked this worker, would
+    otherwise be published in the next report, unlabelled and drawn in another style.
+    pyplot is not imported here if nothing imported it yet.
+    """
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
+
+
 # --- one notebook ----------------------------------------------------------------------------------
 
 def _now() -> str:
@@ -282,6 +295,7 @@ def execute_in_shell(job: NotebookJob, shell: BatchShell) -> Any:
     """
     nb = _parameterized(job)
     _clear_names(shell)
+    _close_figures()
     shell.execution_count = 1
     started, t0 = _now(), time.perf_counter()
     failed = None

@@ -256,3 +256,28 @@ def test_a_batch_leaves_the_shell_it_found(tmp_path):
     with batch._the_shell(shell):
         assert InteractiveShell.instance() is shell
     assert InteractiveShell.instance() is own
+
+
+def test_a_notebook_never_shows_a_figure_it_did_not_draw(tmp_path):
+    """A figure left open in the process (by the previous notebook, or by the parent that
+    forked the worker) is not published in the next report's first cell."""
+    import matplotlib.pyplot as plt
+
+    source = tmp_path / "section.py"
+    source.write_text('# %% tags=["parameters"]\nwave = "w"\n\n# %%\n'
+                      "from pipeline.analyse.plots import set_theme\nset_theme()\n\n"
+                      "# %%\nimport matplotlib.pyplot as plt\nplt.figure()\n"
+                      "plt.plot([1, 2], [3, 4])\n", encoding="utf-8")
+    stray = plt.figure()
+    stray.gca().plot([0, 1], [1, 0])
+    job = NotebookJob(source=source, executed=tmp_path / "section.ipynb",
+                      parameters={"wave": "w1"}, name="section s")
+    try:
+        run_batch(NotebookBatch((job,)), tmp_path)
+    finally:
+        plt.close("all")
+    executed = nbformat.read(tmp_path / "section.ipynb", as_version=4)
+    images = [[o for o in cell.get("outputs", []) if "image/svg+xml" in o.get("data", {})]
+              for cell in executed.cells]
+    counts = [len(i) for i in images]  # parameters, injected parameters, theme, figure
+    assert counts == [0, 0, 0, 1], counts  # only the figure the notebook drew
