@@ -27,6 +27,7 @@ import importlib.util
 import logging
 import os
 import re
+import shutil
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -126,9 +127,24 @@ def _font_config() -> FontConfiguration:
     the stylesheet and to ``write_pdf``; without it the PDF takes whatever fonts the
     machine has, and prints differently from one machine to another.
     """
+    import multiprocessing.util
+
     from weasyprint.text.fonts import FontConfiguration
 
-    return FontConfiguration()
+    config = FontConfiguration()
+    # WeasyPrint copies each @font-face file into a temporary folder that it removes only
+    # when the configuration is collected, which a pool's worker never does (it leaves
+    # through os._exit): 3 MB left in /tmp per worker and run. multiprocessing runs this
+    # at the exit of the process that made it, main process or worker, and never in a
+    # child forked afterwards (it checks the pid).
+    multiprocessing.util.Finalize(None, _remove_font_folder, args=(config,), exitpriority=0)
+    return config
+
+
+def _remove_font_folder(config: FontConfiguration) -> None:
+    folder = getattr(config, "_folder", None)  # WeasyPrint's own: where it copied the fonts
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _font_css() -> str:

@@ -170,3 +170,34 @@ def test_table_of_contents_links_resolve_in_pdf(tmp_path, caplog):
     with caplog.at_level("WARNING", logger="weasyprint"):
         html_to_pdf(html, tmp_path / "r.pdf")
     assert "No anchor" not in caplog.text
+
+
+LEAK_SCRIPT = """
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from pipeline.render.pdf import html_to_pdf
+def job(i):
+    html_to_pdf("<html lang='it'><body><p>Prova</p></body></html>", Path(sys.argv[1]) / f"{i}.pdf")
+if __name__ == "__main__":
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(job, range(4)))
+    job(9)
+"""
+
+
+def test_printing_leaves_no_font_folder_behind_in_workers_or_main(tmp_path):
+    """WeasyPrint copies the @font-face files into a temporary folder per process; a pool's
+    worker leaves through ``os._exit`` and would leave its 3 MB in /tmp at every run."""
+    import os
+    import sys
+
+    script = tmp_path / "leak.py"
+    script.write_text(LEAK_SCRIPT, encoding="utf-8")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    subprocess.run([sys.executable, str(script), str(tmp)], check=True,
+                   env={**os.environ, "TMPDIR": str(tmp)})
+    assert sorted(p.name for p in tmp.glob("*.pdf")) == ["0.pdf", "1.pdf", "2.pdf", "3.pdf",
+                                                          "9.pdf"]
+    assert not list(tmp.glob("weasyprint-*")), "font folders left behind"
