@@ -73,7 +73,7 @@ from pipeline.render.report import render_node
 from pipeline.run.engine import ENGINE_NAME, KERNEL_NAME
 from pipeline.run.execute import CELL_TIMEOUT, JobResult, NotebookError, _source
 from pipeline.run.plan import NotebookJob
-from pipeline.run.procs import release_memory
+from pipeline.run.procs import close_figures, release_memory
 
 #: What a kernel's ``set_theme`` configures for figures (:mod:`pipeline.analyse.plots.theme`).
 _FIGURE_CONFIG = ("InlineBackend.figure_formats = ['svg']",
@@ -252,19 +252,6 @@ def _clear_names(shell: BatchShell) -> None:
     shell.init_user_ns()
 
 
-def _close_figures() -> None:
-    """Close every open matplotlib figure, so that the notebook's first cell shows only its own.
-
-    The inline backend shows every open figure at the end of a cell. A figure left open by
-    the previous notebook, or inherited from the process that forked this worker, would
-    otherwise be published in the next report, unlabelled and drawn in another style.
-    pyplot is not imported here if nothing imported it yet.
-    """
-    pyplot = sys.modules.get("matplotlib.pyplot")
-    if pyplot is not None:
-        pyplot.close("all")
-
-
 # --- one notebook ----------------------------------------------------------------------------------
 
 def _now() -> str:
@@ -295,7 +282,7 @@ def execute_in_shell(job: NotebookJob, shell: BatchShell) -> Any:
     """
     nb = _parameterized(job)
     _clear_names(shell)
-    _close_figures()
+    close_figures()
     shell.execution_count = 1
     started, t0 = _now(), time.perf_counter()
     failed = None

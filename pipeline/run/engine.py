@@ -44,6 +44,7 @@ from papermill.log import logger  # noqa: E402
 from papermill.utils import merge_kwargs, remove_args  # noqa: E402
 
 from pipeline.run.procs import (  # noqa: E402
+    CLOSE_FIGURES,
     RELEASE,
     connection_file,
     kernel_launch_options,
@@ -82,10 +83,11 @@ class WarmKernel:
         return self.km.is_alive()
 
     def reset(self, timeout: float = START_TIMEOUT) -> None:
-        """Clear the last notebook's variables before the next one starts, and hand
+        """Clear the last notebook's variables and close its figures before the next one
+        starts (:data:`~pipeline.run.procs.CLOSE_FIGURES`), and hand
         the memory they held back to the system (an idle kernel does not keep a wave of
         1,000,000 answers while the other workers run)."""
-        msg_id = self.kc.execute(f"{RESET}\n{RELEASE}", store_history=False)
+        msg_id = self.kc.execute(f"{RESET}\n{CLOSE_FIGURES}\n{RELEASE}", store_history=False)
         while True:  # the notebook client ignores this request's messages on IOPub
             reply = self.kc.get_shell_msg(timeout=timeout)
             if reply["parent_header"].get("msg_id") == msg_id:

@@ -70,6 +70,25 @@ def release_memory() -> None:
     exec(RELEASE, {})
 
 
+# --- figures --------------------------------------------------------------------------------
+
+#: Python code that closes every open matplotlib figure (pyplot is not imported if nothing
+#: imported it). A kernel runs it between notebooks, :func:`close_figures` before each
+#: notebook run in this process: the inline backend shows every open figure at the end of a
+#: cell, so a figure left open by the previous notebook (one that failed before showing it),
+#: or inherited from the process that forked a worker, would be published in the next
+#: report, unlabelled, and perhaps in a public page when it came from a company's.
+CLOSE_FIGURES = ("import sys as _sys\n"
+                 "if 'matplotlib.pyplot' in _sys.modules: "
+                 "_sys.modules['matplotlib.pyplot'].close('all')\n"
+                 "del _sys")
+
+
+def close_figures() -> None:
+    """Close every open matplotlib figure of this process (:data:`CLOSE_FIGURES`)."""
+    exec(CLOSE_FIGURES, {})
+
+
 # --- cores ----------------------------------------------------------------------------------
 
 #: Environment variables that size the thread pools of the numerical libraries (OpenBLAS,

@@ -149,3 +149,39 @@ def test_papermill_command_line_runs_the_welfare_engine(tmp_path):
     assert wave == "demo-2013"
     assert out.metadata.papermill.parameters == {"wave": "demo-2013"}
     assert _gone(int(pid)), "no kernel left behind when papermill exits"
+
+
+LEAVES_A_FIGURE = PARAMETERS + """
+# %%
+import matplotlib
+matplotlib.use("Agg")  # as a kernel started with MPLBACKEND=Agg, before set_theme
+import matplotlib.pyplot as plt
+plt.figure().gca().plot([0, 1], [1, 0])  # never shown: the notebook failed, say
+"""
+
+SHOWS_ITS_FIGURE = PARAMETERS + """
+# %%
+get_ipython().run_line_magic("matplotlib", "inline")  # as set_theme does in a kernel
+import matplotlib.pyplot as plt
+plt.figure().gca().plot([1, 2], [3, 4])
+plt.show()  # shows every open figure
+"""
+
+
+@pytest.mark.slow
+def test_the_next_notebook_in_a_warm_kernel_never_shows_the_last_one_s_figure(tmp_path):
+    from pipeline.run.engine import shutdown_kernels
+    from pipeline.run.execute import execute_notebook
+
+    for name, source in (("leaves", LEAVES_A_FIGURE), ("shows", SHOWS_ITS_FIGURE)):
+        (tmp_path / f"{name}.py").write_text(source)
+    try:
+        execute_notebook(tmp_path / "leaves.py", tmp_path / "out" / "leaves.ipynb",
+                         {"name": "a"}, cwd=tmp_path)
+        shows = execute_notebook(tmp_path / "shows.py", tmp_path / "out" / "shows.ipynb",
+                                 {"name": "b"}, cwd=tmp_path)
+    finally:
+        shutdown_kernels()
+    images = sum(any(k.startswith("image/") for k in o.get("data", {}))
+                 for cell in shows.cells for o in cell.get("outputs", []))
+    assert images == 1, f"{images} figures shown, the notebook drew 1"
